@@ -2,3 +2,8 @@
 
 // framing and operators
 export * from './framing/index';
+export { decodeFrames } from './operators/decode-frames';
+export { idlePing, type IdlePingConfig } from './operators/idle-ping';
+export { readTimeout, type ReadTimeoutConfig } from './operators/read-timeout';
+export { backoffDelay, assertBackoffSchedule, type BackoffSchedule } from './operators/backoff';
+export { retryWithBackoff, type RetryWithBackoffConfig, type RetryNotice } from './operators/retry-with-backoff';

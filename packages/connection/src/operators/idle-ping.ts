@@ -1,0 +1,27 @@
+import type { OperatorFunction, SchedulerLike } from 'rxjs';
+import { assertPeriod, quietPeriods } from './quiet-periods';
+
+/** Configuration of {@link idlePing}. */
+export interface IdlePingConfig {
+  /** Milliseconds without outbound activity before a ping is due; then again every `idleTime`. */
+  idleTime: number;
+  /** Scheduler for the timers; a `TestScheduler` in tests. Default: the async scheduler. */
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Over a connection's outbound activity (one value per message written), emits when nothing was
+ * written for `idleTime`, and again every `idleTime` while the link stays idle; the value counts
+ * the pings of the current idle stretch (1, 2, ...). Any write restarts the count. Nothing is
+ * emitted once the source completes, so a closing connection never pings on its way out.
+ *
+ * @example
+ * ```ts
+ * written$.pipe(idlePing({ idleTime: 5_000 })).subscribe(() => void ping(conn));
+ * ```
+ */
+export function idlePing(config: IdlePingConfig): OperatorFunction<unknown, number> {
+  assertPeriod('idlePing', 'idleTime', config?.idleTime);
+  const { idleTime, scheduler } = config;
+  return (outbound$) => quietPeriods(outbound$, idleTime, scheduler);
+}

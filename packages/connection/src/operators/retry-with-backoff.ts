@@ -1,0 +1,55 @@
+import { retry, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { assertBackoffSchedule, backoffDelay, type BackoffSchedule } from './backoff';
+
+/** One retry about to happen, as reported to {@link RetryWithBackoffConfig.onRetry}. */
+export interface RetryNotice {
+  /** 1 for the first retry since the start or since the last success. */
+  attempt: number;
+  /** Milliseconds waited before resubscribing. */
+  delay: number;
+  /** The error that ended the previous try. */
+  error: unknown;
+}
+
+/** Configuration of {@link retryWithBackoff}. */
+export interface RetryWithBackoffConfig extends BackoffSchedule {
+  /** Source of numbers in [0, 1) for the jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Scheduler for the waits; a `TestScheduler` in tests. Default: the async scheduler. */
+  scheduler?: SchedulerLike;
+  /** Start again from `initial` after the source emits (a connection came up). Default true. */
+  resetOnSuccess?: boolean;
+  /** Called when a retry is scheduled, before the wait: for logs, metrics and pool events. */
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+/**
+ * Resubscribes to the source whenever it errors, forever: first after `initial` ms, then
+ * doubling up to `max`, each wait spread by ±`jitter`. Once the source emits (the link is up)
+ * the schedule starts again from `initial`. Completion is not retried: a link we closed
+ * ourselves stays closed. Unsubscribing stops the loop, waits included.
+ *
+ * @example
+ * ```ts
+ * createConnection$(options)
+ *   .pipe(retryWithBackoff({ initial: 500, max: 30_000, jitter: 0.2, onRetry: (n) => log(n.delay) }))
+ *   .subscribe((conn) => use(conn));
+ * ```
+ */
+export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOperatorFunction<T> {
+  assertBackoffSchedule('retryWithBackoff', config);
+  const { random = Math.random, scheduler, resetOnSuccess = true, onRetry } = config;
+  if (typeof random !== 'function') throw new TypeError('retryWithBackoff: random must be a function');
+  if (onRetry !== undefined && typeof onRetry !== 'function') {
+    throw new TypeError('retryWithBackoff: onRetry must be a function');
+  }
+  const schedule: BackoffSchedule = { initial: config.initial, max: config.max, jitter: config.jitter };
+  return retry<T>({
+    resetOnSuccess,
+    delay: (error: unknown, attempt: number) => {
+      const delay = backoffDelay(attempt, schedule, random);
+      onRetry?.({ attempt, delay, error });
+      return timer(delay, scheduler);
+    },
+  });
+}
