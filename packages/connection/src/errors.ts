@@ -23,10 +23,71 @@ export class SendTimeoutError extends Rx8583Error {
   }
 }
 
+/**
+ * A reply or raw write could not be handed to the socket in time: the peer stopped reading and
+ * the socket buffer stayed full. The frame is dropped, never written later.
+ */
+export class WriteTimeoutError extends Rx8583Error {
+  constructor(
+    /** The timeout that expired, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`could not write within ${timeout} ms: the peer is not reading (socket buffer full)`);
+  }
+}
+
 /** The connection is closing or closed, or failed while the request was pending. */
 export class ConnectionClosedError extends Rx8583Error {
   constructor(message = 'connection closed', options?: { cause?: unknown }) {
     super(message, options);
+  }
+}
+
+/**
+ * Dialing failed: refused, unreachable, TLS handshake or certificate verification failed, or the
+ * attempt was aborted through the `signal`. `code` is Node's error code (`ECONNREFUSED`,
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`, ...) or `ABORT_ERR`.
+ */
+export class ConnectError extends Rx8583Error {
+  constructor(
+    /** `host:port` that was dialed. */
+    readonly address: string,
+    /** Node's error code for the failure, `ABORT_ERR` for an aborted attempt. */
+    readonly code: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`connecting to ${address} failed: ${reason}`, options);
+  }
+}
+
+/**
+ * A request's correlation key could not be computed (e.g. field 11 missing, or a custom
+ * `requestKey` threw). The message is not sent.
+ */
+export class RequestKeyError extends Rx8583Error {
+  constructor(
+    /** The MTI of the message whose key failed. */
+    readonly mti: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot correlate message ${mti}: ${reason}`, options);
+  }
+}
+
+/**
+ * More inbound messages arrived before anyone subscribed to `inbound$` than the connection holds
+ * (`inboundBufferSize`); the oldest held message was dropped.
+ */
+export class InboundOverflowError extends Rx8583Error {
+  constructor(
+    /** The bound that was exceeded. */
+    readonly limit: number,
+    /** MTI of the dropped message. */
+    readonly droppedMti: string,
+  ) {
+    super(`inbound$ has no subscriber and holds ${limit} messages already: dropped the oldest (${droppedMti})`);
   }
 }
 

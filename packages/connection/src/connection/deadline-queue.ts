@@ -1,0 +1,166 @@
+import { type Clock, systemClock } from './clock';
+
+/** Something that can time out. The queue owns the `deadline*` fields while it is scheduled. */
+export interface Expirable {
+  /** Absolute time (clock ms) at which `expire` is called. Set by the queue. */
+  deadline: number;
+  /** The lane (timeout length) holding it, or undefined when not scheduled. Set by the queue. */
+  deadlineLane: Lane | undefined;
+  /** Position in its lane (plus the lane's offset). Set by the queue. */
+  deadlineSlot: number;
+  /** Called once when the deadline passes while still scheduled. */
+  expire(): void;
+}
+
+/**
+ * All entries with the same timeout length. Entries are appended in time order, so their
+ * deadlines are ascending and the head is always the next to expire.
+ */
+export interface Lane {
+  readonly timeout: number;
+  items: (Expirable | undefined)[];
+  head: number;
+  live: number;
+  /** Added to array indexes to get slots, so trimming the array does not renumber entries. */
+  offset: number;
+}
+
+// Slots freed by cancellation are compacted away once they outnumber the live entries by this
+// much, so settled requests do not stay referenced until their (long) timeout.
+const COMPACT_SLACK = 64;
+
+/**
+ * Deadlines for many concurrent requests with one timer. Requests almost always share a handful of
+ * timeout lengths; per length the deadlines arrive in order, so each lane is a FIFO and only the
+ * heads compete. Adding and cancelling are O(1); firing is exact (the timer is armed for the
+ * earliest head), not bucketed.
+ */
+export class DeadlineQueue {
+  private readonly lanes = new Map<number, Lane>();
+  private timer: unknown = undefined;
+  private armedFor = Infinity;
+  private scheduled = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  /** Entries currently scheduled. */
+  get size(): number {
+    return this.scheduled;
+  }
+
+  /** Schedules `entry.expire()` in `timeout` ms. */
+  add(entry: Expirable, timeout: number): void {
+    let lane = this.lanes.get(timeout);
+    if (lane === undefined) {
+      lane = { timeout, items: [], head: 0, live: 0, offset: 0 };
+      this.lanes.set(timeout, lane);
+    }
+    entry.deadline = this.clock.now() + timeout;
+    entry.deadlineLane = lane;
+    entry.deadlineSlot = lane.offset + lane.items.length;
+    lane.items.push(entry);
+    lane.live++;
+    this.scheduled++;
+    if (entry.deadline < this.armedFor) this.arm(entry.deadline);
+  }
+
+  /** Unschedules an entry; a no-op when it is not scheduled. */
+  cancel(entry: Expirable): void {
+    const lane = entry.deadlineLane;
+    if (lane === undefined) return;
+    entry.deadlineLane = undefined;
+    lane.live--;
+    this.scheduled--;
+    const index = entry.deadlineSlot - lane.offset;
+    lane.items[index] = undefined;
+    if (index === lane.head) this.dropDeadHeads(lane);
+    else if (lane.items.length - lane.head > 2 * lane.live + COMPACT_SLACK) this.compact(lane);
+    // The timer stays armed even when nothing is left: re-arming it for every request of a
+    // request/response rhythm would cost a timer per message. It fires once, finds nothing, stops.
+  }
+
+  /** Unschedules everything without calling `expire`. */
+  clear(): void {
+    for (const lane of this.lanes.values()) {
+      for (let i = lane.head; i < lane.items.length; i++) {
+        const entry = lane.items[i];
+        if (entry !== undefined) entry.deadlineLane = undefined;
+      }
+    }
+    this.lanes.clear();
+    this.scheduled = 0;
+    this.disarm();
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    this.armedFor = Infinity;
+    // Timers may fire a fraction of a millisecond early against a sub-ms clock.
+    const now = this.clock.now() + 1;
+    const expired: Expirable[] = [];
+    for (const lane of this.lanes.values()) {
+      while (lane.head < lane.items.length) {
+        const entry = lane.items[lane.head];
+        if (entry !== undefined && entry.deadline > now) break;
+        lane.items[lane.head++] = undefined;
+        if (entry !== undefined) {
+          entry.deadlineLane = undefined;
+          lane.live--;
+          this.scheduled--;
+          expired.push(entry);
+        }
+      }
+      this.dropDeadHeads(lane);
+    }
+    // Expire after the bookkeeping so callbacks may add or cancel entries safely.
+    for (const entry of expired) entry.expire();
+    this.rearm();
+  };
+
+  private dropDeadHeads(lane: Lane): void {
+    while (lane.head < lane.items.length && lane.items[lane.head] === undefined) lane.head++;
+    if (lane.head === lane.items.length) {
+      lane.offset += lane.head;
+      lane.items = [];
+      lane.head = 0;
+      if (lane.live === 0) this.lanes.delete(lane.timeout);
+    } else if (lane.head > 1024 && lane.head * 2 > lane.items.length) {
+      lane.offset += lane.head;
+      lane.items = lane.items.slice(lane.head);
+      lane.head = 0;
+    }
+  }
+
+  private compact(lane: Lane): void {
+    const live: Expirable[] = [];
+    for (let i = lane.head; i < lane.items.length; i++) {
+      const entry = lane.items[i];
+      if (entry === undefined) continue;
+      entry.deadlineSlot = lane.offset + live.length;
+      live.push(entry);
+    }
+    lane.items = live;
+    lane.head = 0;
+  }
+
+  private rearm(): void {
+    let earliest = Infinity;
+    for (const lane of this.lanes.values()) {
+      const head = lane.items[lane.head];
+      if (head !== undefined && head.deadline < earliest) earliest = head.deadline;
+    }
+    if (earliest !== Infinity && earliest < this.armedFor) this.arm(earliest);
+  }
+
+  private arm(deadline: number): void {
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.armedFor = deadline;
+    this.timer = this.clock.setTimer(this.fire, Math.max(0, Math.ceil(deadline - this.clock.now())));
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.armedFor = Infinity;
+  }
+}

@@ -1,0 +1,47 @@
+import { Observable, Subject } from 'rxjs';
+
+/**
+ * A multicast stream that holds what is pushed before anyone subscribes, up to `limit` items, and
+ * hands it to the first subscriber. A host often sends its first message (an 0800 sign-on) right
+ * after accepting, before the application had a chance to subscribe; this keeps it.
+ * After the first subscription it is a plain hot stream.
+ */
+export class HeldUntilSubscribed<T> {
+  private held: T[] | undefined = [];
+  private readonly live = new Subject<T>();
+
+  /** The stream: the first subscriber gets the held items first. */
+  readonly observable: Observable<T> = new Observable<T>((subscriber) => {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) for (const item of held) subscriber.next(item);
+    return this.live.subscribe(subscriber);
+  });
+
+  constructor(
+    /** Most items held before the first subscription. */
+    private readonly limit: number,
+    /** Called with the oldest held item when a new one pushes it out. */
+    private readonly onOverflow: (dropped: T) => void,
+  ) {}
+
+  /** Items held for the first subscriber (0 once someone subscribed). */
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
+  push(item: T): void {
+    const held = this.held;
+    if (held === undefined) {
+      this.live.next(item);
+      return;
+    }
+    held.push(item);
+    if (held.length > this.limit) this.onOverflow(held.shift() as T);
+  }
+
+  /** Ends the stream; held items still go to a first subscriber that comes later. */
+  complete(): void {
+    this.live.complete();
+  }
+}

@@ -1,0 +1,157 @@
+import type { Message } from '@rx8583/iso8583';
+import { DuplicateRequestError, SendTimeoutError } from '../errors';
+import type { Clock } from './clock';
+import { DeadlineQueue, type Expirable, type Lane } from './deadline-queue';
+
+/** One request waiting for its response. */
+class PendingRequest implements Expirable {
+  deadline = 0;
+  deadlineLane: Lane | undefined = undefined;
+  deadlineSlot = 0;
+  /** Written to the socket (counts against maxInFlight), as opposed to waiting for a slot. */
+  inFlight = false;
+  settled = false;
+  resolve!: (response: Message) => void;
+  reject!: (error: Error) => void;
+
+  constructor(
+    readonly mux: RequestMux,
+    readonly key: string,
+    readonly frame: Uint8Array,
+    readonly timeout: number,
+  ) {}
+
+  expire(): void {
+    this.mux.fail(this, new SendTimeoutError(this.key, this.timeout));
+  }
+}
+
+/**
+ * The requests of one connection that await a response, by correlation key. It refuses a second
+ * request with a key already pending, writes at most `maxInFlight` at a time (the rest wait in
+ * order, their timeout starting only when they are written), and settles each exactly once: with
+ * its response, a timeout, a rejection, or the connection's end.
+ */
+export class RequestMux {
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly waiting: PendingRequest[] = [];
+  private waitingHead = 0;
+  private inFlight = 0;
+  private readonly deadlines: DeadlineQueue;
+  private idleWaiters: (() => void)[] = [];
+  /** Set once the connection ended: nothing is written any more. */
+  private ended = false;
+
+  constructor(
+    /** Hands a request's frame to the write path. */
+    private readonly write: (frame: Uint8Array) => void,
+    /** Requests written and not yet answered, at most. */
+    private readonly maxInFlight: number,
+    clock?: Clock,
+  ) {
+    this.deadlines = new DeadlineQueue(clock);
+  }
+
+  /** Requests pending (written or waiting for a slot). */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** True when a request with this key is pending. */
+  has(key: string): boolean {
+    return this.pending.has(key);
+  }
+
+  /**
+   * Registers a request and writes its frame now or when a slot frees up. The promise settles
+   * with the response, `SendTimeoutError` (`timeout` ms after writing), or whatever `fail` gives.
+   *
+   * @throws DuplicateRequestError when `key` is already pending.
+   */
+  register(key: string, frame: Uint8Array, timeout: number): Promise<Message> {
+    if (this.pending.has(key)) throw new DuplicateRequestError(key);
+    const request = new PendingRequest(this, key, frame, timeout);
+    const promise = new Promise<Message>((resolve, reject) => {
+      request.resolve = resolve;
+      request.reject = reject;
+    });
+    this.pending.set(key, request);
+    if (this.inFlight < this.maxInFlight && !this.ended) this.dispatch(request);
+    else this.waiting.push(request);
+    return promise;
+  }
+
+  /** Delivers a response to the request pending under `key`; false when there is none. */
+  resolve(key: string, response: Message): boolean {
+    const request = this.pending.get(key);
+    if (request === undefined || !request.inFlight) return false;
+    this.remove(request);
+    request.resolve(response);
+    return true;
+  }
+
+  /** Fails the request pending under `key`; false when there is none. */
+  reject(key: string, error: Error): boolean {
+    const request = this.pending.get(key);
+    if (request === undefined) return false;
+    this.fail(request, error);
+    return true;
+  }
+
+  /** Fails every pending request with errors made by `errorFor` (the connection ended). */
+  rejectAll(errorFor: () => Error): void {
+    this.ended = true;
+    const all = [...this.pending.values()];
+    for (const request of all) this.fail(request, errorFor());
+  }
+
+  /** Resolves once nothing is pending (immediately when nothing is). */
+  whenIdle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** @internal Settles `request` with `error`. */
+  fail(request: PendingRequest, error: Error): void {
+    if (request.settled) return;
+    this.remove(request);
+    request.reject(error);
+  }
+
+  private dispatch(request: PendingRequest): void {
+    request.inFlight = true;
+    this.inFlight++;
+    this.write(request.frame);
+    this.deadlines.add(request, request.timeout);
+  }
+
+  private remove(request: PendingRequest): void {
+    request.settled = true;
+    this.pending.delete(request.key);
+    if (request.inFlight) {
+      this.deadlines.cancel(request);
+      this.inFlight--;
+      this.admitWaiting();
+    }
+    if (this.pending.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  private admitWaiting(): void {
+    if (this.ended) return;
+    while (this.inFlight < this.maxInFlight && this.waitingHead < this.waiting.length) {
+      const next = this.waiting[this.waitingHead++];
+      if (!next.settled) this.dispatch(next);
+    }
+    if (this.waitingHead === this.waiting.length) {
+      this.waiting.length = 0;
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+}

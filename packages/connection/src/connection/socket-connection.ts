@@ -1,0 +1,332 @@
+import type * as net from 'node:net';
+import type { Message } from '@rx8583/iso8583';
+import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { ConnectionClosedError, DuplicateRequestError, InboundOverflowError, RejectedMessageError } from '../errors';
+import { idlePing } from '../operators/idle-ping';
+import { readTimeout } from '../operators/read-timeout';
+import type { Clock } from './clock';
+import { DeadlineQueue } from './deadline-queue';
+import { HeldUntilSubscribed } from './held-until-subscribed';
+import { inboundMessages, type InboundHandlers } from './inbound-pipeline';
+import type { ResolvedLinkOptions } from './options';
+import { RequestMux } from './request-mux';
+import { keyOf } from './request-key';
+import { signOffView, type SignOffCapable } from './sign-off-view';
+import { closeSocket, receivedChunks } from './socket-lifecycle';
+import type {
+  CloseInfo, CloseReason, ConnectionEvent, ConnectionState, ConnectionStatus, ReplyOptions, SendOptions,
+} from './types';
+import { WriteAck } from './write-ack';
+import { WriteQueue } from './write-queue';
+
+const EMPTY = new Uint8Array(0);
+
+function closedErrorFor(reason: CloseReason, error: Error | undefined): ConnectionClosedError {
+  if (reason === 'error') return new ConnectionClosedError(`connection failed: ${error?.message}`, { cause: error });
+  if (reason === 'peer') return new ConnectionClosedError('connection closed by the peer');
+  return new ConnectionClosedError('connection closed');
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/**
+ * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
+ * socket from construction on: reads it through the inbound pipeline, writes it through the
+ * coalescing write queue, and ends it exactly once.
+ */
+export class SocketConnection implements SignOffCapable {
+  state: ConnectionState = 'open';
+  readonly remoteAddress: string;
+  readonly closed: Promise<CloseInfo>;
+  readonly inbound$: Observable<Message>;
+  readonly events$: Observable<ConnectionEvent>;
+  readonly status$: Observable<ConnectionStatus>;
+
+  private readonly mux: RequestMux;
+  private readonly writer: WriteQueue;
+  private readonly acks: DeadlineQueue;
+  private readonly inbox: HeldUntilSubscribed<Message>;
+  private readonly events = new Subject<ConnectionEvent>();
+  private readonly statusSubject = new BehaviorSubject<ConnectionStatus>('unknown');
+  private readonly metadata = new Map<string, unknown>();
+  private readonly headers = new WeakMap<Message, Record<string, unknown>>();
+  private readonly outbound = new Subject<void>();
+  private readonly reading = new Subscription();
+  private readonly timers = new Subscription();
+  private closing: Promise<void> | undefined;
+  private signingOff = false;
+  private closeInfo: CloseInfo | undefined;
+  private closedEvent: ConnectionEvent | undefined;
+  private resolveClosed!: (info: CloseInfo) => void;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly options: ResolvedLinkOptions,
+    clock?: Clock,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    socket.setNoDelay(true);
+    this.writer = new WriteQueue(socket, () => this.outbound.next());
+    this.mux = new RequestMux((frame) => this.writer.push(frame), options.maxInFlight, clock);
+    this.acks = new DeadlineQueue(clock);
+    this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
+      this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, dropped.mti) }),
+    );
+    this.inbound$ = this.inbox.observable;
+    this.status$ = this.statusSubject.asObservable();
+    const connected: ConnectionEvent = { type: 'connected', remoteAddress: this.remoteAddress };
+    this.events$ = new Observable<ConnectionEvent>((subscriber) => {
+      if (this.closedEvent !== undefined) {
+        subscriber.next(this.closedEvent);
+        subscriber.complete();
+        return undefined;
+      }
+      subscriber.next(connected);
+      return this.events.subscribe(subscriber);
+    });
+    this.listen();
+  }
+
+  send(message: Message, options?: SendOptions): Promise<Message> {
+    return this.request(message, options, false).promise;
+  }
+
+  send$(message: Message, options?: SendOptions): Observable<Message> {
+    return this.request$(message, options, false);
+  }
+
+  /** @internal `send` for `onClose`, allowed while the connection is closing. */
+  readonly sendWhileClosing = (message: Message, options?: SendOptions): Promise<Message> =>
+    this.request(message, options, true).promise;
+
+  /** @internal `send$` for `onClose`. */
+  readonly sendWhileClosing$ = (message: Message, options?: SendOptions): Observable<Message> =>
+    this.request$(message, options, true);
+
+  reply(message: Message, options?: ReplyOptions): Promise<void> {
+    try {
+      const requestHeader = options?.request && this.headers.get(options.request);
+      const replyHeader = this.options.framing.replyHeader;
+      const header = options?.header ?? (requestHeader && replyHeader ? replyHeader(requestHeader) : requestHeader);
+      return this.writeFrame(message.pack(), header);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  write(body: Uint8Array, options?: Omit<ReplyOptions, 'request'>): Promise<void> {
+    if (!(body instanceof Uint8Array)) return Promise.reject(new TypeError('write: body must be a Uint8Array'));
+    try {
+      return this.writeFrame(body, options?.header);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  get status(): ConnectionStatus {
+    return this.statusSubject.value;
+  }
+
+  set status(value: ConnectionStatus) {
+    if (typeof value !== 'string') throw new TypeError('status must be a string');
+    if (value !== this.statusSubject.value && this.closeInfo === undefined) this.statusSubject.next(value);
+  }
+
+  get<T = unknown>(key: string): T | undefined {
+    return this.metadata.get(key) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.metadata.set(key, value);
+  }
+
+  reject(message: Message, reason: string | Error): boolean {
+    let key: string;
+    try {
+      key = keyOf(this.options.requestKey, message);
+    } catch {
+      return false;
+    }
+    const text = typeof reason === 'string' ? reason : reason.message;
+    const cause = typeof reason === 'string' ? undefined : reason;
+    return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
+  }
+
+  headerOf(message: Message): Record<string, unknown> | undefined {
+    return this.headers.get(message);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeGracefully();
+    return this.closing;
+  }
+
+  /** Tears the connection down at once (failed `onConnect`, aborted connect, server shutdown). */
+  destroy(error?: Error): void {
+    this.terminate(error ? 'error' : 'local', error, true);
+  }
+
+  private request(
+    message: Message,
+    options: SendOptions | undefined,
+    duringSignOff: boolean,
+  ): { key?: string; promise: Promise<Message> } {
+    const refusal = this.refusal(duringSignOff);
+    if (refusal) return { promise: Promise.reject(refusal) };
+    try {
+      const timeout = options?.timeout ?? this.options.sendTimeout;
+      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_147_483_647) {
+        throw new RangeError(`send: options.timeout must be a positive number of milliseconds, got ${String(timeout)}`);
+      }
+      const key = keyOf(this.options.requestKey, message);
+      if (this.mux.has(key)) throw new DuplicateRequestError(key);
+      const frame = this.options.framing.encode(message.pack(), options?.header);
+      return { key, promise: this.mux.register(key, frame, timeout) };
+    } catch (error) {
+      return { promise: Promise.reject(error) };
+    }
+  }
+
+  private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
+    return new Observable<Message>((subscriber) => {
+      const { key, promise } = this.request(message, options, duringSignOff);
+      let settled = false;
+      promise.then(
+        (response) => {
+          settled = true;
+          subscriber.next(response);
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(error);
+        },
+      );
+      return () => {
+        // Abandoning the request frees its key; a response that still comes goes to inbound$.
+        if (!settled && key !== undefined) this.mux.reject(key, new ConnectionClosedError('send$ unsubscribed'));
+      };
+    });
+  }
+
+  private refusal(duringSignOff: boolean): Error | undefined {
+    if (this.state === 'open') return undefined;
+    if (this.state === 'closing' && duringSignOff && this.signingOff) return undefined;
+    return new ConnectionClosedError(this.state === 'closing' ? 'connection is closing' : 'connection is closed');
+  }
+
+  private writeFrame(body: Uint8Array, header: Record<string, unknown> | undefined): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(new ConnectionClosedError('connection is closed'));
+    const frame = this.options.framing.encode(body, header);
+    const ack = new WriteAck(this.options.sendTimeout, (settled) => this.acks.cancel(settled));
+    this.acks.add(ack, ack.timeout);
+    this.writer.push(frame, ack);
+    return ack.promise;
+  }
+
+  private emit(event: ConnectionEvent): void {
+    this.events.next(event);
+  }
+
+  private listen(): void {
+    const socket = this.socket;
+    const handlers: InboundHandlers = {
+      header: (message, header) => this.headers.set(message, header),
+      keepAlive: () => this.onKeepAlive(),
+      unpackError: (error) => this.emit({ type: 'unpackError', error }),
+    };
+    const { framing, spec, requestKey } = this.options;
+    this.reading.add(
+      inboundMessages(receivedChunks(socket), { framing, spec, requestKey, pending: this.mux }, handlers).subscribe({
+        next: (message) => this.inbox.push(message),
+        error: (error: unknown) => this.terminate('error', asError(error), true),
+      }),
+    );
+    socket.on('error', (error) => this.terminate(this.state === 'closing' ? 'local' : 'error', error, true));
+    socket.on('end', () => this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false));
+    socket.on('close', () => this.onSocketClosed());
+    this.startTimers();
+  }
+
+  private startTimers(): void {
+    const { idleTime, ping, readTimeout: silence } = this.options;
+    if (ping !== undefined && idleTime !== Infinity) {
+      this.timers.add(this.outbound.pipe(idlePing({ idleTime })).subscribe(() => this.ping(ping)));
+    }
+    if (silence !== Infinity) {
+      this.timers.add(
+        receivedChunks(this.socket)
+          .pipe(readTimeout({ timeout: silence }))
+          .subscribe(() => this.emit({ type: 'readTimeout', timeout: silence })),
+      );
+    }
+  }
+
+  private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
+    this.emit({ type: 'ping' });
+    try {
+      const result = ping(this);
+      if (result instanceof Promise) result.catch((error: unknown) => this.emit({ type: 'error', error: asError(error) }));
+    } catch (error) {
+      this.emit({ type: 'error', error: asError(error) });
+    }
+  }
+
+  private onKeepAlive(): void {
+    const echo = this.options.echoKeepAlive && this.state !== 'closed';
+    if (echo) this.writer.push(this.options.framing.encode(EMPTY));
+    this.emit({ type: 'keepAlive', echoed: echo });
+  }
+
+  private async closeGracefully(): Promise<void> {
+    if (this.state !== 'open') return this.closed.then(() => undefined);
+    this.state = 'closing';
+    this.timers.unsubscribe();
+    const onClose = this.options.onClose;
+    if (onClose !== undefined) {
+      this.signingOff = true;
+      try {
+        await onClose(signOffView(this));
+      } catch (error) {
+        this.emit({ type: 'error', error: asError(error) });
+      } finally {
+        this.signingOff = false;
+      }
+    }
+    await this.mux.whenIdle();
+    if (this.closeInfo === undefined) {
+      this.writer.flushNow();
+      closeSocket(this.socket, this.options.closeTimeout);
+    }
+    await this.closed;
+  }
+
+  /** The link is over: settle everything pending, stop reading and writing, release the socket. */
+  private terminate(reason: CloseReason, error: Error | undefined, destroy: boolean): void {
+    if (this.closeInfo !== undefined) return;
+    this.closeInfo = error === undefined ? { reason } : { reason, error };
+    this.state = 'closed';
+    this.timers.unsubscribe();
+    this.reading.unsubscribe();
+    this.mux.rejectAll(() => closedErrorFor(reason, error));
+    for (const ticket of this.writer.close()) (ticket as WriteAck).fail(closedErrorFor(reason, error));
+    this.acks.clear();
+    if (destroy) this.socket.destroy();
+    else closeSocket(this.socket, this.options.closeTimeout);
+  }
+
+  private onSocketClosed(): void {
+    this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false);
+    const info = this.closeInfo as CloseInfo;
+    this.closedEvent = { type: 'closed', ...info };
+    this.emit(this.closedEvent);
+    this.events.complete();
+    this.inbox.complete();
+    this.statusSubject.complete();
+    this.outbound.complete();
+    this.resolveClosed(info);
+  }
+}

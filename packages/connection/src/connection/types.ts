@@ -1,0 +1,119 @@
+import type { Message, UnpackError } from '@rx8583/iso8583';
+import type { Observable } from 'rxjs';
+
+/** Who ended a connection: we did (`close()`), the peer did, or a failure (network, framing). */
+export type CloseReason = 'local' | 'peer' | 'error';
+
+/** What `Connection.closed` resolves with. */
+export interface CloseInfo {
+  /** Who ended it. */
+  reason: CloseReason;
+  /** The failure, when `reason` is `'error'` (a socket error, a `FramingError`, ...). */
+  error?: Error;
+}
+
+/** Where a connection is in its life. */
+export type ConnectionState = 'open' | 'closing' | 'closed';
+
+/**
+ * A status the application owns (the library never sets it), e.g. `'online'` after sign-on;
+ * a pool's filter can select on it. Starts as `'unknown'`.
+ */
+export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
+
+/** Everything notable that happens on a connection, by `type`. */
+export type ConnectionEvent =
+  /** The link is up (replayed to every new subscriber of `events$` while open). */
+  | { type: 'connected'; remoteAddress: string }
+  /** Nothing was sent for `idleTime`: `ping(conn)` was called. */
+  | { type: 'ping' }
+  /** Nothing arrived for `readTimeout` ms (the connection stays open). */
+  | { type: 'readTimeout'; timeout: number }
+  /** A zero-length frame arrived; `echoed` when one was sent back (`echoKeepAlive`). */
+  | { type: 'keepAlive'; echoed: boolean }
+  /** An inbound message could not be decoded; it was dropped and the connection goes on. */
+  | { type: 'unpackError'; error: UnpackError }
+  /** A failure that belongs to no caller: a `ping` or `onClose` that threw, an overflow, ... */
+  | { type: 'error'; error: Error }
+  /** The connection is gone (the last event). */
+  | { type: 'closed'; reason: CloseReason; error?: Error };
+
+/** Per-call options of `send`. */
+export interface SendOptions {
+  /** Milliseconds to wait for the response, counted from when the request is written. */
+  timeout?: number;
+  /** Network header for framings that carry one (`framing.withHeader`). */
+  header?: Record<string, unknown>;
+}
+
+/** Per-call options of `reply` and `write`. */
+export interface ReplyOptions {
+  /**
+   * Network header for framings that carry one. Defaults, for `reply`, to the reply header
+   * derived from the header the `request` arrived with (e.g. a TPDU with source and destination
+   * swapped).
+   */
+  header?: Record<string, unknown>;
+  /** The inbound request this answers, whose network header the reply mirrors. */
+  request?: Message;
+}
+
+/**
+ * One live ISO 8583 link, from `connect`, `createConnection$` or a server's `connections$`.
+ *
+ * @example
+ * ```ts
+ * const conn = await connect({ host: '127.0.0.1', port: 8583, spec: spec87ascii });
+ * conn.inbound$.subscribe((request) => conn.reply(approve(request)));
+ * const response = await conn.send(authorization, { timeout: 5_000 });
+ * await conn.close();
+ * ```
+ */
+export interface Connection {
+  /** `host:port` of the peer. */
+  readonly remoteAddress: string;
+  /** `open`, then `closing` during a graceful `close()`, then `closed`. */
+  readonly state: ConnectionState;
+  /**
+   * Sends a request and resolves with its response. Rejects with `SendTimeoutError`,
+   * `ConnectionClosedError`, `PackError` (the connection stays up), `DuplicateRequestError`,
+   * `RequestKeyError` or `RejectedMessageError`.
+   */
+  send(message: Message, options?: SendOptions): Promise<Message>;
+  /** `send` as a cold Observable: sends on subscribe; unsubscribing abandons the request. */
+  send$(message: Message, options?: SendOptions): Observable<Message>;
+  /** Writes a message that expects no response (a reply to a peer's request). */
+  reply(message: Message, options?: ReplyOptions): Promise<void>;
+  /** Writes a raw frame body (framed, in order with everything else sent). */
+  write(body: Uint8Array, options?: Omit<ReplyOptions, 'request'>): Promise<void>;
+  /**
+   * Requests from the peer, and responses that matched no pending request (late or unknown).
+   * Messages that arrive before the first subscription are held for it, up to a bound.
+   */
+  readonly inbound$: Observable<Message>;
+  /** Lifecycle and diagnostics; completes after `closed`. */
+  readonly events$: Observable<ConnectionEvent>;
+  /** The application's status for this connection (never set by the library). */
+  status: ConnectionStatus;
+  /** `status` as a stream: the current value, then each change; completes on close. */
+  readonly status$: Observable<ConnectionStatus>;
+  /** Reads application metadata stored with `set`. */
+  get<T = unknown>(key: string): T | undefined;
+  /** Stores application metadata on the connection (terminal id, session keys' ids, ...). */
+  set(key: string, value: unknown): void;
+  /**
+   * Settles the pending `send` of `message` (the request, or a message with the same key) with
+   * `RejectedMessageError`, e.g. when the network returns it in an 0620. False when none pending.
+   */
+  reject(message: Message, reason: string | Error): boolean;
+  /**
+   * Closes gracefully: refuses new sends, runs `onClose` (which may still send, e.g. a
+   * sign-off), waits for in-flight requests (each bounded by its timeout), then ends the socket.
+   * Idempotent; resolves when the socket is closed.
+   */
+  close(): Promise<void>;
+  /** Resolves (never rejects) when the connection is gone, with who ended it. */
+  readonly closed: Promise<CloseInfo>;
+  /** The network header the message arrived with, for framings that carry one. */
+  headerOf(message: Message): Record<string, unknown> | undefined;
+}
