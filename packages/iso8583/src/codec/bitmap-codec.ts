@@ -1,0 +1,93 @@
+import { UnpackError } from '../errors';
+import type { BitmapFieldSpec } from '../spec/types';
+import { HEX_CHAR, HEX_VALUE } from './hex';
+import type { Reader, Writer } from './io';
+
+const BITMAP_FIELD = 1;
+const FIRST_BIT = 0x80000000;
+
+/**
+ * The bitmaps, as four 32-bit words (bit 1 = the top bit of word 0 ... bit 128 = the low bit of
+ * word 3). Blocks of 64 bits are written as 8 raw bytes or 16 hex characters; bit 1 announces the
+ * secondary bitmap unless the spec fixes the number of blocks.
+ */
+export class BitmapCodec {
+  /** Bytes a 64-bit block takes on the wire. */
+  private readonly blockSize: number;
+  private readonly hex: boolean;
+  /** A fixed number of blocks, or 0 when bit 1 decides. */
+  readonly fixedBlocks: number;
+
+  constructor(spec: BitmapFieldSpec) {
+    this.hex = spec.encoding === 'hex';
+    this.blockSize = this.hex ? 16 : 8;
+    this.fixedBlocks = spec.blocks ?? 0;
+  }
+
+  /** The highest field number the bitmaps can announce. */
+  get maxField(): number {
+    return this.fixedBlocks === 1 ? 64 : 128;
+  }
+
+  /** Marks field `n` present in `words`. */
+  static set(words: Uint32Array, n: number): void {
+    words[(n - 1) >> 5]! |= FIRST_BIT >>> ((n - 1) & 31);
+  }
+
+  /** Writes the bitmaps announcing the fields marked in `words` (bit 1 is set here when needed). */
+  write(w: Writer, words: Uint32Array): void {
+    let blocks = this.fixedBlocks;
+    if (blocks === 0) {
+      blocks = words[2] !== 0 || words[3] !== 0 ? 2 : 1;
+      if (blocks === 2) words[0]! |= FIRST_BIT;
+    } else {
+      words[0]! &= ~FIRST_BIT;
+    }
+    const size = blocks * this.blockSize;
+    w.ensure(size);
+    for (let word = 0; word < blocks * 2; word++) this.writeWord(w, words[word]!);
+  }
+
+  private writeWord(w: Writer, word: number): void {
+    const buf = w.buf;
+    if (!this.hex) {
+      buf.writeUInt32BE(word, w.pos);
+      w.pos += 4;
+      return;
+    }
+    for (let shift = 28; shift >= 0; shift -= 4) buf[w.pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
+  }
+
+  /** Reads the bitmaps at `r.pos` into `words` (zeroed by the caller); bit 1 is cleared. */
+  read(r: Reader, words: Uint32Array): void {
+    const fixed = this.fixedBlocks;
+    this.readBlock(r, words, 0);
+    if (fixed === 2 || (fixed === 0 && (words[0]! & FIRST_BIT) !== 0)) this.readBlock(r, words, 1);
+    words[0]! &= ~FIRST_BIT;
+  }
+
+  private readBlock(r: Reader, words: Uint32Array, block: number): void {
+    const start = r.pos;
+    if (start + this.blockSize > r.end) {
+      const which = block === 0 ? 'primary' : 'secondary';
+      throw new UnpackError(BITMAP_FIELD, start, `${which} bitmap needs ${this.blockSize} bytes, ${r.end - start} left`);
+    }
+    const buf = r.buf;
+    if (!this.hex) {
+      words[block * 2] = buf.readUInt32BE(start);
+      words[block * 2 + 1] = buf.readUInt32BE(start + 4);
+    } else {
+      for (let half = 0; half < 2; half++) {
+        let word = 0;
+        for (let i = 0; i < 8; i++) {
+          const at = start + half * 8 + i;
+          const nibble = HEX_VALUE[buf[at]!]!;
+          if (nibble < 0) throw new UnpackError(BITMAP_FIELD, start, `non-hex character at offset ${at}`);
+          word = (word << 4) | nibble;
+        }
+        words[block * 2 + half] = word >>> 0;
+      }
+    }
+    r.pos = start + this.blockSize;
+  }
+}

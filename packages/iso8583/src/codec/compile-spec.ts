@@ -1,0 +1,95 @@
+import type { FieldPath } from '../errors';
+import { defineSpec, isDefinedSpec } from '../spec/define-spec';
+import type { BitmapFieldSpec, CompositeFieldSpec, FieldSpec, MessageSpec, PrefixSpec } from '../spec/types';
+import { RawBytesCodec, HexBytesCodec } from './binary-codecs';
+import { BcdCodec } from './bcd-codec';
+import { berTagBytes } from './ber-tag';
+import { BitmapCodec } from './bitmap-codec';
+import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
+import { PositionalCodec } from './composite/positional-codec';
+import { TlvCodec } from './composite/tlv-codec';
+import { FieldCodec } from './field-codec';
+import { LengthPrefix } from './length-prefix';
+import { AsciiDigitsCodec, AsciiTextCodec, EbcdicDigitsCodec, EbcdicTextCodec } from './text-codecs';
+import type { ValueCodec } from './value-codec';
+
+/** A spec turned into codec objects, built once per spec object. */
+export interface CompiledSpec {
+  readonly spec: MessageSpec;
+  /** Codecs by field number; index 0 is the MTI, index 1 is unused (see `bitmap`). */
+  readonly fields: ReadonlyArray<FieldCodec | undefined>;
+  readonly mti: FieldCodec;
+  readonly bitmap: BitmapCodec;
+}
+
+const compiled = new WeakMap<MessageSpec, CompiledSpec>();
+
+// Scalar value codecs hold no state, so one instance of each serves every field.
+const SCALAR_CODECS: Record<string, ValueCodec> = {
+  'string/ascii': new AsciiTextCodec(),
+  'string/ebcdic': new EbcdicTextCodec(),
+  'numeric/ascii': new AsciiDigitsCodec(),
+  'numeric/ebcdic': new EbcdicDigitsCodec(),
+  'numeric/bcd': new BcdCodec(),
+  'binary/binary': new RawBytesCodec(),
+  'binary/hex': new HexBytesCodec(),
+};
+
+/**
+ * Returns the codecs of a spec, compiling them on first use (validating the spec with `defineSpec`
+ * if that was not done yet) and caching them by spec object.
+ */
+export function compileSpec(spec: MessageSpec): CompiledSpec {
+  let result = compiled.get(spec);
+  if (result !== undefined) return result;
+  if (!isDefinedSpec(spec)) defineSpec(spec);
+  const specs = spec.fields as Record<string, FieldSpec>;
+  const fields: Array<FieldCodec | undefined> = new Array<FieldCodec | undefined>(129).fill(undefined);
+  for (const [key, fieldSpec] of Object.entries(specs)) {
+    const field = Number(key);
+    if (field !== 1) fields[field] = buildFieldCodec(field, fieldSpec, subPrefix(fieldSpec));
+  }
+  result = { spec, fields, mti: fields[0]!, bitmap: new BitmapCodec(specs['1'] as BitmapFieldSpec) };
+  compiled.set(spec, result);
+  return result;
+}
+
+function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
+  if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
+  const value = spec.type === 'composite' ? buildComposite(path, spec) : SCALAR_CODECS[`${spec.type}/${spec.encoding}`]!;
+  const padding = spec.type === 'composite' ? undefined : spec.padding;
+  const zeroFill = spec.type === 'numeric' && prefix === undefined;
+  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill);
+}
+
+function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {
+  const subfields = Object.entries(spec.subfields ?? {});
+  switch (spec.layout) {
+    case 'positional':
+      return new PositionalCodec(
+        subfields
+          .sort(([a], [b]) => Number(a) - Number(b))
+          .map(([id, sub]) => ({ id, codec: buildFieldCodec(`${path}.${id}`, sub, subPrefix(sub)) })),
+      );
+    case 'tlv': {
+      const elementLength = spec.elementLength!;
+      const tag = spec.tag!;
+      const known = new Map(subfields.map(([id, sub]) => [id, buildFieldCodec(`${path}.${id}`, sub, elementLength)]));
+      const unknownSpec: FieldSpec =
+        tag.encoding === 'binary'
+          ? { type: 'binary', encoding: 'binary', length: new LengthPrefix(elementLength).capacity }
+          : { type: 'string', encoding: tag.encoding, length: new LengthPrefix(elementLength).capacity };
+      return new TlvCodec(path, tag, known, (id) => buildFieldCodec(`${path}.${id}`, unknownSpec, elementLength));
+    }
+    case 'ber-tlv': {
+      const known = new Map<string, BerTlvSubfield>(
+        subfields.map(([id, sub]) => [id, { tagBytes: berTagBytes(id)!, codec: buildFieldCodec(`${path}.${id}`, sub, undefined) }]),
+      );
+      return new BerTlvCodec(known);
+    }
+  }
+}
+
+function subPrefix(spec: FieldSpec): PrefixSpec | undefined {
+  return spec.type === 'bitmap' ? undefined : spec.prefix;
+}

@@ -1,0 +1,145 @@
+import { PackError, UnpackError, type FieldPath } from '../../errors';
+import type { FieldInput, FieldValue, TlvElement } from '../../values';
+import { berTagBytes, berTagSize } from '../ber-tag';
+import type { FieldCodec } from '../field-codec';
+import { copyBytes, type Reader, type Writer } from '../io';
+import { normalizeBytes } from '../normalize';
+import type { ValueCodec } from '../value-codec';
+import { normalizeTlvInput } from './tlv-input';
+
+/** A subfield the spec knows, with its tag's bytes. */
+export interface BerTlvSubfield {
+  readonly tagBytes: Uint8Array;
+  /** Codec of the value alone (no prefix: BER-TLV carries the length). */
+  readonly codec: FieldCodec;
+}
+
+/** Long-form lengths take at most this many bytes after 0x8N (lengths up to 2^32 - 1). */
+const MAX_LENGTH_BYTES = 4;
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/**
+ * BER-TLV data objects as in EMV field 55: multi-byte tags, short and long-form lengths (0x81 xx,
+ * 0x82 xx xx...). The value is `[{ tag, value }, ...]` in wire order with upper-case hex tags;
+ * repeated tags are kept in order and tags the spec does not know are kept as bytes and re-packed.
+ */
+export class BerTlvCodec implements ValueCodec {
+  constructor(private readonly known: ReadonlyMap<string, BerTlvSubfield>) {}
+
+  unitsOf(): number {
+    return -1;
+  }
+  byteLength(units: number): number {
+    return units;
+  }
+  unitsIn(bytes: number): number {
+    return bytes;
+  }
+
+  write(w: Writer, value: FieldValue, path: FieldPath): number {
+    const start = w.pos;
+    for (const { tag, value: elementValue } of value as TlvElement[]) {
+      const subfield = this.known.get(tag);
+      const tagBytes = subfield?.tagBytes ?? berTagBytes(tag);
+      if (tagBytes === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
+      w.ensure(tagBytes.length + 1 + MAX_LENGTH_BYTES);
+      w.buf.set(tagBytes, w.pos);
+      w.pos += tagBytes.length;
+      if (subfield === undefined) {
+        if (!(elementValue instanceof Uint8Array)) throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
+        w.pos += writeLength(w.buf, w.pos, elementValue.length);
+        w.ensure(elementValue.length);
+        w.buf.set(elementValue, w.pos);
+        w.pos += elementValue.length;
+        continue;
+      }
+      const units = subfield.codec.value.unitsOf(elementValue);
+      if (units >= 0) {
+        w.pos += writeLength(w.buf, w.pos, subfield.codec.value.byteLength(units));
+        subfield.codec.writeBare(w, elementValue);
+        continue;
+      }
+      // A nested composite: written after room for the longest length, then moved back.
+      const lengthAt = w.pos;
+      const valueAt = lengthAt + 1 + MAX_LENGTH_BYTES;
+      w.pos = valueAt;
+      subfield.codec.writeBare(w, elementValue);
+      const size = w.pos - valueAt;
+      const lengthSize = writeLength(w.buf, lengthAt, size);
+      w.buf.copyWithin(lengthAt + lengthSize, valueAt, w.pos);
+      w.pos = lengthAt + lengthSize + size;
+    }
+    return w.pos - start;
+  }
+
+  read(r: Reader, start: number, units: number, path: FieldPath): FieldValue {
+    const outerEnd = r.end;
+    const end = start + units;
+    const buf = r.buf;
+    r.end = end;
+    r.pos = start;
+    const elements: TlvElement[] = [];
+    while (r.pos < end) {
+      const at = r.pos;
+      const tagSize = berTagSize(buf, at, end);
+      if (tagSize < 0) throw new UnpackError(path, at, 'BER-TLV tag is truncated or longer than 4 bytes');
+      let tag = HEX_PAIRS[buf[at]!]!;
+      for (let i = 1; i < tagSize; i++) tag += HEX_PAIRS[buf[at + i]!]!;
+      let pos = at + tagSize;
+      if (pos >= end) throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV length is missing');
+      let length = buf[pos++]!;
+      if (length > 0x80) {
+        const lengthSize = length & 0x7f;
+        if (lengthSize > MAX_LENGTH_BYTES) throw new UnpackError(`${path}.${tag}`, at, `BER-TLV length of ${lengthSize} bytes is not supported`);
+        if (pos + lengthSize > end) throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV length is truncated');
+        length = 0;
+        for (let i = 0; i < lengthSize; i++) length = length * 256 + buf[pos++]!;
+      } else if (length === 0x80) {
+        throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV indefinite length is not allowed');
+      }
+      if (pos + length > end) throw new UnpackError(`${path}.${tag}`, at, `value needs ${length} bytes, ${end - pos} left`);
+      r.pos = pos;
+      const subfield = this.known.get(tag);
+      let value: FieldValue;
+      if (subfield === undefined) {
+        value = copyBytes(buf, pos, length);
+        r.pos = pos + length;
+      } else {
+        value = subfield.codec.readSized(r, length, at);
+      }
+      r.end = end;
+      elements.push({ tag, value });
+    }
+    r.end = outerEnd;
+    return elements;
+  }
+
+  normalize(input: FieldInput, path: FieldPath): FieldValue {
+    return normalizeTlvInput(
+      input,
+      path,
+      (tag) => {
+        const upper = tag.toUpperCase();
+        if (berTagBytes(upper) === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag');
+        return upper;
+      },
+      (tag, value) => {
+        const subfield = this.known.get(tag);
+        return subfield === undefined ? normalizeBytes(value, `${path}.${tag}`) : subfield.codec.normalize(value);
+      },
+    );
+  }
+}
+
+/** Writes a BER length (short form below 128, else 0x8N and N big-endian bytes); returns its size. */
+function writeLength(buf: Buffer, pos: number, length: number): number {
+  if (length < 0x80) {
+    buf[pos] = length;
+    return 1;
+  }
+  let size = 0;
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) size++;
+  buf[pos] = 0x80 | size;
+  for (let i = size, rest = length; i >= 1; i--, rest = Math.floor(rest / 256)) buf[pos + i] = rest % 256;
+  return 1 + size;
+}

@@ -1,0 +1,82 @@
+import { PackError, UnpackError, type FieldPath } from '../../errors';
+import type { FieldInput, FieldValue, PositionalValue } from '../../values';
+import type { FieldCodec } from '../field-codec';
+import type { Reader, Writer } from '../io';
+import { kindOf } from '../normalize';
+import type { ValueCodec } from '../value-codec';
+
+/** A subfield of a positional composite. */
+export interface PositionalSubfield {
+  /** The subfield id, a positive integer as a string. */
+  readonly id: string;
+  /** Its codec (fixed or prefixed, possibly a composite itself). */
+  readonly codec: FieldCodec;
+}
+
+/**
+ * Subfields one after the other in ascending id order. Trailing subfields may be absent (the field
+ * simply ends), but a subfield cannot be skipped when a later one is present. The value is an
+ * object keyed by subfield id; units are bytes.
+ */
+export class PositionalCodec implements ValueCodec {
+  private readonly byId: ReadonlyMap<string, FieldCodec>;
+
+  constructor(private readonly subfields: readonly PositionalSubfield[]) {
+    this.byId = new Map(subfields.map((s) => [s.id, s.codec]));
+  }
+
+  unitsOf(): number {
+    return -1;
+  }
+  byteLength(units: number): number {
+    return units;
+  }
+  unitsIn(bytes: number): number {
+    return bytes;
+  }
+
+  write(w: Writer, value: FieldValue, path: FieldPath): number {
+    const subvalues = value as PositionalValue;
+    const start = w.pos;
+    let missing: string | undefined;
+    for (const { id, codec } of this.subfields) {
+      const subvalue = subvalues[id];
+      if (subvalue === undefined) {
+        missing ??= id;
+      } else if (missing !== undefined) {
+        throw new PackError(path, `subfield ${missing} is missing but subfield ${id} follows it`);
+      } else {
+        codec.write(w, subvalue);
+      }
+    }
+    return w.pos - start;
+  }
+
+  read(r: Reader, start: number, units: number, path: FieldPath): FieldValue {
+    const outerEnd = r.end;
+    const end = start + units;
+    r.end = end;
+    r.pos = start;
+    const value: PositionalValue = {};
+    for (const { id, codec } of this.subfields) {
+      if (r.pos >= end) break;
+      value[id] = codec.read(r);
+    }
+    if (r.pos < end) throw new UnpackError(path, r.pos, `${end - r.pos} bytes left after the last subfield`);
+    r.end = outerEnd;
+    return value;
+  }
+
+  normalize(input: FieldInput, path: FieldPath): FieldValue {
+    if (typeof input !== 'object' || input === null || Array.isArray(input) || input instanceof Uint8Array) {
+      throw new PackError(path, `expected an object of subfields by id, got ${kindOf(input)}`);
+    }
+    const value: PositionalValue = {};
+    for (const [id, subinput] of Object.entries(input as Record<string, FieldInput>)) {
+      const codec = this.byId.get(id);
+      if (codec === undefined) throw new PackError(`${path}.${id}`, 'no such subfield in the spec');
+      if (subinput !== undefined) value[id] = codec.normalize(subinput);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,113 @@
+import { PackError, UnpackError, type FieldPath } from '../../errors';
+import type { TagSpec } from '../../spec/types';
+import type { FieldInput, FieldValue, TlvElement } from '../../values';
+import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from '../ebcdic';
+import type { FieldCodec } from '../field-codec';
+import { toHex } from '../hex';
+import type { Reader, Writer } from '../io';
+import type { ValueCodec } from '../value-codec';
+import { normalizeTlvInput } from './tlv-input';
+
+const HEX_TAG = /^[0-9A-F]*$/;
+
+/**
+ * Tag-length-value elements with tags of a fixed size (e.g. field 48 private data: a 2-character tag,
+ * a 2-digit length, the value). The value is `[{ tag, value }, ...]` in wire order, repeated tags
+ * kept; units are bytes. Elements whose tag has no subfield spec are kept as text (text tags) or
+ * bytes (binary tags) and re-packed as they came.
+ */
+export class TlvCodec implements ValueCodec {
+  constructor(
+    private readonly path: FieldPath,
+    private readonly tag: TagSpec,
+    /** Element codecs by tag; each is framed by the element length prefix. */
+    private readonly known: ReadonlyMap<string, FieldCodec>,
+    /** Builds a codec for a tag the spec does not know. */
+    private readonly unknown: (tag: string) => FieldCodec,
+  ) {}
+
+  unitsOf(): number {
+    return -1;
+  }
+  byteLength(units: number): number {
+    return units;
+  }
+  unitsIn(bytes: number): number {
+    return bytes;
+  }
+
+  private codecFor(tag: string): FieldCodec {
+    return this.known.get(tag) ?? this.unknown(tag);
+  }
+
+  write(w: Writer, value: FieldValue, path: FieldPath): number {
+    const start = w.pos;
+    for (const element of value as TlvElement[]) {
+      // Checked again here: the elements array may have been changed since `set`.
+      this.writeTag(w, this.checkTag(element.tag, path));
+      this.codecFor(element.tag).write(w, element.value);
+    }
+    return w.pos - start;
+  }
+
+  private writeTag(w: Writer, tag: string): void {
+    const { length, encoding } = this.tag;
+    w.ensure(length);
+    if (encoding === 'binary') {
+      w.buf.write(tag, w.pos, length, 'hex');
+    } else {
+      for (let i = 0; i < length; i++) {
+        const code = tag.charCodeAt(i);
+        w.buf[w.pos + i] = encoding === 'ascii' ? code : LATIN1_TO_EBCDIC[code]!;
+      }
+    }
+    w.pos += length;
+  }
+
+  read(r: Reader, start: number, units: number): FieldValue {
+    const outerEnd = r.end;
+    const end = start + units;
+    r.end = end;
+    r.pos = start;
+    const elements: TlvElement[] = [];
+    while (r.pos < end) {
+      const tag = this.readTag(r);
+      elements.push({ tag, value: this.codecFor(tag).read(r) });
+    }
+    r.end = outerEnd;
+    return elements;
+  }
+
+  private readTag(r: Reader): string {
+    const { length, encoding } = this.tag;
+    const at = r.pos;
+    if (at + length > r.end) throw new UnpackError(this.path, at, `tag needs ${length} bytes, ${r.end - at} left`);
+    r.pos = at + length;
+    if (encoding === 'binary') return toHex(r.buf.subarray(at, at + length));
+    let tag = '';
+    for (let i = at; i < at + length; i++) {
+      const byte = r.buf[i]!;
+      if (encoding === 'ascii' && byte > 0x7f) throw new UnpackError(this.path, at, `tag byte at offset ${i} is not ASCII`);
+      tag += String.fromCharCode(encoding === 'ascii' ? byte : EBCDIC_TO_LATIN1[byte]!);
+    }
+    return tag;
+  }
+
+  normalize(input: FieldInput, path: FieldPath): FieldValue {
+    return normalizeTlvInput(input, path, (tag) => this.checkTag(tag, path), (tag, value) => this.codecFor(tag).normalize(value));
+  }
+
+  private checkTag(tag: string, path: FieldPath): string {
+    const { length, encoding } = this.tag;
+    if (encoding === 'binary') {
+      const hex = tag.toUpperCase();
+      if (hex.length !== length * 2 || !HEX_TAG.test(hex)) throw new PackError(path, `tags must be ${length * 2} hex characters`);
+      return hex;
+    }
+    const limit = encoding === 'ascii' ? 0x7f : 0xff;
+    let fits = tag.length === length;
+    for (let i = 0; fits && i < length; i++) fits = tag.charCodeAt(i) <= limit;
+    if (!fits) throw new PackError(path, `tags must be ${length} ${encoding} characters`);
+    return tag;
+  }
+}

@@ -1,0 +1,123 @@
+import { PackError, UnpackError, type FieldPath } from '../errors';
+import type { FieldSpec, Padding } from '../spec/types';
+import type { FieldInput, FieldValue } from '../values';
+import type { Reader, Writer } from './io';
+import type { LengthPrefix } from './length-prefix';
+import type { ValueCodec } from './value-codec';
+
+/**
+ * One field on the wire: a value codec framed by either a fixed length or a length prefix, with
+ * padding of short fixed text, length limits and bounds checks. Compiled once per spec field.
+ */
+export class FieldCodec {
+  constructor(
+    /** Where the field is, for errors: a number or a `'55.9F02'` path. */
+    readonly path: FieldPath,
+    /** The field's spec, for describe and the subfield layouts. */
+    readonly spec: FieldSpec,
+    /** Encodes the value itself. */
+    readonly value: ValueCodec,
+    /** The length prefix, or `null` for a fixed-length field. */
+    readonly prefix: LengthPrefix | null,
+    /** Fixed length, or maximum with a prefix, in units. */
+    readonly length: number,
+    /** Fill rule for short fixed text. */
+    readonly padding: Padding | undefined,
+    /** Whether `normalize` left-pads short digit strings with zeros (fixed numerics). */
+    private readonly zeroFill: boolean,
+  ) {}
+
+  /** Turns what `Message.set` was given into the value stored, or throws {@link PackError}. */
+  normalize(input: FieldInput): FieldValue {
+    const value = this.value.normalize(input, this.path);
+    if (this.zeroFill && (value as string).length < this.length) return (value as string).padStart(this.length, '0');
+    return value;
+  }
+
+  /** Writes the field (prefix included) at `w.pos`. */
+  write(w: Writer, value: FieldValue): void {
+    const prefix = this.prefix;
+    let units = this.value.unitsOf(value);
+    if (prefix === null) {
+      if (units >= 0 && units < this.length && this.padding !== undefined) {
+        value = pad(value as string, this.length, this.padding);
+        units = this.length;
+      }
+      if (units >= 0 && units !== this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
+      const start = w.pos;
+      const written = this.value.write(w, value, this.path);
+      if (written !== this.length) {
+        w.pos = start;
+        throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
+      }
+      return;
+    }
+    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
+    w.ensure(prefix.size);
+    const prefixAt = w.pos;
+    w.pos += prefix.size;
+    units = this.value.write(w, value, this.path);
+    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
+    prefix.write(w.buf, prefixAt, units);
+  }
+
+  /** Reads the field (prefix included) at `r.pos`, refusing anything that runs past `r.end`. */
+  read(r: Reader): FieldValue {
+    const start = r.pos;
+    let pos = start;
+    let units = this.length;
+    const prefix = this.prefix;
+    if (prefix !== null) {
+      if (start + prefix.size > r.end) {
+        throw new UnpackError(this.path, start, `${prefix} needs ${prefix.size} bytes, ${r.end - start} left`);
+      }
+      units = prefix.read(r.buf, start, this.path, start);
+      if (units > this.length) throw new UnpackError(this.path, start, `length ${units} exceeds the maximum ${this.length}`);
+      pos += prefix.size;
+    }
+    const size = this.value.byteLength(units);
+    if (pos + size > r.end) throw new UnpackError(this.path, start, `data needs ${size} bytes, ${r.end - pos} left`);
+    let value = this.value.read(r, pos, units, this.path, start);
+    r.pos = pos + size;
+    if (this.padding !== undefined) value = unpad(value as string, this.padding);
+    return value;
+  }
+
+  /** Reads a value whose size in bytes the caller knows (a BER-TLV element) at `r.pos`. */
+  readSized(r: Reader, bytes: number, offset: number): FieldValue {
+    const units = this.value.unitsIn(bytes);
+    if (units < 0) throw new UnpackError(this.path, offset, `${bytes} bytes cannot hold a value of this encoding`);
+    if (units > this.length) throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
+    const start = r.pos;
+    const value = this.value.read(r, start, units, this.path, offset);
+    r.pos = start + bytes;
+    return value;
+  }
+
+  /** Writes the value alone (no prefix) and returns its size in units, for TLV elements. */
+  writeBare(w: Writer, value: FieldValue): number {
+    const units = this.value.write(w, value, this.path);
+    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
+    return units;
+  }
+}
+
+function lengthProblem(actual: number, expected: number, bound: 'exactly' | 'at most'): string {
+  return `length ${actual} but the field takes ${bound} ${expected}`;
+}
+
+function pad(text: string, length: number, padding: Padding): string {
+  return padding.side === 'left' ? text.padStart(length, padding.char) : text.padEnd(length, padding.char);
+}
+
+function unpad(text: string, padding: Padding): string {
+  const char = padding.char;
+  if (padding.side === 'left') {
+    let i = 0;
+    while (i < text.length && text[i] === char) i++;
+    return i === 0 ? text : text.slice(i);
+  }
+  let end = text.length;
+  while (end > 0 && text[end - 1] === char) end--;
+  return end === text.length ? text : text.slice(0, end);
+}

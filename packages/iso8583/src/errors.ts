@@ -1,0 +1,85 @@
+/**
+ * Identifies where in a message a problem lies: `0` is the MTI, `1` the bitmaps, `2`..`128` the data
+ * fields, and `'55.9F02'` style paths name an element inside a composite field.
+ */
+export type FieldPath = number | string;
+
+/** Renders a field path for humans: `field 0 (MTI)`, `field 1 (bitmap)`, `field 35`, `field 55.9F02`. */
+export function fieldLabel(field: FieldPath): string {
+  if (field === 0) return 'field 0 (MTI)';
+  if (field === 1) return 'field 1 (bitmap)';
+  return `field ${field}`;
+}
+
+/**
+ * A message specification is malformed. The message names the field and the problem, e.g.
+ * `field 35: prefix.digits must be 1..6, got 9`.
+ *
+ * @example
+ * ```ts
+ * try { defineSpec(json) } catch (e) { if (e instanceof SpecError) console.error(e.field, e.problem) }
+ * ```
+ */
+export class SpecError extends Error {
+  override readonly name = 'SpecError';
+  /** The field the problem is in, or `undefined` for a problem with the spec as a whole. */
+  readonly field: FieldPath | undefined;
+  /** The problem alone, without the field prefix. */
+  readonly problem: string;
+
+  constructor(field: FieldPath | undefined, problem: string, options?: { cause?: unknown }) {
+    super(field === undefined ? `spec: ${problem}` : `${fieldLabel(field)}: ${problem}`, options);
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
+/**
+ * A message could not be packed (a value of the wrong type, too long, with characters its encoding
+ * cannot carry, a required field missing...). The message never contains a field's value.
+ *
+ * @example
+ * ```ts
+ * try { message.pack() } catch (e) { if (e instanceof PackError) log.warn(e.message) } // "field 4: ..."
+ * ```
+ */
+export class PackError extends Error {
+  override readonly name = 'PackError';
+  /** The field (or composite element path) that could not be packed. */
+  readonly field: FieldPath;
+  /** The problem alone, without the field prefix. */
+  readonly problem: string;
+
+  constructor(field: FieldPath, problem: string, options?: { cause?: unknown }) {
+    super(`${fieldLabel(field)}: ${problem}`, options);
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
+/**
+ * Bytes could not be decoded as a message of the spec. `field` is the element being read when the
+ * bytes went wrong and `offset` the byte where that element starts, so a hex dump can be checked by
+ * hand: `field 35 at offset 57: length prefix is not numeric`. The message never contains field data.
+ *
+ * @example
+ * ```ts
+ * try { unpack(spec87ascii, bytes) } catch (e) { if (e instanceof UnpackError) reply(formatError(e.field)) }
+ * ```
+ */
+export class UnpackError extends Error {
+  override readonly name = 'UnpackError';
+  /** The element being read: 0 MTI, 1 bitmaps, 2..128, or a `'55.9F02'` style path. */
+  readonly field: FieldPath;
+  /** Byte offset in the input where the failing element starts. */
+  readonly offset: number;
+  /** The problem alone, without the field and offset prefix. */
+  readonly problem: string;
+
+  constructor(field: FieldPath, offset: number, problem: string, options?: { cause?: unknown }) {
+    super(`${fieldLabel(field)} at offset ${offset}: ${problem}`, options);
+    this.field = field;
+    this.offset = offset;
+    this.problem = problem;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * @rx8583/iso8583 — the ISO 8583 message codec: specs as plain data, encodings, length prefixes,
+ * bitmaps, composite fields (positional, TLV, BER-TLV), `Message`, `unpack`, masking `describe`,
+ * and precise, card-data-free errors. No I/O.
+ */
+export { defineSpec, specFromJSON } from './spec/define-spec';
+export type {
+  MessageSpec,
+  FieldSpec,
+  FieldType,
+  Encoding,
+  PrefixSpec,
+  Padding,
+  Sensitivity,
+  FieldSpecBase,
+  ScalarFieldSpec,
+  BitmapFieldSpec,
+  CompositeFieldSpec,
+  TagSpec,
+} from './spec/types';
+export type { FieldValue, FieldInput, CompositeValue, PositionalValue, TlvElement } from './values';
+export { Message, type MessageInit } from './message';
+export { unpack } from './unpack';
+export { PackError, UnpackError, SpecError, type FieldPath } from './errors';

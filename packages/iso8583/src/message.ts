@@ -1,0 +1,133 @@
+import { compileSpec, type CompiledSpec } from './codec/compile-spec';
+import { PackError } from './errors';
+import { packMessage } from './pack';
+import type { MessageSpec } from './spec/types';
+import type { FieldInput, FieldValue } from './values';
+
+/** What a new {@link Message} starts with. */
+export interface MessageInit {
+  /** The message type indicator, e.g. `'0100'`. */
+  mti?: string;
+  /** Field values by number, as `set` accepts them. */
+  fields?: { [field: number]: FieldInput };
+}
+
+let adoptValues: (message: Message, values: Array<FieldValue | undefined>) => void;
+
+/**
+ * An ISO 8583 message of a given spec: an MTI and field values. Numeric values are digit strings
+ * exactly as on the wire (`set` also takes numbers and bigints and zero-fills fixed numerics),
+ * binary values are `Uint8Array`, composite values are plain objects and arrays (see `FieldValue`).
+ * `console.log(message)` prints the masked `describe` output, never raw card data.
+ *
+ * @example
+ * ```ts
+ * const m = new Message(spec87ascii, { mti: '0100', fields: { 2: '4111111111111111', 3: '000000', 4: 1500, 11: 1 } });
+ * m.get(4);                       // '000000001500'
+ * m.set(41, 'TERM0001').has(41);  // true
+ * const bytes = m.pack();         // Uint8Array (a Buffer)
+ * ```
+ */
+export class Message {
+  /** The spec this message is packed and unpacked with. */
+  readonly spec: MessageSpec;
+  readonly #compiled: CompiledSpec;
+  // Sparse by field number; index 0 holds the MTI.
+  #values: Array<FieldValue | undefined>;
+
+  static {
+    adoptValues = (message, values) => {
+      message.#values = values;
+    };
+  }
+
+  /** Creates a message; the spec is validated (and frozen) on first use. Throws `PackError` for a bad value. */
+  constructor(spec: MessageSpec, init?: MessageInit) {
+    this.spec = spec;
+    this.#compiled = compileSpec(spec);
+    this.#values = [];
+    if (init === undefined) return;
+    if (init.mti !== undefined) this.set(0, init.mti);
+    if (init.fields !== undefined) {
+      for (const [key, value] of Object.entries(init.fields)) this.set(Number(key), value);
+    }
+  }
+
+  /** The message type indicator (field 0). */
+  get mti(): string | undefined {
+    return this.#values[0] as string | undefined;
+  }
+
+  set mti(mti: string) {
+    this.set(0, mti);
+  }
+
+  /** The value of field `n` (`get(0)` is the MTI), or `undefined` when absent. */
+  get(n: number): FieldValue | undefined {
+    return this.#values[n];
+  }
+
+  /**
+   * Sets field `n` (0 = MTI) and returns the message. Numeric fields take digit strings, numbers and
+   * bigints (fixed ones are zero-filled on the left); binary fields take bytes or a hex string;
+   * TLV composites take `[{ tag, value }]` or `{ [tag]: value }`. Throws `PackError` for a field the
+   * spec lacks or a value of the wrong kind; lengths and characters are checked by `pack`.
+   */
+  set(n: number, value: FieldInput): this {
+    const codec = this.#codec(n);
+    if (value === undefined || value === null) throw new PackError(n, 'the value is missing (use delete to remove a field)');
+    this.#values[n] = codec.normalize(value);
+    return this;
+  }
+
+  /** Whether field `n` is present (an empty value of a variable field is present). */
+  has(n: number): boolean {
+    return this.#values[n] !== undefined;
+  }
+
+  /** Removes field `n` and returns the message. */
+  delete(n: number): this {
+    if (n < this.#values.length) this.#values[n] = undefined;
+    return this;
+  }
+
+  /** The data fields present (2 and up), ascending. */
+  fieldNumbers(): number[] {
+    const numbers: number[] = [];
+    const values = this.#values;
+    for (let n = 2; n < values.length; n++) if (values[n] !== undefined) numbers.push(n);
+    return numbers;
+  }
+
+  /** Packs the message into a new `Buffer` (a `Uint8Array`); throws `PackError`. */
+  pack(): Uint8Array {
+    return packMessage(this.#compiled, this.#values);
+  }
+
+  /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
+  clone(): Message {
+    return messageWithValues(this.spec, this.#values.map(deepCopy));
+  }
+
+  #codec(n: number) {
+    if (!Number.isInteger(n) || n < 0 || n > 128) throw new PackError(String(n), 'field numbers are 0..128');
+    if (n === 1) throw new PackError(1, 'the bitmap is computed when packing');
+    const codec = this.#compiled.fields[n];
+    if (codec === undefined) throw new PackError(n, `the spec '${this.spec.name}' does not define this field`);
+    return codec;
+  }
+}
+
+/** Builds a message around already decoded values (used by `unpack`). */
+export function messageWithValues(spec: MessageSpec, values: Array<FieldValue | undefined>): Message {
+  const message = new Message(spec);
+  adoptValues(message, values);
+  return message;
+}
+
+function deepCopy<T extends FieldValue | undefined>(value: T): T {
+  if (value === undefined || typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return value.slice() as T;
+  if (Array.isArray(value)) return value.map(({ tag, value: v }) => ({ tag, value: deepCopy(v) })) as T;
+  return Object.fromEntries(Object.entries(value).map(([id, v]) => [id, deepCopy(v)])) as T;
+}

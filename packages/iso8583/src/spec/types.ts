@@ -1,0 +1,117 @@
+/** What a field holds: text, decimal digits, raw bytes, the bitmaps, or subfields. */
+export type FieldType = 'string' | 'numeric' | 'binary' | 'bitmap' | 'composite';
+
+/**
+ * How a value (or a length prefix) is written on the wire:
+ * - `ascii`: one byte a character, bytes 0x00-0x7F only;
+ * - `ebcdic`: one byte a character, IBM code page 037;
+ * - `bcd`: two decimal digits a byte, right-aligned (an odd count gets a leading 0 nibble);
+ * - `binary`: raw bytes (for prefixes: `digits` bytes of big-endian length);
+ * - `hex`: bytes written as ASCII hex characters, two a byte (upper case when packing).
+ */
+export type Encoding = 'ascii' | 'ebcdic' | 'bcd' | 'binary' | 'hex';
+
+/**
+ * A length prefix (LL, LLL...). The length counts the value's characters, digits or bytes, never its
+ * encoded size.
+ */
+export interface PrefixSpec {
+  /** The L count, 1..6: LL = 2, LLL = 3. For `binary`, the number of bytes of big-endian length. */
+  digits: number;
+  /** How the length is written: `ascii`/`ebcdic` (a character a digit), `bcd` (two digits a byte), `binary`, `hex` (ASCII hex characters). */
+  encoding: Encoding;
+}
+
+/** How a fixed-length field shorter than its length is filled when packed (and trimmed when unpacked). */
+export interface Padding {
+  /** Which side the pad characters go on. */
+  side: 'left' | 'right';
+  /** One character the field's encoding can carry, e.g. `' '`. */
+  char: string;
+}
+
+/** What kind of card data a field carries; drives masking in `describe`. */
+export type Sensitivity = 'pan' | 'track' | 'pin' | 'secret';
+
+/** Members every field specification may carry. */
+export interface FieldSpecBase {
+  /** A human name, shown by `describe`. */
+  description?: string;
+  /** Marks card data: `pan` (first 6 / last 4 shown), `track`, `pin` and `secret` (hidden). */
+  sensitive?: Sensitivity;
+}
+
+/** A `string`, `numeric` or `binary` field. */
+export interface ScalarFieldSpec extends FieldSpecBase {
+  /** `string` (text), `numeric` (decimal digits) or `binary` (bytes). */
+  type: 'string' | 'numeric' | 'binary';
+  /** The fixed length, or the maximum with a prefix: characters, digits (also when BCD) or bytes. */
+  length: number;
+  /** How the value is written: string → ascii|ebcdic; numeric → ascii|ebcdic|bcd; binary → binary|hex. */
+  encoding: Encoding;
+  /** The length prefix of a variable-length field; absent for a fixed-length field. */
+  prefix?: PrefixSpec;
+  /** Fill rule of a fixed-length `string` field. */
+  padding?: Padding;
+}
+
+/** The bitmaps (field 1). */
+export interface BitmapFieldSpec extends FieldSpecBase {
+  type: 'bitmap';
+  /** Bytes per 64-bit block: always 8. */
+  length: number;
+  /** `binary` (8 raw bytes a block) or `hex` (16 ASCII hex characters a block). */
+  encoding: 'binary' | 'hex';
+  /**
+   * Absent: bitmaps grow by themselves (bit 1 announces the secondary bitmap). A number: that many
+   * blocks are always written and bit 1 is never set (moov-io Spec87ASCII writes `blocks: 2`).
+   */
+  blocks?: number;
+}
+
+/** How the tag of a fixed-tag TLV element is written. */
+export interface TagSpec {
+  /** Tag size: characters for `ascii`/`ebcdic`, bytes for `binary` (tags are then upper-case hex strings). */
+  length: number;
+  /** `ascii`, `ebcdic` or `binary`. */
+  encoding: 'ascii' | 'ebcdic' | 'binary';
+}
+
+/**
+ * A field made of subfields.
+ * - `positional`: subfields one after the other in ascending id order (ids are positive integers);
+ *   trailing subfields may be absent. Value: `{ [id]: value }`.
+ * - `tlv`: elements of a fixed-size tag (`tag`), a length (`elementLength`) and a value. Value:
+ *   `[{ tag, value }, ...]` in wire order, repeats kept.
+ * - `ber-tlv`: BER-TLV as in EMV field 55 (multi-byte tags, long-form lengths). Value:
+ *   `[{ tag, value }, ...]` in wire order, tags as upper-case hex, unknown tags kept as bytes.
+ */
+export interface CompositeFieldSpec extends FieldSpecBase {
+  type: 'composite';
+  /** Subfield layout. */
+  layout: 'positional' | 'tlv' | 'ber-tlv';
+  /** The fixed length, or the maximum with a prefix, of the whole field, in bytes. */
+  length: number;
+  /** The length prefix of the whole field; absent for a fixed-length composite. */
+  prefix?: PrefixSpec;
+  /** Subfield specs by id (positional) or tag (TLV, BER-TLV). Required for `positional`. No prefixes inside TLV. */
+  subfields?: Record<string, FieldSpec>;
+  /** `tlv` only: how tags are written. */
+  tag?: TagSpec;
+  /** `tlv` only: how each element's length is written. */
+  elementLength?: PrefixSpec;
+}
+
+/** One field of a message spec. */
+export type FieldSpec = ScalarFieldSpec | BitmapFieldSpec | CompositeFieldSpec;
+
+/**
+ * A message format: plain, JSON-serialisable data. Field 0 is the MTI, field 1 the bitmaps, 2..128
+ * the data fields.
+ */
+export interface MessageSpec {
+  /** A human name, e.g. `ISO 8583:1987 ASCII`. */
+  name: string;
+  /** Field specs by number (object keys are strings in JSON). */
+  fields: { [field: number]: FieldSpec } | Record<string, FieldSpec>;
+}
