@@ -129,3 +129,24 @@ export class ConnectTimeoutError extends Rx8583Error {
     super(`connecting to ${address} timed out after ${timeout} ms`);
   }
 }
+
+/**
+ * A pool has no usable link: `get()` found none up and passing the filter, or `connect()` could
+ * not bring up `minConnections` links (then `failures` says which address failed, and why).
+ */
+export class NoConnectionsError extends Rx8583Error {
+  constructor(
+    message: string,
+    /** For a failed `connect()`: each address that could not be brought up, with its error. */
+    readonly failures: ReadonlyArray<{ readonly address: string; readonly error: unknown }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The pool is closed or closing: it hands out no more links and makes no more connections. */
+export class PoolClosedError extends Rx8583Error {
+  constructor() {
+    super('pool is closed');
+  }
+}
