@@ -21,4 +21,7 @@ export type {
 export type { FieldValue, FieldInput, CompositeValue, PositionalValue, TlvElement } from './values';
 export { Message, type MessageInit } from './message';
 export { unpack } from './unpack';
+export { describe, type DescribeOptions } from './describe';
+export { maskPan } from './mask';
+export { spec87ascii, spec87binary } from './specs/builtin-specs';
 export { PackError, UnpackError, SpecError, type FieldPath } from './errors';

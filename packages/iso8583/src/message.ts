@@ -1,4 +1,5 @@
 import { compileSpec, type CompiledSpec } from './codec/compile-spec';
+import { describe } from './describe';
 import { PackError } from './errors';
 import { packMessage } from './pack';
 import type { MessageSpec } from './spec/types';
@@ -107,6 +108,11 @@ export class Message {
   /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
   clone(): Message {
     return messageWithValues(this.spec, this.#values.map(deepCopy));
+  }
+
+  /** `console.log` and `util.inspect` show the masked {@link describe} output, never raw card data. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Message (${this.spec.name})\n${describe(this)}`;
   }
 
   #codec(n: number) {

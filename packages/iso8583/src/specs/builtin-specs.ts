@@ -1,0 +1,31 @@
+import { defineSpec } from '../spec/define-spec';
+import type { MessageSpec } from '../spec/types';
+import spec87asciiJson from './spec87ascii.json';
+import spec87binaryJson from './spec87binary.json';
+
+/**
+ * ISO 8583:1987, all ASCII: ASCII MTI, bitmaps as 16 hex characters a block, numerics as ASCII
+ * digits, LL/LLL ASCII length prefixes, binary fields (52, 64, 65, 96, 128) as hex characters, fixed
+ * text fields space-filled on the right, field 55 as BER-TLV (raw bytes, LLL ASCII prefix counting
+ * bytes). Card data fields are marked `sensitive`. The same spec ships as
+ * `@rx8583/iso8583/specs/spec87ascii.json`.
+ *
+ * @example
+ * ```ts
+ * const m = new Message(spec87ascii, { mti: '0800', fields: { 7: '0101120000', 11: 1, 70: 301 } });
+ * ```
+ */
+export const spec87ascii: MessageSpec = defineSpec(spec87asciiJson as MessageSpec);
+
+/**
+ * ISO 8583:1987 in the layout of jPOS's ISO87B packager: BCD MTI, 8-byte binary bitmaps, numerics
+ * BCD-packed, LL/LLL BCD length prefixes (LL = 1 byte, LLL = 2 bytes), text fields ASCII, binary
+ * fields raw, field 55 as BER-TLV. Unlike jPOS, track 2 (35) and the x+n amounts (28-31, 97) are
+ * ASCII text. The same spec ships as `@rx8583/iso8583/specs/spec87binary.json`.
+ *
+ * @example
+ * ```ts
+ * const bytes = new Message(spec87binary, { mti: '0800', fields: { 11: 1, 70: 301 } }).pack();
+ * ```
+ */
+export const spec87binary: MessageSpec = defineSpec(spec87binaryJson as MessageSpec);
