@@ -15,8 +15,8 @@ const ZERO = 48; // char code of '0'
  * isResponseMti('0110') // true
  * isResponseMti('0400') // false
  */
-export function isResponseMti(mti: string): boolean {
-  if (mti.length < 4) return false;
+export function isResponseMti(mti: string | undefined): boolean {
+  if (mti === undefined || mti.length < 4) return false;
   const fn = mti.charCodeAt(2) - ZERO;
   return fn >= 0 && fn <= 9 && (fn & 1) === 1;
 }
@@ -29,6 +29,11 @@ export function mtiClass(mti: string): string {
   const fn = mti.charCodeAt(2) - ZERO;
   if (mti.length < 4 || !(fn >= 0 && fn <= 9)) return mti;
   return mti.slice(0, 2) + String.fromCharCode(ZERO + (fn & ~1));
+}
+
+/** The MTI for error messages. */
+export function mtiLabel(mti: string | undefined): string {
+  return mti ?? '(no MTI)';
 }
 
 function textOf(value: unknown): string | undefined {
@@ -48,11 +53,11 @@ function textOf(value: unknown): string | undefined {
  * defaultRequestKey(new Message(spec87ascii, { mti: '0110', fields: { 11: '000123' } })) // '010|000123|'
  */
 export function defaultRequestKey(message: Message): string {
+  const mti = message.mti;
+  if (mti === undefined) throw new RequestKeyError(mtiLabel(mti), 'the MTI is missing');
   const stan = textOf(message.get(11));
-  if (stan === undefined || stan === '') {
-    throw new RequestKeyError(message.mti, 'field 11 (STAN) is missing');
-  }
-  return `${mtiClass(message.mti)}|${stan}|${textOf(message.get(41)) ?? ''}`;
+  if (stan === undefined || stan === '') throw new RequestKeyError(mti, 'field 11 (STAN) is missing');
+  return `${mtiClass(mti)}|${stan}|${textOf(message.get(41)) ?? ''}`;
 }
 
 /**
@@ -65,10 +70,10 @@ export function keyOf(requestKey: RequestKeyFn, message: Message): string {
     key = requestKey(message);
   } catch (error) {
     if (error instanceof RequestKeyError) throw error;
-    throw new RequestKeyError(message.mti, 'requestKey threw', { cause: error });
+    throw new RequestKeyError(mtiLabel(message.mti), 'requestKey threw', { cause: error });
   }
   if (typeof key !== 'string' || key === '') {
-    throw new RequestKeyError(message.mti, 'requestKey must return a non-empty string');
+    throw new RequestKeyError(mtiLabel(message.mti), 'requestKey must return a non-empty string');
   }
   return key;
 }

@@ -103,6 +103,7 @@ export class RequestMux {
     this.ended = true;
     const all = [...this.pending.values()];
     for (const request of all) this.fail(request, errorFor());
+    this.deadlines.clear();
   }
 
   /** Resolves once nothing is pending (immediately when nothing is). */

@@ -6,11 +6,12 @@ import { idlePing } from '../operators/idle-ping';
 import { readTimeout } from '../operators/read-timeout';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
+import { describeDialError } from './dial';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundHandlers } from './inbound-pipeline';
 import type { ResolvedLinkOptions } from './options';
 import { RequestMux } from './request-mux';
-import { keyOf } from './request-key';
+import { keyOf, mtiLabel } from './request-key';
 import { signOffView, type SignOffCapable } from './sign-off-view';
 import { closeSocket, receivedChunks } from './socket-lifecycle';
 import type {
@@ -73,7 +74,7 @@ export class SocketConnection implements SignOffCapable {
     this.mux = new RequestMux((frame) => this.writer.push(frame), options.maxInFlight, clock);
     this.acks = new DeadlineQueue(clock);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
-      this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, dropped.mti) }),
+      this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
     this.inbound$ = this.inbox.observable;
     this.status$ = this.statusSubject.asObservable();
@@ -245,7 +246,13 @@ export class SocketConnection implements SignOffCapable {
         error: (error: unknown) => this.terminate('error', asError(error), true),
       }),
     );
-    socket.on('error', (error) => this.terminate(this.state === 'closing' ? 'local' : 'error', error, true));
+    socket.on('error', (error) => {
+      // A TLS 1.3 server refuses a client certificate only after the client finished its side of
+      // the handshake, so the refusal arrives here rather than while dialing: explain it alike.
+      const code = String((error as NodeJS.ErrnoException).code ?? '');
+      const failure = code.startsWith('ERR_SSL_') ? describeDialError(this.remoteAddress, error) : error;
+      this.terminate(this.state === 'closing' ? 'local' : 'error', failure, true);
+    });
     socket.on('end', () => this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false));
     socket.on('close', () => this.onSocketClosed());
     this.startTimers();

@@ -1,0 +1,103 @@
+import type { Message } from '@rx8583/iso8583';
+import { DuplicateRequestError, SendTimeoutError, ConnectionClosedError } from '../src/errors';
+import { RequestMux } from '../src/connection/request-mux';
+import { ManualClock } from './support/manual-clock';
+
+const response = (name: string) => ({ name }) as unknown as Message;
+const frame = (n: number) => Uint8Array.of(n);
+
+describe('RequestMux (pending requests of one connection)', () => {
+  let clock: ManualClock;
+  let written: number[];
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    written = [];
+  });
+  const mux = (maxInFlight = Infinity) => new RequestMux((f) => written.push(f[0]), maxInFlight, clock);
+
+  it('writes a request at once and resolves it with the response for its key', async () => {
+    const m = mux();
+    const pending = m.register('k1', frame(1), 1000);
+    expect(written).toEqual([1]);
+    expect(m.resolve('k1', response('r1'))).toBe(true);
+    await expect(pending).resolves.toEqual({ name: 'r1' });
+    expect(m.size).toBe(0);
+    expect(m.resolve('k1', response('again'))).toBe(false);
+  });
+
+  it('refuses a second request with a pending key and leaves the first untouched', async () => {
+    const m = mux();
+    const first = m.register('k', frame(1), 1000);
+    expect(() => m.register('k', frame(2), 1000)).toThrow(DuplicateRequestError);
+    expect(written).toEqual([1]);
+    m.resolve('k', response('r'));
+    await expect(first).resolves.toEqual({ name: 'r' });
+  });
+
+  it('times out with SendTimeoutError and then no longer claims the late response', async () => {
+    const m = mux();
+    const pending = m.register('k', frame(1), 500);
+    clock.advance(500);
+    await expect(pending).rejects.toEqual(new SendTimeoutError('k', 500));
+    expect(m.resolve('k', response('late'))).toBe(false);
+  });
+
+  it('holds requests beyond maxInFlight and starts their timeout only when written', async () => {
+    const m = mux(2);
+    const a = m.register('a', frame(1), 100);
+    const b = m.register('b', frame(2), 100);
+    const c = m.register('c', frame(3), 100);
+    expect(written).toEqual([1, 2]);
+    clock.advance(90);
+    m.resolve('a', response('ra'));
+    expect(written).toEqual([1, 2, 3]); // c got a's slot
+    clock.advance(10); // b times out at 100; c was written at 90 so it has until 190
+    await expect(b).rejects.toBeInstanceOf(SendTimeoutError);
+    clock.advance(89);
+    expect(m.resolve('c', response('rc'))).toBe(true);
+    await expect(a).resolves.toEqual({ name: 'ra' });
+    await expect(c).resolves.toEqual({ name: 'rc' });
+  });
+
+  it('does not take a response for a request still waiting for its slot', () => {
+    const m = mux(1);
+    void m.register('a', frame(1), 100).catch(() => undefined);
+    void m.register('b', frame(2), 100).catch(() => undefined);
+    expect(m.resolve('b', response('too early'))).toBe(false);
+    m.rejectAll(() => new ConnectionClosedError());
+  });
+
+  it('rejectAll settles every request at once, written or waiting, and writes nothing more', async () => {
+    const m = mux(1);
+    const all = [m.register('a', frame(1), 1000), m.register('b', frame(2), 1000)];
+    m.rejectAll(() => new ConnectionClosedError('connection closed by the peer'));
+    for (const p of all) await expect(p).rejects.toThrow('connection closed by the peer');
+    expect(written).toEqual([1]);
+    expect(m.size).toBe(0);
+  });
+
+  it('reject(key) settles one request with the given error', async () => {
+    const m = mux();
+    const pending = m.register('k', frame(1), 1000);
+    expect(m.reject('k', new Error('refused'))).toBe(true);
+    await expect(pending).rejects.toThrow('refused');
+    expect(m.reject('k', new Error('twice'))).toBe(false);
+  });
+
+  it('whenIdle resolves once the last pending request settles', async () => {
+    const m = mux();
+    await m.whenIdle();
+    void m.register('a', frame(1), 1000);
+    const b = m.register('b', frame(2), 50);
+    let idle = false;
+    const waiting = m.whenIdle().then(() => (idle = true));
+    m.resolve('a', response('ra'));
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    clock.advance(50);
+    await expect(b).rejects.toBeInstanceOf(SendTimeoutError);
+    await waiting;
+    expect(idle).toBe(true);
+  });
+});
