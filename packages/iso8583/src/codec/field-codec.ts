@@ -61,7 +61,10 @@ export class FieldCodec {
     prefix.write(w.buf, prefixAt, units);
   }
 
-  /** Reads the field (prefix included) at `r.pos`, refusing anything that runs past `r.end`. */
+  /**
+   * Reads the field (prefix included) at `r.pos`, refusing anything that runs past `r.end`. Prefix
+   * errors point at the field's first byte, data errors at the first byte after the prefix.
+   */
   read(r: Reader): FieldValue {
     const start = r.pos;
     let pos = start;
@@ -76,8 +79,9 @@ export class FieldCodec {
       pos += prefix.size;
     }
     const size = this.value.byteLength(units);
-    if (pos + size > r.end) throw new UnpackError(this.path, start, `data needs ${size} bytes, ${r.end - pos} left`);
-    let value = this.value.read(r, pos, units, this.path, start);
+    // As in pyiso8583, data errors point at the data, after the length prefix.
+    if (pos + size > r.end) throw new UnpackError(this.path, pos, `data needs ${size} bytes, ${r.end - pos} left`);
+    let value = this.value.read(r, pos, units, this.path, pos);
     r.pos = pos + size;
     if (this.padding !== undefined) value = unpad(value as string, this.padding);
     return value;

@@ -97,7 +97,8 @@ export class BerTlvCodec implements ValueCodec {
       } else if (length === 0x80) {
         throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV indefinite length is not allowed');
       }
-      if (pos + length > end) throw new UnpackError(`${path}.${tag}`, at, `value needs ${length} bytes, ${end - pos} left`);
+      // Tag and length errors point at the element, value errors at the value (as for fields).
+      if (pos + length > end) throw new UnpackError(`${path}.${tag}`, pos, `value needs ${length} bytes, ${end - pos} left`);
       r.pos = pos;
       const subfield = this.known.get(tag);
       let value: FieldValue;
@@ -105,7 +106,7 @@ export class BerTlvCodec implements ValueCodec {
         value = copyBytes(buf, pos, length);
         r.pos = pos + length;
       } else {
-        value = subfield.codec.readSized(r, length, at);
+        value = subfield.codec.readSized(r, length, pos);
       }
       r.end = end;
       elements.push({ tag, value });
