@@ -59,6 +59,10 @@ function decode(compiled: CompiledSpec, r: Reader, state: { field: FieldPath; of
       last = n;
     }
   }
-  if (r.pos < r.end) throw new UnpackError(last, r.pos, `${r.end - r.pos} bytes left after the last field`);
+  if (r.pos < r.end) throw new UnpackError(last, r.pos, `${bytesLeft(r.end - r.pos)} after the last field`);
   return values;
+}
+
+function bytesLeft(count: number): string {
+  return count === 1 ? '1 byte left' : `${count} bytes left`;
 }
