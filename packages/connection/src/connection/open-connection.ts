@@ -37,8 +37,15 @@ export async function openConnection(
     await Promise.race([Promise.resolve(onConnect(conn as Connection)), aborted, closedEarly]);
     return conn;
   } catch (error) {
+    // When the link itself failed (a TLS 1.3 server refusing our certificate surfaces only now),
+    // that is the story to tell, not the sign-on that tripped over it.
+    const linkFailure = conn.failure;
     const failure =
-      error instanceof ConnectError ? error : new ConnectError(address, 'ON_CONNECT', `onConnect failed: ${describe(error)}`, { cause: error });
+      linkFailure instanceof ConnectError
+        ? linkFailure
+        : error instanceof ConnectError
+          ? error
+          : new ConnectError(address, 'ON_CONNECT', `onConnect failed: ${describe(error)}`, { cause: error });
     conn.destroy(failure);
     throw failure;
   } finally {

@@ -165,6 +165,11 @@ export class SocketConnection implements SignOffCapable {
     return this.closing;
   }
 
+  /** @internal The error the link failed with, once it has (synchronously available). */
+  get failure(): Error | undefined {
+    return this.closeInfo?.error;
+  }
+
   /** Tears the connection down at once (failed `onConnect`, aborted connect, server shutdown). */
   destroy(error?: Error): void {
     this.terminate(error ? 'error' : 'local', error, true);
