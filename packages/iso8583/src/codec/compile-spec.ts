@@ -58,7 +58,8 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
   if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
   const value = spec.type === 'composite' ? buildComposite(path, spec) : SCALAR_CODECS[`${spec.type}/${spec.encoding}`]!;
   const padding = spec.type === 'composite' ? undefined : spec.padding;
-  const zeroFill = spec.type === 'numeric' && prefix === undefined;
+  // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
+  const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
   return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill);
 }
 

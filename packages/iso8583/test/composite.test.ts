@@ -1,0 +1,245 @@
+import { Message, unpack, type CompositeFieldSpec, type TlvElement } from '@rx8583/iso8583';
+import { headerFor, hex, specWith, thrown, toHex } from './support/specs';
+
+describe('positional composites', () => {
+  const field: CompositeFieldSpec = {
+    type: 'composite',
+    layout: 'positional',
+    length: 99,
+    prefix: { digits: 2, encoding: 'ascii' },
+    subfields: {
+      1: { type: 'string', length: 2, encoding: 'ascii' },
+      2: { type: 'numeric', length: 4, encoding: 'ascii' },
+      10: { type: 'string', length: 20, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' } },
+    },
+  };
+  const spec = specWith({ 48: field });
+
+  it('writes subfields in ascending id order (10 after 2) and reads them back by id', () => {
+    const bytes = new Message(spec, { mti: '0100', fields: { 48: { 10: 'XYZ', 1: 'AB', 2: 42 } } }).pack();
+    expect(bytes.subarray(12).toString()).toBe('11' + 'AB' + '0042' + '03XYZ');
+    expect(unpack(spec, bytes).get(48)).toEqual({ 1: 'AB', 2: '0042', 10: 'XYZ' });
+  });
+
+  it('lets trailing subfields be absent', () => {
+    const bytes = new Message(spec, { mti: '0100', fields: { 48: { 1: 'AB' } } }).pack();
+    expect(bytes.subarray(12).toString()).toBe('02AB');
+    expect(unpack(spec, bytes).get(48)).toEqual({ 1: 'AB' });
+  });
+
+  it('refuses a gap before a present subfield', () => {
+    const error = thrown(() => new Message(spec, { mti: '0100', fields: { 48: { 1: 'AB', 10: 'X' } } }).pack());
+    expect(error).toMatchObject({ name: 'PackError', field: 48, problem: 'subfield 2 is missing but subfield 10 follows it' });
+  });
+
+  it('refuses unknown subfield ids in set', () => {
+    expect(thrown(() => new Message(spec).set(48, { 3: 'A' }))).toMatchObject({ name: 'PackError', field: '48.3' });
+  });
+
+  it('blames the subfield that is cut short, with its path and offset', () => {
+    const error = thrown(() => unpack(spec, Buffer.concat([hex(headerFor(48)), Buffer.from('04AB00')])));
+    expect(error).toMatchObject({ name: 'UnpackError', field: '48.2', offset: 16 });
+  });
+
+  it('checks subfield content with the subfield path', () => {
+    const error = thrown(() => new Message(spec, { mti: '0100', fields: { 48: { 1: 'AB', 2: '12X4' } } }).pack());
+    expect(error).toMatchObject({ name: 'PackError', field: '48.2' });
+  });
+
+  it('a fixed-length positional composite must fill its length exactly', () => {
+    const fixed = specWith({
+      61: { type: 'composite', layout: 'positional', length: 6, subfields: { 1: { type: 'string', length: 2, encoding: 'ascii' }, 2: { type: 'numeric', length: 4, encoding: 'ascii' } } },
+    });
+    expect(new Message(fixed, { mti: '0100', fields: { 61: { 1: 'AB', 2: 7 } } }).pack().subarray(12).toString()).toBe('AB0007');
+    expect(thrown(() => new Message(fixed, { mti: '0100', fields: { 61: { 1: 'AB' } } }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 61,
+      problem: 'length 2 but the field takes exactly 6',
+    });
+  });
+});
+
+describe('TLV composites with fixed-size tags', () => {
+  const spec = specWith({
+    48: {
+      type: 'composite',
+      layout: 'tlv',
+      length: 999,
+      prefix: { digits: 3, encoding: 'ascii' },
+      tag: { length: 2, encoding: 'ascii' },
+      elementLength: { digits: 2, encoding: 'ascii' },
+      subfields: { '01': { type: 'numeric', length: 6, encoding: 'ascii' }, '02': { type: 'string', length: 20, encoding: 'ascii' } },
+    },
+  });
+
+  it('writes tag, length, value for each element in the given order, repeats kept', () => {
+    const elements: TlvElement[] = [
+      { tag: '02', value: 'HELLO' },
+      { tag: '01', value: '123' },
+      { tag: '02', value: 'AGAIN' },
+    ];
+    const bytes = new Message(spec, { mti: '0100', fields: { 48: elements } }).pack();
+    expect(bytes.subarray(12).toString()).toBe('025' + '0205HELLO' + '0103123' + '0205AGAIN');
+    expect(unpack(spec, bytes).get(48)).toEqual(elements);
+  });
+
+  it('keeps elements of unknown tags as text and re-packs them', () => {
+    const wire = Buffer.concat([hex(headerFor(48)), Buffer.from('014' + '9904ABCD' + '010212')]);
+    const message = unpack(spec, wire);
+    expect(message.get(48)).toEqual([
+      { tag: '99', value: 'ABCD' },
+      { tag: '01', value: '12' },
+    ]);
+    expect(toHex(message.pack())).toBe(toHex(wire));
+  });
+
+  it('accepts an object form in set, in key order', () => {
+    expect(new Message(spec).set(48, { '02': 'X', '01': 5 }).get(48)).toEqual([
+      { tag: '02', value: 'X' },
+      { tag: '01', value: '5' },
+    ]);
+  });
+
+  it('refuses tags of the wrong size', () => {
+    expect(thrown(() => new Message(spec).set(48, [{ tag: '1', value: 'A' }]))).toMatchObject({ name: 'PackError', field: 48 });
+  });
+
+  it('refuses an element whose length runs past the field', () => {
+    const error = thrown(() => unpack(spec, Buffer.concat([hex(headerFor(48)), Buffer.from('008' + '0209ABCD')])));
+    expect(error).toMatchObject({ name: 'UnpackError', field: '48.02', offset: 19, problem: 'data needs 9 bytes, 4 left' });
+  });
+
+  it('refuses a truncated tag', () => {
+    const error = thrown(() => unpack(spec, Buffer.concat([hex(headerFor(48)), Buffer.from('007' + '0102129')])));
+    expect(error).toMatchObject({ name: 'UnpackError', field: 48, offset: 21, problem: 'tag needs 2 bytes, 1 left' });
+  });
+
+  it('supports binary tags, shown as upper-case hex', () => {
+    const binary = specWith({
+      62: {
+        type: 'composite',
+        layout: 'tlv',
+        length: 255,
+        prefix: { digits: 1, encoding: 'binary' },
+        tag: { length: 1, encoding: 'binary' },
+        elementLength: { digits: 1, encoding: 'binary' },
+      },
+    });
+    const bytes = new Message(binary, { mti: '0100', fields: { 62: [{ tag: 'a1', value: Uint8Array.of(1, 2) }] } }).pack();
+    expect(toHex(bytes.subarray(12))).toBe('04' + 'A1020102');
+    expect(unpack(binary, bytes).get(62)).toEqual([{ tag: 'A1', value: Uint8Array.of(1, 2) }]);
+  });
+
+  it('supports EBCDIC tags and lengths', () => {
+    const ebcdic = specWith({
+      48: {
+        type: 'composite',
+        layout: 'tlv',
+        length: 99,
+        prefix: { digits: 2, encoding: 'ebcdic' },
+        tag: { length: 2, encoding: 'ebcdic' },
+        elementLength: { digits: 2, encoding: 'ebcdic' },
+      },
+    });
+    const bytes = new Message(ebcdic, { mti: '0100', fields: { 48: [{ tag: 'A1', value: 'OK' }] } }).pack();
+    expect(toHex(bytes.subarray(12))).toBe('F0F6' + 'C1F1' + 'F0F2' + 'D6D2');
+    expect(unpack(ebcdic, bytes).get(48)).toEqual([{ tag: 'A1', value: 'OK' }]);
+  });
+});
+
+describe('BER-TLV composites (EMV field 55)', () => {
+  const spec = specWith({
+    55: {
+      type: 'composite',
+      layout: 'ber-tlv',
+      length: 999,
+      prefix: { digits: 3, encoding: 'ascii' },
+      subfields: {
+        '9F02': { type: 'numeric', length: 12, encoding: 'bcd' },
+        '5F2A': { type: 'binary', length: 2, encoding: 'binary' },
+        '9F1F': { type: 'string', length: 255, encoding: 'ascii' },
+        '70': { type: 'composite', layout: 'ber-tlv', length: 255 },
+      },
+    },
+  });
+
+  it('writes multi-byte tags and short lengths; numerics in BCD', () => {
+    const bytes = new Message(spec, { mti: '0100', fields: { 55: [{ tag: '9F02', value: 1500 }, { tag: '5F2A', value: '0978' }] } }).pack();
+    expect(toHex(bytes.subarray(15))).toBe('9F0206000000001500' + '5F2A020978');
+    expect(unpack(spec, bytes).get(55)).toEqual([
+      { tag: '9F02', value: '000000001500' },
+      { tag: '5F2A', value: Uint8Array.of(0x09, 0x78) },
+    ]);
+  });
+
+  it('uses long-form lengths from 128 bytes: 0x81 xx, then 0x82 xx xx', () => {
+    for (const [size, lengthHex] of [
+      [127, '7F'],
+      [128, '8180'],
+      [255, '81FF'],
+      [256, '820100'],
+    ] as const) {
+      const value = 'x'.repeat(size);
+      const big = specWith({ 55: { type: 'composite', layout: 'ber-tlv', length: 999, prefix: { digits: 3, encoding: 'ascii' }, subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } } } });
+      const bytes = new Message(big, { mti: '0100', fields: { 55: [{ tag: '9F1F', value }] } }).pack();
+      expect(toHex(bytes.subarray(15, 17 + lengthHex.length / 2))).toBe('9F1F' + lengthHex);
+      expect(unpack(big, bytes).get(55)).toEqual([{ tag: '9F1F', value }]);
+    }
+  });
+
+  it('keeps unknown tags (3-byte tags included) as bytes and re-packs them exactly', () => {
+    const tlv = '9F02060000000015009F810203AABBCC' + 'DF01810101';
+    const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length / 2).padStart(3, '0')), hex(tlv)]);
+    const message = unpack(spec, wire);
+    expect(message.get(55)).toEqual([
+      { tag: '9F02', value: '000000001500' },
+      { tag: '9F8102', value: Uint8Array.of(0xaa, 0xbb, 0xcc) },
+      { tag: 'DF01', value: Uint8Array.of(1) },
+    ]);
+    // The long-form length of DF01 (81 01) is re-packed in the shortest form.
+    expect(toHex(message.pack().subarray(15))).toBe('9F02060000000015009F810203AABBCC' + 'DF010101');
+  });
+
+  it('keeps repeated tags, in order (the data-loss bug of moov-io/iso8583#385)', () => {
+    const elements = [
+      { tag: '5F2A', value: Uint8Array.of(9, 0x78) },
+      { tag: '9F02', value: '000000000001' },
+      { tag: '5F2A', value: Uint8Array.of(8, 0x40) },
+    ];
+    const bytes = new Message(spec, { mti: '0100', fields: { 55: elements } }).pack();
+    expect(unpack(spec, bytes).get(55)).toEqual(elements);
+  });
+
+  it('parses nested templates when the spec declares them as composites', () => {
+    const elements = [{ tag: '70', value: [{ tag: '9F02', value: Uint8Array.of(1) }] }];
+    const bytes = new Message(spec, { mti: '0100', fields: { 55: elements } }).pack();
+    expect(toHex(bytes.subarray(15))).toBe('70049F020101');
+    expect(unpack(spec, bytes).get(55)).toEqual(elements);
+  });
+
+  it('normalises tags to upper case and refuses malformed ones', () => {
+    expect(new Message(spec).set(55, { '9f02': 1 }).get(55)).toEqual([{ tag: '9F02', value: '000000000001' }]);
+    expect(thrown(() => new Message(spec).set(55, { '9F': Uint8Array.of(1) }))).toMatchObject({ name: 'PackError', field: 55 });
+    expect(thrown(() => new Message(spec).set(55, { ZZ: Uint8Array.of(1) }))).toMatchObject({ name: 'PackError', field: 55 });
+  });
+
+  it.each([
+    ['a tag cut short', '9F', { field: 55, offset: 15, problem: 'BER-TLV tag is truncated or longer than 4 bytes' }],
+    ['a missing length', '9F02', { field: '55.9F02', offset: 15, problem: 'BER-TLV length is missing' }],
+    ['a truncated long-form length', '9F0282', { field: '55.9F02', offset: 15, problem: 'BER-TLV length is truncated' }],
+    ['an indefinite length', '9F0280', { field: '55.9F02', offset: 15, problem: 'BER-TLV indefinite length is not allowed' }],
+    ['a 5-byte length', '9F02850000000001', { field: '55.9F02', offset: 15, problem: 'BER-TLV length of 5 bytes is not supported' }],
+    ['a value past the end', '5F2A0309', { field: '55.5F2A', offset: 18, problem: 'value needs 3 bytes, 1 left' }],
+    ['a value longer than its subfield allows', '9F020700000000150000', { field: '55.9F02', offset: 18, problem: 'length 14 exceeds the maximum 12' }],
+  ])('refuses %s', (_, tlv, expected) => {
+    const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length / 2).padStart(3, '0')), hex(tlv)]);
+    expect(thrown(() => unpack(spec, wire))).toMatchObject({ name: 'UnpackError', ...expected });
+  });
+
+  it('refuses values of unknown tags that are not bytes', () => {
+    const message = new Message(spec, { mti: '0100' });
+    message.set(55, [{ tag: 'DF01', value: Uint8Array.of(1) }]);
+    (message.get(55) as TlvElement[])[0]!.value = 'text';
+    expect(thrown(() => message.pack())).toMatchObject({ name: 'PackError', field: '55.DF01' });
+  });
+});
