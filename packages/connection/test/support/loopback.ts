@@ -26,8 +26,11 @@ export class Loopback {
    * A raw TCP server on 127.0.0.1 (port 0); `onSocket` gets each accepted socket. Resolves with
    * the port.
    */
-  async rawServer(onSocket: (socket: net.Socket) => void): Promise<{ server: net.Server; port: number }> {
-    const server = net.createServer((socket) => {
+  async rawServer(
+    onSocket: (socket: net.Socket) => void,
+    options: net.ServerOpts = {},
+  ): Promise<{ server: net.Server; port: number }> {
+    const server = net.createServer(options, (socket) => {
       this.sockets.add(socket);
       socket.on('error', () => undefined);
       onSocket(socket);

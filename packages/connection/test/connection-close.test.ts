@@ -1,0 +1,221 @@
+import type { Message } from '@rx8583/iso8583';
+import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { connect, createConnection$ } from '../src/connection/create-connection';
+import type { Connection, ConnectionEvent } from '../src/connection/types';
+import { framing } from '../src/framing/index';
+import { ConnectionClosedError, FramingError } from '../src/errors';
+import { linkSpec, msg, nextStan } from './support/link-spec';
+import { Loopback } from './support/loopback';
+import { approve, connectClient, startIssuer } from './support/issuer';
+
+const PAN = '4111111111111111';
+const loop = new Loopback();
+afterEach(() => loop.closeAll());
+
+describe('Connection: closing', () => {
+  it('close() refuses new sends, lets onClose sign off, drains in-flight requests, then ends', async () => {
+    const held: Message[] = [];
+    const { port } = await startIssuer(loop, (conn, request) => {
+      if (request.mti === '0100') held.push(request);
+      else if (request.get(63) === 'SIGN-OFF') {
+        approve(conn, request);
+        // the held authorizations are answered only after the sign-off's response
+        setImmediate(() => held.splice(0).forEach((r) => approve(conn, r)));
+      } else approve(conn, request);
+    });
+    const during: { signOff?: Message; outsider?: unknown } = {};
+    const conn = await connectClient(loop, port, {
+      onClose: async (view) => {
+        during.outsider = await conn.send(msg('0800', { 11: nextStan() })).catch((e: unknown) => e);
+        during.signOff = await view.send(msg('0800', { 11: nextStan(), 63: 'SIGN-OFF' }));
+      },
+    });
+    const inFlight = Array.from({ length: 10 }, () => conn.send(msg('0100', { 11: nextStan() })));
+    await conn.send(msg('0800', { 11: nextStan() })); // one round trip later the server holds all 10
+    expect(held).toHaveLength(10);
+
+    const closing = conn.close();
+    expect(conn.state).toBe('closing');
+    await expect(conn.send(msg('0100', { 11: nextStan() }))).rejects.toThrow(
+      new ConnectionClosedError('connection is closing'),
+    );
+    await closing;
+    expect((await Promise.all(inFlight)).map((r) => r.mti)).toEqual(Array(10).fill('0110'));
+    expect(during.signOff?.mti).toBe('0810');
+    expect(during.outsider).toEqual(new ConnectionClosedError('connection is closing'));
+    await expect(conn.closed).resolves.toEqual({ reason: 'local' });
+    expect(conn.state).toBe('closed');
+    await expect(conn.send(msg('0100', { 11: nextStan() }))).rejects.toThrow(
+      new ConnectionClosedError('connection is closed'),
+    );
+    await expect(conn.close()).resolves.toBeUndefined(); // idempotent
+  });
+
+  it('reports an onClose failure on events$ and closes anyway', async () => {
+    const { port } = await startIssuer(loop);
+    const conn = await connectClient(loop, port, {
+      onClose: () => Promise.reject(new Error('sign-off refused')),
+    });
+    const events = lastValueFrom(conn.events$.pipe(toArray()));
+    await conn.close();
+    const types = (await events).map((e) => (e.type === 'error' ? `error: ${e.error.message}` : e.type));
+    expect(types).toEqual(['connected', 'error: sign-off refused', 'closed']);
+  });
+
+  it('rejects every pending send with ConnectionClosedError within 100 ms when the server goes away', async () => {
+    let endedAt = 0;
+    const { port } = await loop.rawServer((socket) => {
+      let received = 0;
+      socket.on('data', (chunk) => {
+        received += chunk.length;
+        if (received >= 5 * 20) {
+          endedAt = performance.now();
+          socket.end();
+        }
+      });
+    });
+    const conn = await connectClient(loop, port, { sendTimeout: 30_000 });
+    const pending = Array.from({ length: 5 }, () => conn.send(msg('0800', { 11: nextStan() })));
+    const outcomes = await Promise.all(pending.map((p) => p.then(() => 'resolved', (e: unknown) => e)));
+    const elapsed = performance.now() - endedAt;
+    for (const outcome of outcomes) expect(outcome).toEqual(new ConnectionClosedError('connection closed by the peer'));
+    expect(elapsed).toBeLessThan(100);
+    await expect(conn.closed).resolves.toEqual({ reason: 'peer' });
+  });
+
+  it('closes with FramingError when the stream loses its framing, failing pending sends with it as cause', async () => {
+    const { port } = await loop.rawServer((socket) => {
+      socket.once('data', () => socket.write(Buffer.from([0xff, 0xff, 1, 2, 3]))); // 65535 > maxFrameLength
+    });
+    const conn = await connectClient(loop, port, { maxFrameLength: 1024 });
+    const failure = await conn.send(msg('0800', { 11: nextStan() })).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConnectionClosedError);
+    expect((failure as Error).cause).toBeInstanceOf(FramingError);
+    const info = await conn.closed;
+    expect(info.reason).toBe('error');
+    expect(info.error).toBeInstanceOf(FramingError);
+  });
+
+  it('reports an undecodable message as unpackError without card data, and goes on', async () => {
+    const binary2 = framing.binary2();
+    const { port } = await loop.rawServer((socket) => {
+      const decoder = binary2.decoder();
+      socket.on('data', (chunk) => {
+        for (const frame of decoder.push(chunk)) {
+          // a response whose field 2 length is not numeric, with a PAN after it...
+          const bitmap = Buffer.from([0x40, 0, 0, 0, 0, 0, 0, 0]);
+          socket.write(binary2.encode(Buffer.concat([Buffer.from('0110'), bitmap, Buffer.from(`X${PAN}`)])));
+          // ...then the real answer
+          const response = Buffer.from(frame.body);
+          response.write('0810', 0, 'ascii');
+          socket.write(binary2.encode(response));
+        }
+      });
+    });
+    const conn = await connectClient(loop, port);
+    const events: ConnectionEvent[] = [];
+    conn.events$.subscribe((e) => events.push(e));
+    const response = await conn.send(msg('0800', { 11: nextStan() }));
+    expect(response.mti).toBe('0810');
+    const unpackErrors = events.filter((e) => e.type === 'unpackError');
+    expect(unpackErrors).toHaveLength(1);
+    const { error } = unpackErrors[0] as Extract<ConnectionEvent, { type: 'unpackError' }>;
+    expect([error.field, error.offset]).toEqual([2, 12]);
+    expect(error.message).not.toMatch(/4111|111111/);
+    expect(conn.state).toBe('open');
+  });
+
+  it('reports zero-length keep-alive frames and echoes them when echoKeepAlive is set', async () => {
+    const received: Buffer[] = [];
+    const { port } = await loop.rawServer((socket) => {
+      socket.on('data', (chunk) => received.push(chunk));
+      socket.write(Buffer.from([0, 0]));
+    });
+    const conn = await connectClient(loop, port, { echoKeepAlive: true });
+    const keepAlive = await firstValueFrom(conn.events$.pipe(filter((e) => e.type === 'keepAlive')));
+    expect(keepAlive).toEqual({ type: 'keepAlive', echoed: true });
+    await conn.close();
+    expect(Buffer.concat(received)).toEqual(Buffer.from([0, 0]));
+  });
+
+  it('ends events$ with closed and completes inbound$ and status$; late subscribers learn the end', async () => {
+    const { port, server } = await startIssuer(loop);
+    const serverSide = firstValueFrom(server.connections$);
+    const conn = await connectClient(loop, port);
+    const events = lastValueFrom(conn.events$.pipe(toArray()));
+    const inbound = lastValueFrom(conn.inbound$.pipe(toArray()));
+    const statuses = lastValueFrom(conn.status$.pipe(toArray()));
+    await (await serverSide).close();
+    await expect(conn.closed).resolves.toEqual({ reason: 'peer' });
+    expect((await events).map((e) => e.type)).toEqual(['connected', 'closed']);
+    await expect(inbound).resolves.toEqual([]);
+    await expect(statuses).resolves.toEqual(['unknown']);
+    await expect(lastValueFrom(conn.events$)).resolves.toEqual({ type: 'closed', reason: 'peer' });
+  });
+
+  it('destroys the socket after closeTimeout when the peer never completes the close', async () => {
+    let peerSawEnd = false;
+    const { port } = await loop.rawServer(
+      (socket) => socket.on('end', () => (peerSawEnd = true)), // half-open: never ends its side
+      { allowHalfOpen: true },
+    );
+    const conn = await connectClient(loop, port, { closeTimeout: 50 });
+    await conn.close();
+    expect(peerSawEnd).toBe(true);
+    await expect(conn.closed).resolves.toEqual({ reason: 'local' });
+  });
+});
+
+describe('createConnection$', () => {
+  it('emits the connection, and completes when we close it', async () => {
+    const { port } = await startIssuer(loop);
+    const emitted: Connection[] = [];
+    await new Promise<void>((resolve, reject) =>
+      createConnection$({ host: '127.0.0.1', port, spec: linkSpec }).subscribe({
+        next: (conn) => {
+          emitted.push(loop.track(conn));
+          void conn.close();
+        },
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    expect(emitted).toHaveLength(1);
+    await expect(emitted[0].closed).resolves.toEqual({ reason: 'local' });
+  });
+
+  it('errors with ConnectionClosedError when the peer ends the connection', async () => {
+    const { port, server } = await startIssuer(loop);
+    const serverSide = firstValueFrom(server.connections$);
+    const error = new Promise<unknown>((resolve) =>
+      createConnection$({ host: '127.0.0.1', port, spec: linkSpec }).subscribe({
+        next: (conn) => loop.track(conn),
+        error: resolve,
+      }),
+    );
+    await (await serverSide).close();
+    await expect(error).resolves.toEqual(new ConnectionClosedError('connection closed by the peer'));
+  });
+
+  it('unsubscribing closes the connection gracefully', async () => {
+    const { port, server } = await startIssuer(loop);
+    const serverSide = firstValueFrom(server.connections$);
+    let resolveConn!: (conn: Connection) => void;
+    const emitted = new Promise<Connection>((resolve) => (resolveConn = resolve));
+    const subscription = createConnection$({ host: '127.0.0.1', port, spec: linkSpec }).subscribe((conn) =>
+      resolveConn(loop.track(conn)),
+    );
+    const conn = await emitted;
+    subscription.unsubscribe();
+    await expect(conn.closed).resolves.toEqual({ reason: 'local' });
+    await expect((await serverSide).closed).resolves.toEqual({ reason: 'peer' });
+  });
+
+  it('validates options up front', async () => {
+    expect(() => createConnection$({ host: '', port: 1, spec: linkSpec })).toThrow(TypeError);
+    expect(() => createConnection$({ host: 'h', port: 70_000, spec: linkSpec })).toThrow(RangeError);
+    expect(() => createConnection$({ host: 'h', port: 1, spec: linkSpec, sendTimeout: -1 })).toThrow(/sendTimeout/);
+    expect(() => createConnection$({ host: 'h', port: 1, spec: undefined as never })).toThrow(/spec is required/);
+    await expect(connect({ host: 'h', port: 1, spec: linkSpec, maxInFlight: 1.5 })).rejects.toThrow(/maxInFlight/);
+  });
+});
