@@ -8,3 +8,6 @@ export { idlePing, type IdlePingConfig } from './operators/idle-ping';
 export { readTimeout, type ReadTimeoutConfig } from './operators/read-timeout';
 export { backoffDelay, assertBackoffSchedule, type BackoffSchedule } from './operators/backoff';
 export { retryWithBackoff, type RetryWithBackoffConfig, type RetryNotice } from './operators/retry-with-backoff';
+
+// pool
+export * from './pool/index';

@@ -1,0 +1,130 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import { NoConnectionsError, PoolClosedError } from '../src/errors';
+import { createPool, type Pool, type PoolEvent } from '@rx8583/connection';
+import type { Connection } from '../src/connection/types';
+import { msg, nextStan } from './support/link-spec';
+import { TestHost, deadPort, linkTo, usableWhen } from './pool-servers';
+
+const fast = { initial: 20, max: 100, jitter: 0.2 };
+
+describe('pool over three servers', () => {
+  let hosts: TestHost[];
+  let pool: Pool | undefined;
+
+  beforeEach(async () => {
+    hosts = await Promise.all([new TestHost().start(), new TestHost().start(), new TestHost().start()]);
+  });
+
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+    await Promise.all(hosts.map((host) => host.stop()));
+  });
+
+  const portOf = (conn: Connection) => Number(conn.remoteAddress.split(':').pop());
+
+  it('connects to every address and hands links out round-robin', async () => {
+    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
+    await pool.connect();
+    expect(pool.isUp()).toBe(true);
+    expect(pool.isDegraded()).toBe(false);
+    const picks = await Promise.all(Array.from({ length: 6 }, () => pool!.get()));
+    expect(new Set(picks).size).toBe(3);
+    expect(picks.slice(0, 3)).toEqual(picks.slice(3));
+    expect(picks.map(portOf).sort()).toEqual([...hosts, ...hosts].map((h) => h.port).sort());
+    const responses = await Promise.all(picks.map((conn) => conn.send(msg('0800', { 11: nextStan() }))));
+    expect(responses.map((r) => r.get(39))).toEqual(Array(6).fill('00'));
+  });
+
+  it('routes a key to the same link every time, and keeps other keys in place when a link goes', async () => {
+    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
+    await pool.connect();
+    const keys = Array.from({ length: 30 }, (_, i) => `TERM${i}`);
+    const first = await Promise.all(keys.map((key) => pool!.get({ key })));
+    const again = await Promise.all(keys.map((key) => pool!.get({ key })));
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(3); // 30 keys spread over all three links
+
+    const victim = first[0]!;
+    await victim.close(); // the pool redials it later; meanwhile its keys move, the others stay
+    const moved = await Promise.all(keys.map((key) => pool!.get({ key })));
+    keys.forEach((_, i) => {
+      if (first[i] === victim) expect(moved[i]).not.toBe(victim);
+      else expect(moved[i]).toBe(first[i]);
+    });
+  });
+
+  it('hands out only links that pass the filter (signed on), and follows status changes', async () => {
+    const declining = new TestHost((request) => (request.mti === '0800' ? '91' : '00'));
+    await hosts[1]!.stop();
+    hosts[1] = await declining.start();
+    const signOn = async (conn: Connection) => {
+      const response = await conn.send(msg('0800', { 11: nextStan(), 63: 'SIGNON' }));
+      conn.status = response.get(39) === '00' ? 'online' : 'offline';
+    };
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a, { onConnect: signOn }),
+      minConnections: 3,
+      reconnect: fast,
+      filter: (conn) => conn.status === 'online',
+    });
+    await pool.connect();
+    const usable = pool.connections;
+    expect(usable).toHaveLength(2);
+    expect(usable.map(portOf).sort()).toEqual([hosts[0]!.port, hosts[2]!.port].sort());
+    expect(pool.isDegraded()).toBe(true);
+    for (let i = 0; i < 6; i++) expect(usable).toContain(await pool.get());
+
+    const emptied = usableWhen(pool, (links) => links.length === 0);
+    for (const conn of usable) conn.status = 'offline';
+    await emptied;
+    expect(pool.isUp()).toBe(false);
+    await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 3 (3 up, none passing the filter)'));
+  });
+
+  it('close() signs off every link, leaves no connection, and is idempotent', async () => {
+    const signOff = (conn: Connection) => conn.send(msg('0800', { 11: nextStan(), 63: 'SIGNOFF' }));
+    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a, { onClose: signOff }), minConnections: 3, reconnect: fast });
+    const events = lastValueFrom(pool.events$.pipe(toArray()));
+    const sets = lastValueFrom(pool.connections$.pipe(toArray()));
+    await pool.connect();
+    const serverSide = (await Promise.all(hosts.map((h) => h.whenAccepted(1)))).flat();
+    const closing = pool.close();
+    expect(pool.close()).toBe(closing);
+    await closing;
+    expect(hosts.map((h) => h.received)).toEqual([['0800'], ['0800'], ['0800']]);
+    const seen = await events;
+    expect(seen.filter((e) => e.type === 'down').map((e) => (e as Extract<PoolEvent, { type: 'down' }>).reason)).toEqual(['local', 'local', 'local']);
+    expect(seen.at(-1)).toEqual({ type: 'closed' });
+    expect((await sets).at(-1)).toEqual([]);
+    await expect(pool.get()).rejects.toBeInstanceOf(PoolClosedError);
+    await expect(pool.connect()).rejects.toThrow('pool is closed');
+    expect(pool.isUp()).toBe(false);
+    // Every server-side end sees its client go: nothing is left open behind the pool.
+    await Promise.all(serverSide.map((conn) => conn.closed));
+    expect(hosts.map((h) => h.connectionCount)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('pool without servers', () => {
+  it('rejects get() before any link is up', async () => {
+    const pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
+    await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 1 (none is up)'));
+    await pool.close();
+  });
+
+  it('validates its options up front', () => {
+    const base = { addresses: ['127.0.0.1:1'], connection: (a: string) => linkTo(a) };
+    expect(() => createPool({ ...base, addresses: [] })).toThrow('createPool: options.addresses must be a non-empty array of addresses');
+    expect(() => createPool({ ...base, addresses: [''] })).toThrow('createPool: options.addresses[0] must be a non-empty string');
+    expect(() => createPool({ ...base, connection: undefined as never })).toThrow(TypeError);
+    expect(() => createPool({ ...base, minConnections: 2 })).toThrow(
+      'createPool: options.minConnections must be an integer from 0 to 1 (the number of addresses), got 2',
+    );
+    expect(() => createPool({ ...base, reconnect: { initial: 100, max: 10 } })).toThrow(
+      'createPool: options.reconnect: max must be a number of milliseconds no less than initial (100), got 10',
+    );
+    expect(() => createPool({ ...base, filter: 'online' as never })).toThrow(TypeError);
+  });
+});
