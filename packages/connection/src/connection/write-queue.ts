@@ -18,9 +18,14 @@ export interface WriteTicket {
  * so everything the current I/O callbacks produce is batched. When the socket reports a full
  * buffer (`write()` returned false) nothing more is written until `drain`.
  */
+// The most bytes handed to the socket in one write: large enough to batch thousands of small
+// messages into few syscalls, small enough that a full socket buffer stops the flow promptly.
+const BATCH_BYTES = 64 * 1024;
+
 export class WriteQueue {
   private frames: Uint8Array[] = [];
   private tickets: (WriteTicket | undefined)[] = [];
+  private head = 0;
   private bytes = 0;
   private flushScheduled: NodeJS.Immediate | undefined = undefined;
   private waitingForDrain = false;
@@ -28,7 +33,7 @@ export class WriteQueue {
 
   constructor(
     private readonly sink: ByteSink,
-    /** Called after each socket write (outbound activity, for idle pings). */
+    /** Called after each flush that wrote something (outbound activity, for idle pings). */
     private readonly onWrite: () => void,
   ) {}
 
@@ -60,7 +65,7 @@ export class WriteQueue {
   flushNow(): void {
     if (this.flushScheduled !== undefined) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
-    this.writeQueued();
+    this.writeQueued(true);
   }
 
   /** Stops the queue: drops queued frames and returns the tickets that never got written. */
@@ -68,53 +73,72 @@ export class WriteQueue {
     this.closed = true;
     if (this.flushScheduled !== undefined) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
-    const unwritten = this.tickets.filter((t): t is WriteTicket => t !== undefined && !t.cancelled);
+    const unwritten: WriteTicket[] = [];
+    for (let i = this.head; i < this.tickets.length; i++) {
+      const ticket = this.tickets[i];
+      if (ticket !== undefined && !ticket.cancelled) unwritten.push(ticket);
+    }
     this.frames = [];
     this.tickets = [];
+    this.head = 0;
     this.bytes = 0;
     return unwritten;
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = undefined;
-    if (!this.waitingForDrain) this.writeQueued();
+    this.writeQueued(false);
   };
 
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
-    if (!this.closed && this.frames.length > 0) this.writeQueued();
+    this.writeQueued(false);
   };
 
-  private writeQueued(): void {
-    if (this.closed || this.frames.length === 0) return;
-    const frames = this.frames;
-    const tickets = this.tickets;
-    const bytes = this.bytes;
-    this.frames = [];
-    this.tickets = [];
-    this.bytes = 0;
-    const chunk = WriteQueue.join(frames, tickets, bytes);
-    if (chunk.length > 0) {
-      const accepted = this.sink.write(chunk);
-      if (!accepted && !this.waitingForDrain) {
-        this.waitingForDrain = true;
-        this.sink.once('drain', this.onDrain);
+  /** Hands queued frames to the socket in batches until it is full (unless `force`) or all are out. */
+  private writeQueued(force: boolean): void {
+    let wrote = false;
+    while (!this.closed && this.head < this.frames.length && (force || !this.waitingForDrain)) {
+      const start = this.head;
+      let end = start;
+      let size = 0;
+      while (end < this.frames.length && (end === start || size + this.frames[end].length <= BATCH_BYTES)) {
+        if (!this.tickets[end]?.cancelled) size += this.frames[end].length;
+        this.bytes -= this.frames[end].length;
+        end++;
       }
-      this.onWrite();
+      this.head = end;
+      if (size > 0) {
+        const accepted = this.sink.write(this.join(start, end, size));
+        wrote = true;
+        if (!accepted && !this.waitingForDrain) {
+          this.waitingForDrain = true;
+          this.sink.once('drain', this.onDrain);
+        }
+      }
+      for (let i = start; i < end; i++) {
+        const ticket = this.tickets[i];
+        if (ticket !== undefined && !ticket.cancelled) ticket.written();
+      }
     }
-    for (const ticket of tickets) if (ticket !== undefined && !ticket.cancelled) ticket.written();
+    if (this.head === this.frames.length && this.head > 0) {
+      this.frames = [];
+      this.tickets = [];
+      this.head = 0;
+    }
+    if (wrote) this.onWrite();
   }
 
-  /** One buffer of all frames, skipping those whose writer gave up. */
-  private static join(frames: Uint8Array[], tickets: (WriteTicket | undefined)[], bytes: number): Uint8Array {
-    if (frames.length === 1 && !tickets[0]?.cancelled) return frames[0];
-    const out = Buffer.allocUnsafe(bytes);
+  /** One buffer of frames `start` to `end`, skipping those whose writer gave up. */
+  private join(start: number, end: number, size: number): Uint8Array {
+    if (end - start === 1) return this.frames[start];
+    const out = Buffer.allocUnsafe(size);
     let offset = 0;
-    for (let i = 0; i < frames.length; i++) {
-      if (tickets[i]?.cancelled) continue;
-      out.set(frames[i], offset);
-      offset += frames[i].length;
+    for (let i = start; i < end; i++) {
+      if (this.tickets[i]?.cancelled) continue;
+      out.set(this.frames[i], offset);
+      offset += this.frames[i].length;
     }
-    return offset === bytes ? out : out.subarray(0, offset);
+    return out;
   }
 }
