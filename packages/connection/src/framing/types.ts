@@ -34,7 +34,11 @@ export interface Framing {
   readonly name: string;
   /** Largest body accepted, in bytes. */
   readonly maxFrameLength: number;
-  /** Length header (and fixed header) + body, ready for the socket. */
+  /**
+   * Length header (and fixed header) + body, ready for the socket. An empty body encodes a
+   * keep-alive: the bare zero length, without a fixed header. Throws `RangeError` for a body over
+   * `maxFrameLength` or longer than the length header can express.
+   */
   encode(body: Uint8Array, header?: Record<string, unknown>): Uint8Array;
   /** A fresh decoder for one connection. */
   decoder(): FrameDecoder;
