@@ -99,10 +99,19 @@ describe('retryWithBackoff', () => {
     });
   });
 
+  it('spreads waits by ±20 % when no jitter is given', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const dial = cold('#', undefined, refused);
+      expectObservable(dial.pipe(retryWithBackoff({ initial: 100, max: 100, random: () => 0 })), '^ 170ms !').toBe('');
+      expectSubscriptions(dial.subscriptions).toBe(['(^!)', '80ms (^!)', '160ms (^!)']);
+    });
+  });
+
   it('validates its configuration up front', () => {
     expect(() => retryWithBackoff({ initial: 0, max: 10, jitter: 0 })).toThrow(
       'retryWithBackoff: initial must be a positive number of milliseconds, got 0',
     );
+    expect(() => retryWithBackoff(undefined as never)).toThrow(TypeError);
     expect(() => retryWithBackoff({ ...schedule, random: 0.5 as never })).toThrow(TypeError);
     expect(() => retryWithBackoff({ ...schedule, onRetry: 'log' as never })).toThrow(TypeError);
     expect(() => throwError(() => refused).pipe(retryWithBackoff({ ...schedule, jitter: 2 }))).toThrow(RangeError);

@@ -11,8 +11,13 @@ export interface RetryNotice {
   error: unknown;
 }
 
+/** Jitter when none is given: ±20 %, enough to keep a fleet of clients out of lockstep. */
+export const DEFAULT_JITTER = 0.2;
+
 /** Configuration of {@link retryWithBackoff}. */
-export interface RetryWithBackoffConfig extends BackoffSchedule {
+export interface RetryWithBackoffConfig extends Omit<BackoffSchedule, 'jitter'> {
+  /** Spread of each wait as a fraction of it, in [0, 1): 0.2 puts each wait within ±20 %. Default 0.2. */
+  jitter?: number;
   /** Source of numbers in [0, 1) for the jitter. Default `Math.random`. */
   random?: () => number;
   /** Scheduler for the waits; a `TestScheduler` in tests. Default: the async scheduler. */
@@ -25,7 +30,7 @@ export interface RetryWithBackoffConfig extends BackoffSchedule {
 
 /**
  * Resubscribes to the source whenever it errors, forever: first after `initial` ms, then
- * doubling up to `max`, each wait spread by ±`jitter`. Once the source emits (the link is up)
+ * doubling up to `max`, each wait spread by ±`jitter` (default ±20 %). Once the source emits (the link is up)
  * the schedule starts again from `initial`. Completion is not retried: a link we closed
  * ourselves stays closed. Unsubscribing stops the loop, waits included.
  *
@@ -37,13 +42,14 @@ export interface RetryWithBackoffConfig extends BackoffSchedule {
  * ```
  */
 export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOperatorFunction<T> {
-  assertBackoffSchedule('retryWithBackoff', config);
+  if (typeof config !== 'object' || config === null) throw new TypeError('retryWithBackoff: expected { initial, max, jitter? }');
+  const schedule: BackoffSchedule = { initial: config.initial, max: config.max, jitter: config.jitter ?? DEFAULT_JITTER };
+  assertBackoffSchedule('retryWithBackoff', schedule);
   const { random = Math.random, scheduler, resetOnSuccess = true, onRetry } = config;
   if (typeof random !== 'function') throw new TypeError('retryWithBackoff: random must be a function');
   if (onRetry !== undefined && typeof onRetry !== 'function') {
     throw new TypeError('retryWithBackoff: onRetry must be a function');
   }
-  const schedule: BackoffSchedule = { initial: config.initial, max: config.max, jitter: config.jitter };
   return retry<T>({
     resetOnSuccess,
     delay: (error: unknown, attempt: number) => {
