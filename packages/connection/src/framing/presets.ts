@@ -75,7 +75,8 @@ export function binary4(options?: FramingOptions): LengthPrefixedFraming {
  *
  * @example
  * ```ts
- * const f = framing.withHeader(framing.vmlh({ maxFrameLength: 2048 }), base1Header, { ... });
+ * const visa = framing.vmlh({ maxFrameLength: 2048 });
+ * visa.encode(body); // [len >> 8, len & 0xff, 0, 0, ...body]
  * ```
  */
 export function vmlh(options?: FramingOptions): LengthPrefixedFraming {
