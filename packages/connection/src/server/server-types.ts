@@ -26,8 +26,11 @@ export type ServerEvent =
   | { type: 'connection'; remoteAddress: string }
   /** A socket was closed at once because `maxConnections` connections are live. */
   | { type: 'rejected'; remoteAddress: string; reason: 'maxConnections' }
-  /** A client failed the TLS handshake (no or untrusted client certificate, wrong protocol, ...). */
-  | { type: 'tlsError'; remoteAddress: string; error: Error }
+  /**
+   * A client failed the TLS handshake (no client certificate, refused our certificate, wrong
+   * protocol, ...). `remoteAddress` is absent when the socket was already gone.
+   */
+  | { type: 'tlsError'; remoteAddress?: string; error: Error }
   /** `onConnect` failed for an accepted socket, which was then closed. */
   | { type: 'connectFailed'; remoteAddress: string; error: Error }
   /** A server-level failure that belongs to no caller (e.g. an accept error). */

@@ -52,7 +52,11 @@ class ConnectionServer implements Server {
     if (options.tls) {
       this.server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(socket));
       this.server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) =>
-        this.events.next({ type: 'tlsError', remoteAddress: addressOf(socket), error }),
+        this.events.next(
+          socket.remoteAddress === undefined
+            ? { type: 'tlsError', error }
+            : { type: 'tlsError', remoteAddress: addressOf(socket), error },
+        ),
       );
     } else {
       this.server.on('connection', (socket: net.Socket) => this.accept(socket));
