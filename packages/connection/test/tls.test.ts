@@ -36,7 +36,7 @@ describe('TLS', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`connecting to 127.0.0.1:${port} failed: the server's TLS certificate is not trusted .*pass its CA in tls.ca`),
     );
-    expect((await serverSaw).error).toBeInstanceOf(Error); // the client hung up mid-handshake
+    expect((await serverSaw).error.message).toEqual(expect.any(String)); // the client hung up mid-handshake
   });
 
   it('verifies by default: without a CA the test certificate is refused', async () => {
