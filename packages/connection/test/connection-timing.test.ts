@@ -1,4 +1,3 @@
-import type { Message } from '@rx8583/iso8583';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import type { ConnectionEvent } from '../src/connection/types';
 import { SendTimeoutError, WriteTimeoutError } from '../src/errors';

@@ -83,7 +83,7 @@ describe('matchResponse', () => {
 
   it('propagates errors and unsubscribes from the source when the consumer does', () => {
     scheduler.run(({ cold, hot, expectObservable, expectSubscriptions }) => {
-      const failing = cold('-#', {}, new Error('socket reset'));
+      const failing = cold<Message>('-#', {}, new Error('socket reset'));
       expectObservable(failing.pipe(matchResponse(pendingFor()))).toBe('-#', {}, new Error('socket reset'));
       const endless = hot('-q-q-q-q', { q: msg('0800', { 11: '000001' }) });
       expectObservable(endless.pipe(matchResponse(pendingFor())), '^--!').toBe('-q-', { q: msg('0800', { 11: '000001' }) });
