@@ -11,3 +11,37 @@ export { retryWithBackoff, DEFAULT_JITTER, type RetryWithBackoffConfig, type Ret
 
 // pool
 export * from './pool/index';
+
+// connection and server
+export { createConnection$, connect } from './connection/create-connection';
+export type { ConnectionOptions, LinkOptions } from './connection/options';
+export type { TlsDialOptions } from './connection/dial';
+export type {
+  Connection,
+  ConnectionEvent,
+  ConnectionState,
+  ConnectionStatus,
+  CloseInfo,
+  CloseReason,
+  SendOptions,
+  ReplyOptions,
+} from './connection/types';
+export { defaultRequestKey, isResponseMti, mtiClass, type RequestKeyFn } from './connection/request-key';
+export { matchResponse, type ResponseTarget } from './operators/match-response';
+export { createServer } from './server/server';
+export type { Server, ServerOptions, ServerEvent, TlsServerOptions } from './server/server-types';
+export {
+  Rx8583Error,
+  SendTimeoutError,
+  WriteTimeoutError,
+  ConnectionClosedError,
+  ConnectError,
+  ConnectTimeoutError,
+  RequestKeyError,
+  InboundOverflowError,
+  DuplicateRequestError,
+  RejectedMessageError,
+  FramingError,
+  NoConnectionsError,
+  PoolClosedError,
+} from './errors';
