@@ -29,8 +29,8 @@ export function describe(message: Message, options: DescribeOptions = {}): strin
   const mask = options.mask ?? true;
   const fields = message.spec.fields as Record<string, FieldSpec>;
   const lines: string[] = [];
-  const mti = message.mti;
-  lines.push(line('MTI', fields['0']?.description ?? 'Message Type Indicator', mti === undefined ? '(none)' : renderScalar(mti)));
+  const mti = message.has(0) ? renderScalar(message.mti) : '(none)';
+  lines.push(line('MTI', fields['0']?.description ?? 'Message Type Indicator', mti));
   for (const n of message.fieldNumbers()) {
     describeValue(lines, String(n), fields[String(n)], message.get(n)!, mask, undefined);
   }

@@ -54,9 +54,9 @@ export class Message {
     }
   }
 
-  /** The message type indicator (field 0). */
-  get mti(): string | undefined {
-    return this.#values[0] as string | undefined;
+  /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
+  get mti(): string {
+    return (this.#values[0] as string | undefined) ?? '';
   }
 
   set mti(mti: string) {

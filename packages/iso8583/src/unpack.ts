@@ -7,6 +7,7 @@ import type { MessageSpec } from './spec/types';
 import type { FieldValue } from './values';
 
 const FIRST_BIT = 0x80000000;
+const bitmapWords = new Uint32Array(4);
 
 /**
  * Decodes bytes (a `Uint8Array` or `Buffer`, any offset) as a message of `spec`. Refuses truncated
@@ -41,7 +42,8 @@ function decode(compiled: CompiledSpec, r: Reader, state: { field: FieldPath; of
   state.field = 1;
   state.offset = r.pos;
   const bitmapAt = r.pos;
-  const words = new Uint32Array(4);
+  // Decoding is synchronous and never re-entered, so one bitmap buffer serves every call.
+  const words = bitmapWords.fill(0);
   compiled.bitmap.read(r, words);
   const fields = compiled.fields;
   let last = 1;

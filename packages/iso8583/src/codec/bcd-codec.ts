@@ -9,9 +9,6 @@ import type { ValueCodec } from './value-codec';
  * which decoding requires to be 0.
  */
 export class BcdCodec implements ValueCodec {
-  unitsOf(value: FieldValue): number {
-    return (value as string).length;
-  }
 
   byteLength(units: number): number {
     return (units + 1) >> 1;

@@ -7,9 +7,6 @@ import type { ValueCodec } from './value-codec';
 
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
 export class RawBytesCodec implements ValueCodec {
-  unitsOf(value: FieldValue): number {
-    return (value as Uint8Array).length;
-  }
   byteLength(units: number): number {
     return units;
   }
@@ -36,9 +33,6 @@ export class RawBytesCodec implements ValueCodec {
 
 /** Bytes written as ASCII hex characters, two a byte (upper case out, either case in). */
 export class HexBytesCodec implements ValueCodec {
-  unitsOf(value: FieldValue): number {
-    return (value as Uint8Array).length;
-  }
   byteLength(units: number): number {
     return units * 2;
   }

@@ -5,6 +5,7 @@ import { RawBytesCodec, HexBytesCodec } from './binary-codecs';
 import { BcdCodec } from './bcd-codec';
 import { berTagBytes } from './ber-tag';
 import { BitmapCodec } from './bitmap-codec';
+import { LATIN1_TO_EBCDIC } from './ebcdic';
 import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
 import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
@@ -23,6 +24,7 @@ export interface CompiledSpec {
 }
 
 const compiled = new WeakMap<MessageSpec, CompiledSpec>();
+let lastCompiled: CompiledSpec = { spec: { name: '', fields: {} }, fields: [], mti: undefined!, bitmap: undefined! };
 
 // Scalar value codecs hold no state, so one instance of each serves every field.
 const SCALAR_CODECS: Record<string, ValueCodec> = {
@@ -40,8 +42,10 @@ const SCALAR_CODECS: Record<string, ValueCodec> = {
  * if that was not done yet) and caching them by spec object.
  */
 export function compileSpec(spec: MessageSpec): CompiledSpec {
+  // Most processes use one spec over and over: skip the WeakMap lookup for the last one.
+  if (spec === lastCompiled.spec) return lastCompiled;
   let result = compiled.get(spec);
-  if (result !== undefined) return result;
+  if (result !== undefined) return (lastCompiled = result);
   if (!isDefinedSpec(spec)) defineSpec(spec);
   const specs = spec.fields as Record<string, FieldSpec>;
   const fields: Array<FieldCodec | undefined> = new Array<FieldCodec | undefined>(129).fill(undefined);
@@ -51,7 +55,7 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
   }
   result = { spec, fields, mti: fields[0]!, bitmap: new BitmapCodec(specs['1'] as BitmapFieldSpec) };
   compiled.set(spec, result);
-  return result;
+  return (lastCompiled = result);
 }
 
 function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
@@ -60,7 +64,8 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
-  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill);
+  const padByte = padding === undefined ? -1 : spec.type !== 'composite' && spec.encoding === 'ebcdic' ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]! : padding.char.charCodeAt(0);
+  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte);
 }
 
 function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {

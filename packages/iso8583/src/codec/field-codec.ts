@@ -25,6 +25,8 @@ export class FieldCodec {
     readonly padding: Padding | undefined,
     /** Whether `normalize` left-pads short digit strings with zeros (fixed numerics). */
     private readonly zeroFill: boolean,
+    /** The pad character as a byte on the wire, or -1 without padding. */
+    private readonly padByte: number,
   ) {}
 
   /** Turns what `Message.set` was given into the value stored, or throws {@link PackError}. */
@@ -37,19 +39,15 @@ export class FieldCodec {
   /** Writes the field (prefix included) at `w.pos`. */
   write(w: Writer, value: FieldValue): void {
     const prefix = this.prefix;
-    let units = this.value.unitsOf(value);
+    let units = scalarUnits(value);
     if (prefix === null) {
-      if (units >= 0 && units < this.length && this.padding !== undefined) {
-        value = pad(value as string, this.length, this.padding);
-        units = this.length;
+      if (units >= 0 && units < this.length && this.padByte >= 0) {
+        this.writePadded(w, value, this.length - units);
+        return;
       }
       if (units >= 0 && units !== this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
-      const start = w.pos;
       const written = this.value.write(w, value, this.path);
-      if (written !== this.length) {
-        w.pos = start;
-        throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
-      }
+      if (written !== this.length) throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
       return;
     }
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
@@ -59,6 +57,16 @@ export class FieldCodec {
     units = this.value.write(w, value, this.path);
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
     prefix.write(w.buf, prefixAt, units);
+  }
+
+  /** Writes short fixed text with `fill` pad bytes before or after it. */
+  private writePadded(w: Writer, value: FieldValue, fill: number): void {
+    const left = this.padding!.side === 'left';
+    if (!left) this.value.write(w, value, this.path);
+    w.ensure(fill);
+    w.buf.fill(this.padByte, w.pos, w.pos + fill);
+    w.pos += fill;
+    if (left) this.value.write(w, value, this.path);
   }
 
   /**
@@ -81,10 +89,18 @@ export class FieldCodec {
     const size = this.value.byteLength(units);
     // As in pyiso8583, data errors point at the data, after the length prefix.
     if (pos + size > r.end) throw new UnpackError(this.path, pos, `data needs ${size} bytes, ${r.end - pos} left`);
-    let value = this.value.read(r, pos, units, this.path, pos);
     r.pos = pos + size;
-    if (this.padding !== undefined) value = unpad(value as string, this.padding);
-    return value;
+    if (this.padByte < 0) return this.value.read(r, pos, units, this.path, pos);
+    // Padding is trimmed on the bytes (a padded field is one byte a character), before decoding.
+    let first = pos;
+    let count = units;
+    const buf = r.buf;
+    if (this.padding!.side === 'left') {
+      while (count > 0 && buf[first] === this.padByte) first++, count--;
+    } else {
+      while (count > 0 && buf[first + count - 1] === this.padByte) count--;
+    }
+    return this.value.read(r, first, count, this.path, pos);
   }
 
   /** Reads a value whose size in bytes the caller knows (a BER-TLV element) at `r.pos`. */
@@ -98,7 +114,7 @@ export class FieldCodec {
     return value;
   }
 
-  /** Writes the value alone (no prefix) and returns its size in units, for TLV elements. */
+  /** Writes the value alone (no prefix) and returns its size in units, for BER-TLV elements. */
   writeBare(w: Writer, value: FieldValue): number {
     const units = this.value.write(w, value, this.path);
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
@@ -106,22 +122,12 @@ export class FieldCodec {
   }
 }
 
+/** The length in units of a text or byte value; -1 for a composite, whose size only writing tells. */
+export function scalarUnits(value: FieldValue): number {
+  return typeof value === 'string' || value instanceof Uint8Array ? value.length : -1;
+}
+
 function lengthProblem(actual: number, expected: number, bound: 'exactly' | 'at most'): string {
   return `length ${actual} but the field takes ${bound} ${expected}`;
 }
 
-function pad(text: string, length: number, padding: Padding): string {
-  return padding.side === 'left' ? text.padStart(length, padding.char) : text.padEnd(length, padding.char);
-}
-
-function unpad(text: string, padding: Padding): string {
-  const char = padding.char;
-  if (padding.side === 'left') {
-    let i = 0;
-    while (i < text.length && text[i] === char) i++;
-    return i === 0 ? text : text.slice(i);
-  }
-  let end = text.length;
-  while (end > 0 && text[end - 1] === char) end--;
-  return end === text.length ? text : text.slice(0, end);
-}

@@ -1,28 +1,64 @@
 /**
- * The byte cursors the codecs share. Packing writes into one growing scratch buffer (a message is
- * packed synchronously, so one buffer serves every call) and copies the result out once; unpacking
- * reads through a cursor that also caches the input as a latin1 string, so text fields become cheap
- * substrings instead of one native call each.
+ * The byte cursors the codecs share. Packing writes straight into a slab (a message is packed
+ * synchronously, so one writer serves every call) and returns a view of the bytes it wrote, as
+ * Node's `Buffer.allocUnsafe` pool does: no copy. Unpacking reads through a cursor that also caches
+ * the input as a latin1 string, so text fields become cheap substrings instead of native calls.
  */
 
-/** A growable output buffer with a write position. */
-export class Writer {
-  buf: Buffer;
-  pos = 0;
+/** Size of a packing slab; a message that does not fit gets a larger slab of its own. */
+const SLAB_SIZE = 16 * 1024;
+/** A new message starts on a fresh slab when less than this is left. */
+const MIN_FREE = 1024;
 
-  constructor(initialSize: number) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+function newSlab(size: number): Buffer {
+  return Buffer.from(new ArrayBuffer(size));
+}
+
+/** A growable output buffer with a write position, handing out each message as a view of its slab. */
+export class Writer {
+  /** The current slab; positions are absolute in it. */
+  buf: Buffer = newSlab(SLAB_SIZE);
+  /** Where the next byte goes. */
+  pos = 0;
+  /** Where the message being packed starts. */
+  private start = 0;
+
+  /** Starts a message. */
+  begin(): void {
+    if (this.buf.length - this.pos < MIN_FREE) {
+      this.buf = newSlab(SLAB_SIZE);
+      this.pos = 0;
+    }
+    this.start = this.pos;
   }
 
-  /** Makes room for `bytes` more bytes at `pos`. */
+  /** Makes room for `bytes` more bytes at `pos`. Positions stay valid: bytes keep their offsets. */
   ensure(bytes: number): void {
     if (this.pos + bytes > this.buf.length) this.grow(bytes);
   }
 
   private grow(bytes: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(next, 0, 0, this.pos);
+    const next = newSlab(Math.max(SLAB_SIZE, 2 * (this.pos + bytes)));
+    this.buf.copy(next, this.start, this.start, this.pos);
     this.buf = next;
+  }
+
+  /** Ends the message and returns its bytes: a view of the slab that later messages never overwrite. */
+  finish(): Buffer {
+    const out = Buffer.from(this.buf.buffer, this.start, this.pos - this.start);
+    if (this.buf.length > SLAB_SIZE) {
+      // A slab grown for one big message is not kept around for small ones.
+      this.buf = newSlab(SLAB_SIZE);
+      this.pos = 0;
+    } else {
+      this.pos = (this.pos + 7) & ~7;
+    }
+    return out;
+  }
+
+  /** Abandons the message being packed, reusing its space. */
+  abort(): void {
+    this.pos = this.start;
   }
 }
 

@@ -7,9 +7,6 @@ import type { ValueCodec } from './value-codec';
 
 /** Members shared by the one-byte-a-character codecs. */
 abstract class CharCodec implements ValueCodec {
-  unitsOf(value: FieldValue): number {
-    return (value as string).length;
-  }
   byteLength(units: number): number {
     return units;
   }

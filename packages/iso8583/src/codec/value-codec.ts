@@ -8,8 +8,6 @@ import type { Reader, Writer } from './io';
  * digits or bytes.
  */
 export interface ValueCodec {
-  /** The value's length in units, or -1 when only writing it tells (composites). */
-  unitsOf(value: FieldValue): number;
   /** Bytes on the wire for a value of `units`. */
   byteLength(units: number): number;
   /** Units in `bytes` bytes, for elements sized in bytes (BER-TLV); -1 when no value has that size. */

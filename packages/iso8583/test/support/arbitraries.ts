@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { defineSpec, type FieldInput, type FieldSpec, type MessageSpec, type PrefixSpec } from '@rx8583/iso8583';
+import { defineSpec, type FieldInput, type FieldSpec, type MessageSpec, type PrefixSpec, type ScalarFieldSpec } from '@rx8583/iso8583';
 
 /** Random specs and messages for property tests: every type, encoding, prefix and layout. */
 
@@ -144,7 +144,8 @@ function compositeValueArb(spec: Extract<FieldSpec, { type: 'composite' }>): fc.
 export const specAndFieldsArb = specArb.chain((spec) => {
   const fields = spec.fields as Record<string, FieldSpec>;
   const numbers = Object.keys(fields).map(Number).filter((n) => n >= 2);
-  const mti = fields['0']!.encoding === 'ascii' && fields['0']!.type === 'string' ? text(asciiChar, 4, 4) : text(digit, 4, 4);
+  const mtiSpec = fields['0'] as ScalarFieldSpec;
+  const mti = mtiSpec.type === 'string' ? text(asciiChar, 4, 4) : text(digit, 4, 4);
   return fc.record({
     spec: fc.constant(spec),
     mti,

@@ -1,7 +1,7 @@
 import { PackError, UnpackError, type FieldPath } from '../../errors';
 import type { FieldInput, FieldValue, TlvElement } from '../../values';
 import { berTagBytes, berTagSize } from '../ber-tag';
-import type { FieldCodec } from '../field-codec';
+import { scalarUnits, type FieldCodec } from '../field-codec';
 import { copyBytes, type Reader, type Writer } from '../io';
 import { normalizeBytes } from '../normalize';
 import type { ValueCodec } from '../value-codec';
@@ -24,11 +24,13 @@ const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toS
  * repeated tags are kept in order and tags the spec does not know are kept as bytes and re-packed.
  */
 export class BerTlvCodec implements ValueCodec {
-  constructor(private readonly known: ReadonlyMap<string, BerTlvSubfield>) {}
+  // Decoding looks tags up by their bytes as a number, so known tags cost no string building.
+  private readonly knownByCode: ReadonlyMap<number, { readonly tag: string; readonly subfield: BerTlvSubfield }>;
 
-  unitsOf(): number {
-    return -1;
+  constructor(private readonly known: ReadonlyMap<string, BerTlvSubfield>) {
+    this.knownByCode = new Map([...known].map(([tag, subfield]) => [tagCode(subfield.tagBytes, 0, subfield.tagBytes.length), { tag, subfield }]));
   }
+
   byteLength(units: number): number {
     return units;
   }
@@ -43,8 +45,7 @@ export class BerTlvCodec implements ValueCodec {
       const tagBytes = subfield?.tagBytes ?? berTagBytes(tag);
       if (tagBytes === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
       w.ensure(tagBytes.length + 1 + MAX_LENGTH_BYTES);
-      w.buf.set(tagBytes, w.pos);
-      w.pos += tagBytes.length;
+      for (let i = 0; i < tagBytes.length; i++) w.buf[w.pos++] = tagBytes[i]!;
       if (subfield === undefined) {
         if (!(elementValue instanceof Uint8Array)) throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
         w.pos += writeLength(w.buf, w.pos, elementValue.length);
@@ -53,7 +54,7 @@ export class BerTlvCodec implements ValueCodec {
         w.pos += elementValue.length;
         continue;
       }
-      const units = subfield.codec.value.unitsOf(elementValue);
+      const units = scalarUnits(elementValue);
       if (units >= 0) {
         w.pos += writeLength(w.buf, w.pos, subfield.codec.value.byteLength(units));
         subfield.codec.writeBare(w, elementValue);
@@ -83,8 +84,8 @@ export class BerTlvCodec implements ValueCodec {
       const at = r.pos;
       const tagSize = berTagSize(buf, at, end);
       if (tagSize < 0) throw new UnpackError(path, at, 'BER-TLV tag is truncated or longer than 4 bytes');
-      let tag = HEX_PAIRS[buf[at]!]!;
-      for (let i = 1; i < tagSize; i++) tag += HEX_PAIRS[buf[at + i]!]!;
+      const known = this.knownByCode.get(tagCode(buf, at, tagSize));
+      const tag = known === undefined ? tagString(buf, at, tagSize) : known.tag;
       let pos = at + tagSize;
       if (pos >= end) throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV length is missing');
       let length = buf[pos++]!;
@@ -100,13 +101,12 @@ export class BerTlvCodec implements ValueCodec {
       // Tag and length errors point at the element, value errors at the value (as for fields).
       if (pos + length > end) throw new UnpackError(`${path}.${tag}`, pos, `value needs ${length} bytes, ${end - pos} left`);
       r.pos = pos;
-      const subfield = this.known.get(tag);
       let value: FieldValue;
-      if (subfield === undefined) {
+      if (known === undefined) {
         value = copyBytes(buf, pos, length);
         r.pos = pos + length;
       } else {
-        value = subfield.codec.readSized(r, length, pos);
+        value = known.subfield.codec.readSized(r, length, pos);
       }
       r.end = end;
       elements.push({ tag, value });
@@ -130,6 +130,19 @@ export class BerTlvCodec implements ValueCodec {
       },
     );
   }
+}
+
+/** A tag's bytes as one number (tags are at most 4 bytes). */
+function tagCode(bytes: Uint8Array, at: number, size: number): number {
+  let code = 0;
+  for (let i = 0; i < size; i++) code = code * 256 + bytes[at + i]!;
+  return code;
+}
+
+function tagString(bytes: Uint8Array, at: number, size: number): string {
+  let tag = HEX_PAIRS[bytes[at]!]!;
+  for (let i = 1; i < size; i++) tag += HEX_PAIRS[bytes[at + i]!]!;
+  return tag;
 }
 
 /** Writes a BER length (short form below 128, else 0x8N and N big-endian bytes); returns its size. */

@@ -25,9 +25,6 @@ export class PositionalCodec implements ValueCodec {
     this.byId = new Map(subfields.map((s) => [s.id, s.codec]));
   }
 
-  unitsOf(): number {
-    return -1;
-  }
   byteLength(units: number): number {
     return units;
   }

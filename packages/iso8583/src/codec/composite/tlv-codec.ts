@@ -26,9 +26,6 @@ export class TlvCodec implements ValueCodec {
     private readonly unknown: (tag: string) => FieldCodec,
   ) {}
 
-  unitsOf(): number {
-    return -1;
-  }
   byteLength(units: number): number {
     return units;
   }
