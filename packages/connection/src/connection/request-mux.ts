@@ -26,6 +26,16 @@ class PendingRequest implements Expirable {
   }
 }
 
+// One shared Promise executor instead of a closure per request (this is the hot path): the
+// executor runs synchronously inside `new Promise`, so the request being registered is known.
+let registering: PendingRequest | undefined;
+function captureSettlers(resolve: (response: Message) => void, reject: (error: Error) => void): void {
+  const request = registering as PendingRequest;
+  request.resolve = resolve;
+  request.reject = reject;
+  registering = undefined;
+}
+
 /**
  * The requests of one connection that await a response, by correlation key. It refuses a second
  * request with a key already pending, writes at most `maxInFlight` at a time (the rest wait in
@@ -71,10 +81,8 @@ export class RequestMux {
   register(key: string, frame: Uint8Array, timeout: number): Promise<Message> {
     if (this.pending.has(key)) throw new DuplicateRequestError(key);
     const request = new PendingRequest(this, key, frame, timeout);
-    const promise = new Promise<Message>((resolve, reject) => {
-      request.resolve = resolve;
-      request.reject = reject;
-    });
+    registering = request;
+    const promise = new Promise<Message>(captureSettlers);
     this.pending.set(key, request);
     if (this.inFlight < this.maxInFlight && !this.ended) this.dispatch(request);
     else this.waiting.push(request);

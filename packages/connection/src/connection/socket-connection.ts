@@ -92,7 +92,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
-    return this.request(message, options, false).promise;
+    return this.request(message, options, false);
   }
 
   send$(message: Message, options?: SendOptions): Observable<Message> {
@@ -101,7 +101,7 @@ export class SocketConnection implements SignOffCapable {
 
   /** @internal `send` for `onClose`, allowed while the connection is closing. */
   readonly sendWhileClosing = (message: Message, options?: SendOptions): Promise<Message> =>
-    this.request(message, options, true).promise;
+    this.request(message, options, true);
 
   /** @internal `send$` for `onClose`. */
   readonly sendWhileClosing$ = (message: Message, options?: SendOptions): Observable<Message> =>
@@ -175,13 +175,15 @@ export class SocketConnection implements SignOffCapable {
     this.terminate(error ? 'error' : 'local', error, true);
   }
 
+  /** Sends a request; `onKey` learns its correlation key (send$ needs it to abandon the request). */
   private request(
     message: Message,
     options: SendOptions | undefined,
     duringSignOff: boolean,
-  ): { key?: string; promise: Promise<Message> } {
+    onKey?: (key: string) => void,
+  ): Promise<Message> {
     const refusal = this.refusal(duringSignOff);
-    if (refusal) return { promise: Promise.reject(refusal) };
+    if (refusal) return Promise.reject(refusal);
     try {
       const timeout = options?.timeout ?? this.options.sendTimeout;
       if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_147_483_647) {
@@ -190,17 +192,19 @@ export class SocketConnection implements SignOffCapable {
       const key = keyOf(this.options.requestKey, message);
       if (this.mux.has(key)) throw new DuplicateRequestError(key);
       const frame = this.options.framing.encode(message.pack(), options?.header);
-      return { key, promise: this.mux.register(key, frame, timeout) };
+      const promise = this.mux.register(key, frame, timeout);
+      onKey?.(key);
+      return promise;
     } catch (error) {
-      return { promise: Promise.reject(error) };
+      return Promise.reject(error);
     }
   }
 
   private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
     return new Observable<Message>((subscriber) => {
-      const { key, promise } = this.request(message, options, duringSignOff);
+      let key: string | undefined;
       let settled = false;
-      promise.then(
+      this.request(message, options, duringSignOff, (k) => (key = k)).then(
         (response) => {
           settled = true;
           subscriber.next(response);
