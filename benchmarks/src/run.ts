@@ -1,0 +1,37 @@
+/**
+ * `pnpm bench`: the codec benchmark, then the connection benchmarks, printed as tables and written
+ * as JSON to benchmarks/results/latest.json. `pnpm bench codec` or `pnpm bench connection` runs one part.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatCodecBench, runCodecBench } from './codec';
+import { printConnectionBench, runConnectionBench } from './connection';
+
+async function main(): Promise<void> {
+  const parts = process.argv.slice(2);
+  const wants = (part: string) => parts.length === 0 || parts.includes(part);
+  const results: Record<string, unknown> = { date: new Date().toISOString() };
+
+  if (wants('codec')) {
+    console.log('== codec: pack + unpack of a typical 0100 authorization request');
+    const codec = await runCodecBench();
+    console.log(formatCodecBench(codec));
+    results.codec = codec;
+  }
+  if (wants('connection')) {
+    console.log('\n== connection: 0800 echo over loopback, one connection (moov-io benchmark shape)');
+    const connection = await runConnectionBench();
+    printConnectionBench(connection);
+    results.connection = connection;
+  }
+
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+  console.log(`\nresults written to ${join(dir, 'latest.json')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
