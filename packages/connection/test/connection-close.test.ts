@@ -62,6 +62,16 @@ describe('Connection: closing', () => {
     expect(types).toEqual(['connected', 'error: sign-off refused', 'closed']);
   });
 
+  it('does not let an onClose that never settles hold the close forever (bounded by sendTimeout)', async () => {
+    const { port } = await startIssuer(loop);
+    const conn = await connectClient(loop, port, { sendTimeout: 30, onClose: () => new Promise(() => undefined) });
+    const errors: string[] = [];
+    conn.events$.subscribe((e) => e.type === 'error' && errors.push(e.error.message));
+    await conn.close();
+    expect(errors).toEqual(['onClose did not finish within 30 ms (sendTimeout)']);
+    await expect(conn.closed).resolves.toEqual({ reason: 'local' });
+  });
+
   it('rejects every pending send with ConnectionClosedError within 100 ms when the server goes away', async () => {
     let endedAt = 0;
     const { port } = await loop.rawServer((socket) => {

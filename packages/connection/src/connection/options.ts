@@ -22,7 +22,7 @@ export interface LinkOptions {
   readTimeout?: number;
   /** Runs once the socket is open, before the connection is handed out; may send (sign-on). A rejection closes it. */
   onConnect?: (conn: Connection) => unknown;
-  /** Runs at the start of a graceful `close()`; may still send (sign-off). A rejection is reported, the close goes on. */
+  /** Runs at the start of a graceful `close()`; may still send (sign-off). Gets up to `sendTimeout`; a rejection is reported, the close goes on. */
   onClose?: (conn: Connection) => unknown;
   /** The correlation key of requests and responses. Default: MTI class + field 11 + field 41. */
   requestKey?: RequestKeyFn;

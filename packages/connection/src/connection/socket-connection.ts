@@ -304,11 +304,20 @@ export class SocketConnection implements SignOffCapable {
     const onClose = this.options.onClose;
     if (onClose !== undefined) {
       this.signingOff = true;
+      let timer: NodeJS.Timeout | undefined;
+      // onClose is bounded so that close() always finishes; its sends have their own timeouts.
+      const overdue = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`onClose did not finish within ${this.options.sendTimeout} ms (sendTimeout)`)),
+          this.options.sendTimeout,
+        );
+      });
       try {
-        await onClose(signOffView(this));
+        await Promise.race([Promise.resolve().then(() => onClose(signOffView(this))), overdue]);
       } catch (error) {
         this.emit({ type: 'error', error: asError(error) });
       } finally {
+        clearTimeout(timer);
         this.signingOff = false;
       }
     }
