@@ -1,8 +1,6 @@
 import type { FieldPath } from '../errors';
 import { defineSpec, isDefinedSpec } from '../spec/define-spec';
 import type { BitmapFieldSpec, CompositeFieldSpec, FieldSpec, MessageSpec, PrefixSpec } from '../spec/types';
-import { RawBytesCodec, HexBytesCodec } from './binary-codecs';
-import { BcdCodec } from './bcd-codec';
 import { berTagBytes } from './ber-tag';
 import { BitmapCodec } from './bitmap-codec';
 import { LATIN1_TO_EBCDIC } from './ebcdic';
@@ -11,7 +9,7 @@ import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
 import { FieldCodec } from './field-codec';
 import { LengthPrefix } from './length-prefix';
-import { AsciiDigitsCodec, AsciiTextCodec, EbcdicDigitsCodec, EbcdicTextCodec } from './text-codecs';
+import { scalarCodec } from './scalar-codecs';
 import type { ValueCodec } from './value-codec';
 
 /** A spec turned into codec objects, built once per spec object. */
@@ -26,16 +24,6 @@ export interface CompiledSpec {
 const compiled = new WeakMap<MessageSpec, CompiledSpec>();
 let lastCompiled: CompiledSpec = { spec: { name: '', fields: {} }, fields: [], mti: undefined!, bitmap: undefined! };
 
-// Scalar value codecs hold no state, so one instance of each serves every field.
-const SCALAR_CODECS: Record<string, ValueCodec> = {
-  'string/ascii': new AsciiTextCodec(),
-  'string/ebcdic': new EbcdicTextCodec(),
-  'numeric/ascii': new AsciiDigitsCodec(),
-  'numeric/ebcdic': new EbcdicDigitsCodec(),
-  'numeric/bcd': new BcdCodec(),
-  'binary/binary': new RawBytesCodec(),
-  'binary/hex': new HexBytesCodec(),
-};
 
 /**
  * Returns the codecs of a spec, compiling them on first use (validating the spec with `defineSpec`
@@ -60,12 +48,12 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
 
 function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
   if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
-  const value = spec.type === 'composite' ? buildComposite(path, spec) : SCALAR_CODECS[`${spec.type}/${spec.encoding}`]!;
+  const { kind, codec: value } = spec.type === 'composite' ? { kind: 0, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding);
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
   const padByte = padding === undefined ? -1 : spec.type !== 'composite' && spec.encoding === 'ebcdic' ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]! : padding.char.charCodeAt(0);
-  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte);
+  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte, kind);
 }
 
 function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {

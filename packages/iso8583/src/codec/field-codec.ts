@@ -3,6 +3,7 @@ import type { FieldSpec, Padding } from '../spec/types';
 import type { FieldInput, FieldValue } from '../values';
 import type { Reader, Writer } from './io';
 import type { LengthPrefix } from './length-prefix';
+import { byteLength, readValue, writeValue } from './scalar-codecs';
 import type { ValueCodec } from './value-codec';
 
 /**
@@ -27,6 +28,8 @@ export class FieldCodec {
     private readonly zeroFill: boolean,
     /** The pad character as a byte on the wire, or -1 without padding. */
     private readonly padByte: number,
+    /** The scalar kind of `value` (see scalar-codecs.ts), 0 for a composite. */
+    private readonly kind: number,
   ) {}
 
   /** Turns what `Message.set` was given into the value stored, or throws {@link PackError}. */
@@ -46,7 +49,7 @@ export class FieldCodec {
         return;
       }
       if (units >= 0 && units !== this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
-      const written = this.value.write(w, value, this.path);
+      const written = writeValue(this.kind, this.value, w, value, this.path);
       if (written !== this.length) throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
       return;
     }
@@ -54,7 +57,7 @@ export class FieldCodec {
     w.ensure(prefix.size);
     const prefixAt = w.pos;
     w.pos += prefix.size;
-    units = this.value.write(w, value, this.path);
+    units = writeValue(this.kind, this.value, w, value, this.path);
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
     prefix.write(w.buf, prefixAt, units);
   }
@@ -62,11 +65,11 @@ export class FieldCodec {
   /** Writes short fixed text with `fill` pad bytes before or after it. */
   private writePadded(w: Writer, value: FieldValue, fill: number): void {
     const left = this.padding!.side === 'left';
-    if (!left) this.value.write(w, value, this.path);
+    if (!left) writeValue(this.kind, this.value, w, value, this.path);
     w.ensure(fill);
     w.buf.fill(this.padByte, w.pos, w.pos + fill);
     w.pos += fill;
-    if (left) this.value.write(w, value, this.path);
+    if (left) writeValue(this.kind, this.value, w, value, this.path);
   }
 
   /**
@@ -86,11 +89,11 @@ export class FieldCodec {
       if (units > this.length) throw new UnpackError(this.path, start, `length ${units} exceeds the maximum ${this.length}`);
       pos += prefix.size;
     }
-    const size = this.value.byteLength(units);
+    const size = byteLength(this.kind, units);
     // As in pyiso8583, data errors point at the data, after the length prefix.
     if (pos + size > r.end) throw new UnpackError(this.path, pos, `data needs ${size} bytes, ${r.end - pos} left`);
     r.pos = pos + size;
-    if (this.padByte < 0) return this.value.read(r, pos, units, this.path, pos);
+    if (this.padByte < 0) return readValue(this.kind, this.value, r, pos, units, this.path, pos);
     // Padding is trimmed on the bytes (a padded field is one byte a character), before decoding.
     let first = pos;
     let count = units;
@@ -100,7 +103,7 @@ export class FieldCodec {
     } else {
       while (count > 0 && buf[first + count - 1] === this.padByte) count--;
     }
-    return this.value.read(r, first, count, this.path, pos);
+    return readValue(this.kind, this.value, r, first, count, this.path, pos);
   }
 
   /** Reads a value whose size in bytes the caller knows (a BER-TLV element) at `r.pos`. */
@@ -109,14 +112,14 @@ export class FieldCodec {
     if (units < 0) throw new UnpackError(this.path, offset, `${bytes} bytes cannot hold a value of this encoding`);
     if (units > this.length) throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
     const start = r.pos;
-    const value = this.value.read(r, start, units, this.path, offset);
+    const value = readValue(this.kind, this.value, r, start, units, this.path, offset);
     r.pos = start + bytes;
     return value;
   }
 
   /** Writes the value alone (no prefix) and returns its size in units, for BER-TLV elements. */
   writeBare(w: Writer, value: FieldValue): number {
-    const units = this.value.write(w, value, this.path);
+    const units = writeValue(this.kind, this.value, w, value, this.path);
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
     return units;
   }
