@@ -21,7 +21,8 @@ export function packMessage(compiled: CompiledSpec, values: ReadonlyArray<FieldV
     if (mti === undefined) throw new PackError(0, 'the MTI is missing');
     compiled.mti.write(w, mti);
 
-    const words = bitmapWords.fill(0);
+    const words = bitmapWords;
+    words[0] = words[1] = words[2] = words[3] = 0;
     for (let n = 2; n < values.length; n++) if (values[n] !== undefined) BitmapCodec.set(words, n);
     compiled.bitmap.write(w, words);
 

@@ -36,15 +36,18 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
 }
 
 function decode(compiled: CompiledSpec, r: Reader, state: { field: FieldPath; offset: number }): Array<FieldValue | undefined> {
-  const values: Array<FieldValue | undefined> = [];
-  values[0] = compiled.mti.read(r);
+  const mti = compiled.mti.read(r);
 
   state.field = 1;
   state.offset = r.pos;
   const bitmapAt = r.pos;
   // Decoding is synchronous and never re-entered, so one bitmap buffer serves every call.
-  const words = bitmapWords.fill(0);
+  const words = bitmapWords;
+  words[0] = words[1] = words[2] = words[3] = 0;
   compiled.bitmap.read(r, words);
+  // Sized once for the highest field present, so filling it never reallocates.
+  const values = new Array<FieldValue | undefined>(highestField(words) + 1);
+  values[0] = mti;
   const fields = compiled.fields;
   let last = 1;
   for (let word = 0; word < 4; word++) {
@@ -63,6 +66,16 @@ function decode(compiled: CompiledSpec, r: Reader, state: { field: FieldPath; of
   }
   if (r.pos < r.end) throw new UnpackError(last, r.pos, `${bytesLeft(r.end - r.pos)} after the last field`);
   return values;
+}
+
+/** The highest field number the bitmap words announce (0 when none). */
+function highestField(words: Uint32Array): number {
+  for (let word = 3; word >= 0; word--) {
+    const bits = words[word]!;
+    // The last field of a word is its lowest set bit: isolate it and count the zeros above it.
+    if (bits !== 0) return word * 32 + Math.clz32(bits & -bits) + 1;
+  }
+  return 0;
 }
 
 function bytesLeft(count: number): string {

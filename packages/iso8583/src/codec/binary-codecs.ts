@@ -16,10 +16,18 @@ export class RawBytesCodec implements ValueCodec {
 
   write(w: Writer, value: FieldValue): number {
     const bytes = value as Uint8Array;
-    w.ensure(bytes.length);
-    w.buf.set(bytes, w.pos);
-    w.pos += bytes.length;
-    return bytes.length;
+    const n = bytes.length;
+    w.ensure(n);
+    const buf = w.buf;
+    if (n <= 32) {
+      // Short copies are faster as a loop than through the TypedArray.set builtin.
+      let pos = w.pos;
+      for (let i = 0; i < n; i++) buf[pos++] = bytes[i]!;
+    } else {
+      buf.set(bytes, w.pos);
+    }
+    w.pos += n;
+    return n;
   }
 
   read(r: Reader, start: number, units: number): FieldValue {

@@ -67,8 +67,8 @@ export class FieldCodec {
     const left = this.padding!.side === 'left';
     if (!left) writeValue(this.kind, this.value, w, value, this.path);
     w.ensure(fill);
-    w.buf.fill(this.padByte, w.pos, w.pos + fill);
-    w.pos += fill;
+    const buf = w.buf;
+    for (let i = 0; i < fill; i++) buf[w.pos++] = this.padByte;
     if (left) writeValue(this.kind, this.value, w, value, this.path);
   }
 

@@ -11,7 +11,8 @@ const SLAB_SIZE = 16 * 1024;
 const MIN_FREE = 1024;
 
 function newSlab(size: number): Buffer {
-  return Buffer.from(new ArrayBuffer(size));
+  // Not zero-filled: every byte handed out is written first. Unpooled, so it starts at offset 0.
+  return Buffer.allocUnsafeSlow(size);
 }
 
 /** A growable output buffer with a write position, handing out each message as a view of its slab. */
@@ -45,7 +46,7 @@ export class Writer {
 
   /** Ends the message and returns its bytes: a view of the slab that later messages never overwrite. */
   finish(): Buffer {
-    const out = Buffer.from(this.buf.buffer, this.start, this.pos - this.start);
+    const out = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.start, this.pos - this.start);
     if (this.buf.length > SLAB_SIZE) {
       // A slab grown for one big message is not kept around for small ones.
       this.buf = newSlab(SLAB_SIZE);
