@@ -12,6 +12,13 @@ describe('Message', () => {
     expect(message.mti).toBe('0400');
   });
 
+  it('has an empty MTI until one is set', () => {
+    const message = new Message(spec87ascii);
+    expect(message.mti).toBe('');
+    expect(message.has(0)).toBe(false);
+    expect(message.get(0)).toBeUndefined();
+  });
+
   it('set returns the message, has and delete work, fieldNumbers lists data fields ascending', () => {
     const message = new Message(spec87ascii, { mti: '0100' }).set(41, 'TERM0001').set(11, 7).set(3, '000000');
     expect(message.has(41)).toBe(true);
@@ -65,6 +72,27 @@ describe('Message', () => {
     expect(first.toString()).toBe('0800' + '8020000000000000' + '0400000000000000' + '000001' + '301');
     first[0] = 0x39;
     expect(second.toString().startsWith('0800')).toBe(true);
+  });
+
+  it('packed buffers stay intact whatever is packed later: many messages, one over 16 KiB, failed packs', () => {
+    const first = new Message(spec87ascii, { mti: '0800', fields: { 11: 1, 70: 301 } });
+    const firstBytes = first.pack();
+    const copy = Buffer.from(firstBytes);
+    const huge = new Message(spec87ascii, { mti: '0100', fields: Object.fromEntries([...Array(20).keys()].map((i) => [105 + i, 'x'.repeat(999)])) });
+    const hugeBytes = huge.pack();
+    expect(hugeBytes.length).toBeGreaterThan(16 * 1024);
+    const others: Uint8Array[] = [];
+    for (let i = 0; i < 500; i++) {
+      others.push(new Message(spec87ascii, { mti: '0800', fields: { 11: i, 70: 301 } }).pack());
+      expect(() => new Message(spec87ascii, { mti: '0800', fields: { 11: i, 41: 'TOO LONG TERMINAL' } }).pack()).toThrow(PackError);
+    }
+    expect(Buffer.compare(Buffer.from(firstBytes), copy)).toBe(0);
+    expect(unpack(spec87ascii, hugeBytes).get(124)).toBe('x'.repeat(999));
+    others.forEach((bytes, i) => expect(unpack(spec87ascii, bytes).get(11)).toBe(String(i).padStart(6, '0')));
+  });
+
+  it('refuses to unpack something that is not bytes with a TypeError', () => {
+    expect(() => unpack(spec87ascii, '0800' as never)).toThrow(TypeError);
   });
 
   it('unpacks from a Buffer slice at any offset, and from a plain Uint8Array view', () => {
