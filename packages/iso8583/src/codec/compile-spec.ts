@@ -53,7 +53,7 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
   const padByte = padding === undefined ? -1 : spec.type !== 'composite' && spec.encoding === 'ebcdic' ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]! : padding.char.charCodeAt(0);
-  return new FieldCodec(path, spec, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte, kind);
+  return new FieldCodec(path, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte, kind);
 }
 
 function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {

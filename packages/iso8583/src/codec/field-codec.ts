@@ -1,5 +1,5 @@
 import { PackError, UnpackError, type FieldPath } from '../errors';
-import type { FieldSpec, Padding } from '../spec/types';
+import type { Padding } from '../spec/types';
 import type { FieldInput, FieldValue } from '../values';
 import type { Reader, Writer } from './io';
 import type { LengthPrefix } from './length-prefix';
@@ -14,8 +14,6 @@ export class FieldCodec {
   constructor(
     /** Where the field is, for errors: a number or a `'55.9F02'` path. */
     readonly path: FieldPath,
-    /** The field's spec, for describe and the subfield layouts. */
-    readonly spec: FieldSpec,
     /** Encodes the value itself. */
     readonly value: ValueCodec,
     /** The length prefix, or `null` for a fixed-length field. */
