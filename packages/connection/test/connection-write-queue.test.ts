@@ -31,6 +31,15 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     expect(sink.writes).toEqual([[1, 2, 3, 4, 5], [6]]);
   });
 
+  it('writes a batch at once when 32 frames are queued, so the peer can start on it', async () => {
+    const sink = new RecordingSink();
+    const queue = new WriteQueue(sink, () => undefined);
+    for (let i = 0; i < 40; i++) queue.push(Uint8Array.of(i));
+    expect(sink.writes).toEqual([Array.from({ length: 32 }, (_, i) => i)]);
+    await nextTurn();
+    expect(sink.writes[1]).toEqual([32, 33, 34, 35, 36, 37, 38, 39]);
+  });
+
   it('stops writing when the socket is full and resumes on drain', async () => {
     const sink = new RecordingSink();
     const queue = new WriteQueue(sink, () => undefined);
