@@ -68,7 +68,7 @@ describe('Connection: closing', () => {
     const errors: string[] = [];
     conn.events$.subscribe((e) => e.type === 'error' && errors.push(e.error.message));
     await conn.close();
-    expect(errors).toEqual(['onClose did not finish within 30 ms (sendTimeout)']);
+    expect(errors).toEqual(['onClose did not finish within 30 ms']);
     await expect(conn.closed).resolves.toEqual({ reason: 'local' });
   });
 

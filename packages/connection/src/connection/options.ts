@@ -161,3 +161,11 @@ export function validateDialOptions(where: string, options: ConnectionOptions): 
   }
   return positive(where, 'connectTimeout', options.connectTimeout, 10_000, false);
 }
+
+/** Validates a per-call `send` timeout. */
+export function checkSendTimeout(timeout: unknown): number {
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > MAX_TIMER_DELAY) {
+    throw new RangeError(`send: options.timeout must be a positive number of milliseconds, got ${String(timeout)}`);
+  }
+  return timeout;
+}

@@ -1,19 +1,20 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
-import { BehaviorSubject, Observable, Subject, Subscription } from 'rxjs';
+import { type Observable, Subject, Subscription } from 'rxjs';
 import { ConnectionClosedError, DuplicateRequestError, InboundOverflowError, RejectedMessageError } from '../errors';
-import { idlePing } from '../operators/idle-ping';
-import { readTimeout } from '../operators/read-timeout';
+import { callWithin } from './bounded-call';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
-import { describeDialError } from './dial';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundHandlers } from './inbound-pipeline';
-import type { ResolvedLinkOptions } from './options';
+import { LinkSignals } from './link-signals';
+import { watchLinkActivity } from './link-timers';
+import { checkSendTimeout, type ResolvedLinkOptions } from './options';
 import { RequestMux } from './request-mux';
 import { keyOf, mtiLabel } from './request-key';
 import { signOffView, type SignOffCapable } from './sign-off-view';
-import { closeSocket, receivedChunks } from './socket-lifecycle';
+import { sendObservable } from './send-observable';
+import { closedError, closeSocket, explainSocketError, receivedChunks } from './socket-lifecycle';
 import type {
   CloseInfo, CloseReason, ConnectionEvent, ConnectionState, ConnectionStatus, ReplyOptions, SendOptions,
 } from './types';
@@ -21,12 +22,6 @@ import { WriteAck } from './write-ack';
 import { WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
-
-function closedErrorFor(reason: CloseReason, error: Error | undefined): ConnectionClosedError {
-  if (reason === 'error') return new ConnectionClosedError(`connection failed: ${error?.message}`, { cause: error });
-  if (reason === 'peer') return new ConnectionClosedError('connection closed by the peer');
-  return new ConnectionClosedError('connection closed');
-}
 
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
@@ -49,17 +44,15 @@ export class SocketConnection implements SignOffCapable {
   private readonly writer: WriteQueue;
   private readonly acks: DeadlineQueue;
   private readonly inbox: HeldUntilSubscribed<Message>;
-  private readonly events = new Subject<ConnectionEvent>();
-  private readonly statusSubject = new BehaviorSubject<ConnectionStatus>('unknown');
+  private readonly signals: LinkSignals;
   private readonly metadata = new Map<string, unknown>();
   private readonly headers = new WeakMap<Message, Record<string, unknown>>();
   private readonly outbound = new Subject<void>();
   private readonly reading = new Subscription();
-  private readonly timers = new Subscription();
+  private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
   private signingOff = false;
   private closeInfo: CloseInfo | undefined;
-  private closedEvent: ConnectionEvent | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
 
   constructor(
@@ -67,7 +60,8 @@ export class SocketConnection implements SignOffCapable {
     private readonly options: ResolvedLinkOptions,
     clock?: Clock,
   ) {
-    this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    // A socket reset right after accept no longer knows its peer.
+    this.remoteAddress = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     this.writer = new WriteQueue(socket, () => this.outbound.next());
@@ -77,17 +71,9 @@ export class SocketConnection implements SignOffCapable {
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
     this.inbound$ = this.inbox.observable;
-    this.status$ = this.statusSubject.asObservable();
-    const connected: ConnectionEvent = { type: 'connected', remoteAddress: this.remoteAddress };
-    this.events$ = new Observable<ConnectionEvent>((subscriber) => {
-      if (this.closedEvent !== undefined) {
-        subscriber.next(this.closedEvent);
-        subscriber.complete();
-        return undefined;
-      }
-      subscriber.next(connected);
-      return this.events.subscribe(subscriber);
-    });
+    this.signals = new LinkSignals(this.remoteAddress);
+    this.events$ = this.signals.events$;
+    this.status$ = this.signals.status$;
     this.listen();
   }
 
@@ -128,12 +114,11 @@ export class SocketConnection implements SignOffCapable {
   }
 
   get status(): ConnectionStatus {
-    return this.statusSubject.value;
+    return this.signals.status;
   }
 
   set status(value: ConnectionStatus) {
-    if (typeof value !== 'string') throw new TypeError('status must be a string');
-    if (value !== this.statusSubject.value && this.closeInfo === undefined) this.statusSubject.next(value);
+    this.signals.status = value;
   }
 
   get<T = unknown>(key: string): T | undefined {
@@ -185,10 +170,7 @@ export class SocketConnection implements SignOffCapable {
     const refusal = this.refusal(duringSignOff);
     if (refusal) return Promise.reject(refusal);
     try {
-      const timeout = options?.timeout ?? this.options.sendTimeout;
-      if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_147_483_647) {
-        throw new RangeError(`send: options.timeout must be a positive number of milliseconds, got ${String(timeout)}`);
-      }
+      const timeout = options?.timeout === undefined ? this.options.sendTimeout : checkSendTimeout(options.timeout);
       const key = keyOf(this.options.requestKey, message);
       if (this.mux.has(key)) throw new DuplicateRequestError(key);
       const frame = this.options.framing.encode(message.pack(), options?.header);
@@ -201,25 +183,10 @@ export class SocketConnection implements SignOffCapable {
   }
 
   private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
-    return new Observable<Message>((subscriber) => {
-      let key: string | undefined;
-      let settled = false;
-      this.request(message, options, duringSignOff, (k) => (key = k)).then(
-        (response) => {
-          settled = true;
-          subscriber.next(response);
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          settled = true;
-          subscriber.error(error);
-        },
-      );
-      return () => {
-        // Abandoning the request frees its key; a response that still comes goes to inbound$.
-        if (!settled && key !== undefined) this.mux.reject(key, new ConnectionClosedError('send$ unsubscribed'));
-      };
-    });
+    return sendObservable(
+      (onKey) => this.request(message, options, duringSignOff, onKey),
+      (key) => this.mux.reject(key, new ConnectionClosedError('send$ unsubscribed')),
+    );
   }
 
   private refusal(duringSignOff: boolean): Error | undefined {
@@ -238,7 +205,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   private emit(event: ConnectionEvent): void {
-    this.events.next(event);
+    this.signals.emit(event);
   }
 
   private listen(): void {
@@ -255,30 +222,22 @@ export class SocketConnection implements SignOffCapable {
         error: (error: unknown) => this.terminate('error', asError(error), true),
       }),
     );
-    socket.on('error', (error) => {
-      // A TLS 1.3 server refuses a client certificate only after the client finished its side of
-      // the handshake, so the refusal arrives here rather than while dialing: explain it alike.
-      const code = String((error as NodeJS.ErrnoException).code ?? '');
-      const failure = code.startsWith('ERR_SSL_') ? describeDialError(this.remoteAddress, error) : error;
-      this.terminate(this.state === 'closing' ? 'local' : 'error', failure, true);
-    });
+    socket.on('error', (error) =>
+      this.terminate(this.state === 'closing' ? 'local' : 'error', explainSocketError(this.remoteAddress, error), true),
+    );
     socket.on('end', () => this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false));
     socket.on('close', () => this.onSocketClosed());
     this.startTimers();
   }
 
   private startTimers(): void {
-    const { idleTime, ping, readTimeout: silence } = this.options;
-    if (ping !== undefined && idleTime !== Infinity) {
-      this.timers.add(this.outbound.pipe(idlePing({ idleTime })).subscribe(() => this.ping(ping)));
-    }
-    if (silence !== Infinity) {
-      this.timers.add(
-        receivedChunks(this.socket)
-          .pipe(readTimeout({ timeout: silence }))
-          .subscribe(() => this.emit({ type: 'readTimeout', timeout: silence })),
-      );
-    }
+    const { idleTime, ping, readTimeout } = this.options;
+    this.watching = watchLinkActivity(this.outbound, receivedChunks(this.socket), {
+      idleTime,
+      onIdle: ping && (() => this.ping(ping)),
+      readTimeout,
+      onSilence: () => this.emit({ type: 'readTimeout', timeout: readTimeout }),
+    });
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
@@ -300,26 +259,15 @@ export class SocketConnection implements SignOffCapable {
   private async closeGracefully(): Promise<void> {
     if (this.state !== 'open') return this.closed.then(() => undefined);
     this.state = 'closing';
-    this.timers.unsubscribe();
+    this.watching.unsubscribe();
     const onClose = this.options.onClose;
     if (onClose !== undefined) {
       this.signingOff = true;
-      let timer: NodeJS.Timeout | undefined;
-      // onClose is bounded so that close() always finishes; its sends have their own timeouts.
-      const overdue = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`onClose did not finish within ${this.options.sendTimeout} ms (sendTimeout)`)),
-          this.options.sendTimeout,
-        );
-      });
-      try {
-        await Promise.race([Promise.resolve().then(() => onClose(signOffView(this))), overdue]);
-      } catch (error) {
-        this.emit({ type: 'error', error: asError(error) });
-      } finally {
-        clearTimeout(timer);
-        this.signingOff = false;
-      }
+      // Bounded so that close() always finishes; the sign-off's sends have their own timeouts.
+      await callWithin(() => onClose(signOffView(this)), this.options.sendTimeout, 'onClose').catch((error: unknown) =>
+        this.emit({ type: 'error', error: asError(error) }),
+      );
+      this.signingOff = false;
     }
     await this.mux.whenIdle();
     if (this.closeInfo === undefined) {
@@ -334,10 +282,10 @@ export class SocketConnection implements SignOffCapable {
     if (this.closeInfo !== undefined) return;
     this.closeInfo = error === undefined ? { reason } : { reason, error };
     this.state = 'closed';
-    this.timers.unsubscribe();
+    this.watching.unsubscribe();
     this.reading.unsubscribe();
-    this.mux.rejectAll(() => closedErrorFor(reason, error));
-    for (const ticket of this.writer.close()) (ticket as WriteAck).fail(closedErrorFor(reason, error));
+    this.mux.rejectAll(() => closedError(reason, error));
+    for (const ticket of this.writer.close()) (ticket as WriteAck).fail(closedError(reason, error));
     this.acks.clear();
     if (destroy) this.socket.destroy();
     else closeSocket(this.socket, this.options.closeTimeout);
@@ -346,11 +294,8 @@ export class SocketConnection implements SignOffCapable {
   private onSocketClosed(): void {
     this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false);
     const info = this.closeInfo as CloseInfo;
-    this.closedEvent = { type: 'closed', ...info };
-    this.emit(this.closedEvent);
-    this.events.complete();
+    this.signals.end(info);
     this.inbox.complete();
-    this.statusSubject.complete();
     this.outbound.complete();
     this.resolveClosed(info);
   }

@@ -1,5 +1,8 @@
 import type * as net from 'node:net';
 import { fromEvent, type Observable } from 'rxjs';
+import { ConnectionClosedError } from '../errors';
+import { describeDialError } from './dial';
+import type { CloseReason } from './types';
 
 const closing = new WeakSet<net.Socket>();
 
@@ -19,4 +22,21 @@ export function closeSocket(socket: net.Socket, timeout: number): void {
   const force = setTimeout(() => socket.destroy(), timeout);
   socket.once('close', () => clearTimeout(force));
   socket.end();
+}
+
+/** What pending requests and writes fail with when the link ends for `reason`. */
+export function closedError(reason: CloseReason, error: Error | undefined): ConnectionClosedError {
+  if (reason === 'error') return new ConnectionClosedError(`connection failed: ${error?.message}`, { cause: error });
+  if (reason === 'peer') return new ConnectionClosedError('connection closed by the peer');
+  return new ConnectionClosedError('connection closed');
+}
+
+/**
+ * A socket error as the connection reports it. A TLS 1.3 server refuses a client certificate only
+ * after the client finished its side of the handshake, so that refusal arrives on the open
+ * connection rather than while dialing: it is explained the same way.
+ */
+export function explainSocketError(address: string, error: Error): Error {
+  const code = String((error as NodeJS.ErrnoException).code ?? '');
+  return code.startsWith('ERR_SSL_') ? describeDialError(address, error) : error;
 }
