@@ -9,7 +9,7 @@ import type { Connection } from '../connection/types';
 import type { Server, ServerEvent, ServerOptions } from './server-types';
 
 function addressOf(socket: net.Socket): string {
-  return `${socket.remoteAddress}:${socket.remotePort}`;
+  return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
 }
 
 function asError(value: unknown): Error {
@@ -46,7 +46,11 @@ class ConnectionServer implements Server {
     this.server = options.tls ? tls.createServer(options.tls) : net.createServer();
     if (options.maxConnections !== undefined) this.server.maxConnections = options.maxConnections;
     this.server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
-      this.events.next({ type: 'rejected', remoteAddress: `${data?.remoteAddress}:${data?.remotePort}`, reason: 'maxConnections' }),
+      this.events.next({
+        type: 'rejected',
+        remoteAddress: `${data?.remoteAddress ?? 'unknown'}:${data?.remotePort ?? 0}`,
+        reason: 'maxConnections',
+      }),
     );
     this.server.on('connection', (socket: net.Socket) => this.track(socket));
     if (options.tls) {
