@@ -103,11 +103,10 @@ export const bcd2Prefix: LengthPrefix = {
 export const vmlhPrefix: LengthPrefix = {
   name: 'vmlh',
   size: 4,
-  maxLength: 0xffff,
-  read: (bytes, offset) => (bytes[offset]! << 8) | bytes[offset + 1]!,
+  maxLength: binary2Prefix.maxLength,
+  read: binary2Prefix.read,
   write(length, target, offset) {
-    target[offset] = length >>> 8;
-    target[offset + 1] = length & 0xff;
+    binary2Prefix.write(length, target, offset);
     target[offset + 2] = 0;
     target[offset + 3] = 0;
   },
