@@ -52,12 +52,37 @@ describe('idlePing', () => {
   });
 
   it('takes its timing from the scheduler it is given', () => {
+    // Outside run() only this scheduler is virtual: pings timed on any other clock would not come.
     const scheduler = newScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('--------|').pipe(idlePing({ idleTime: 3, scheduler }))).toBe('3ms a 2ms b 1ms |', {
-        a: 1,
-        b: 2,
-      });
+    scheduler.maxFrames = 10;
+    const pings: Array<[number, number]> = [];
+    const subscription = new Subject<void>()
+      .pipe(idlePing({ idleTime: 3, scheduler }))
+      .subscribe((count) => pings.push([scheduler.now(), count]));
+    scheduler.flush();
+    subscription.unsubscribe();
+    expect(pings).toEqual([
+      [3, 1],
+      [6, 2],
+      [9, 3],
+    ]);
+  });
+
+  describe('on the real clock', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('leaves no timer behind once the outbound stream completes or the subscriber leaves', () => {
+      const writes = new Subject<void>();
+      const pings: number[] = [];
+      writes.pipe(idlePing({ idleTime: 5_000 })).subscribe((count) => pings.push(count));
+      const abandoned = new Subject<void>().pipe(idlePing({ idleTime: 5_000 })).subscribe();
+      jest.advanceTimersByTime(5_000);
+      expect(pings).toEqual([1]);
+      expect(jest.getTimerCount()).toBeGreaterThan(0);
+      writes.complete();
+      abandoned.unsubscribe();
+      expect(jest.getTimerCount()).toBe(0);
     });
   });
 

@@ -1,3 +1,4 @@
+import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { readTimeout } from '@rx8583/connection';
 
@@ -53,6 +54,23 @@ describe('readTimeout', () => {
       const received = hot('-r-r-r-r-r-r-r-');
       expectObservable(received.pipe(readTimeout({ timeout: 3 })), '^ 5ms !').toBe('');
       expectSubscriptions(received.subscriptions).toBe('^ 5ms !');
+    });
+  });
+
+  describe('on the real clock', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('leaves no timer behind once the inbound stream completes or the subscriber leaves', () => {
+      const received = new Subject<void>();
+      const timeouts: number[] = [];
+      received.pipe(readTimeout({ timeout: 60_000 })).subscribe((count) => timeouts.push(count));
+      const abandoned = new Subject<void>().pipe(readTimeout({ timeout: 60_000 })).subscribe();
+      jest.advanceTimersByTime(60_000);
+      expect(timeouts).toEqual([1]);
+      received.complete();
+      abandoned.unsubscribe();
+      expect(jest.getTimerCount()).toBe(0);
     });
   });
 

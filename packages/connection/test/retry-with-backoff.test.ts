@@ -107,6 +107,21 @@ describe('retryWithBackoff', () => {
     });
   });
 
+  it('waits on the scheduler it is given', () => {
+    // Outside run() only this scheduler is virtual: waits timed on any other clock would not end.
+    const scheduler = newScheduler();
+    const dials: number[] = [];
+    const dial = defer(() => {
+      dials.push(scheduler.now());
+      return throwError(() => refused);
+    });
+    const subscription = dial.pipe(retryWithBackoff({ ...schedule, scheduler })).subscribe({ error: () => undefined });
+    scheduler.maxFrames = 75;
+    scheduler.flush();
+    subscription.unsubscribe();
+    expect(dials).toEqual([0, 10, 30, 70]);
+  });
+
   it('validates its configuration up front', () => {
     expect(() => retryWithBackoff({ initial: 0, max: 10, jitter: 0 })).toThrow(
       'retryWithBackoff: initial must be a positive number of milliseconds, got 0',
