@@ -62,6 +62,22 @@ export class ConnectError extends Rx8583Error {
 }
 
 /**
+ * A server refused a client's TLS handshake: the client sent no certificate, or one the server
+ * does not trust (reported on the server's `events$` as a `tlsError`). `code` is Node's code
+ * (`SELF_SIGNED_CERT_IN_CHAIN`, `UNABLE_TO_GET_ISSUER_CERT`, `ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE`, ...).
+ */
+export class ClientCertificateError extends Rx8583Error {
+  constructor(
+    /** Node's error code for the refusal. */
+    readonly code: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`TLS client refused: ${reason}`, options);
+  }
+}
+
+/**
  * A request's correlation key could not be computed (e.g. field 11 missing, or a custom
  * `requestKey` threw). The message is not sent.
  */

@@ -36,6 +36,7 @@ export {
   WriteTimeoutError,
   ConnectionClosedError,
   ConnectError,
+  ClientCertificateError,
   ConnectTimeoutError,
   RequestKeyError,
   InboundOverflowError,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filter, firstValueFrom } from 'rxjs';
 import { connect } from '../src/connection/create-connection';
-import { ConnectError } from '../src/errors';
+import { ClientCertificateError, ConnectError } from '../src/errors';
 import type { ServerEvent } from '../src/server/server-types';
 import { linkSpec, msg, nextStan } from './support/link-spec';
 import { Loopback } from './support/loopback';
@@ -82,7 +82,10 @@ describe('mutual TLS', () => {
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as ConnectError).code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
     expect((error as Error).message).toMatch(/refused the TLS handshake.*client certificate/);
-    expect((await serverSaw).error.message).toMatch(/peer did not return a certificate/);
+    const refusal = (await serverSaw).error;
+    expect(refusal).toBeInstanceOf(ClientCertificateError);
+    expect(refusal).toMatchObject({ code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' });
+    expect(refusal.message).toMatch(/TLS client refused: it sent no certificate/);
   });
 
   it('without onConnect, the refusal (TLS 1.3 sends it after the handshake) ends the connection with it', async () => {
@@ -93,8 +96,9 @@ describe('mutual TLS', () => {
     expect(info.error).toMatchObject({ name: 'ConnectError', code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
   });
 
-  it('refuses a client certificate from another CA (Node closes such clients without an alert)', async () => {
+  it('refuses a client certificate from another CA, and the server says why', async () => {
     const { port, server } = await startIssuer(loop, undefined, { tls: { ...mtls, ca: otherCa } });
+    const serverSaw = tlsErrors(server.events$);
     const error = await connect({
       host: '127.0.0.1',
       port,
@@ -103,7 +107,12 @@ describe('mutual TLS', () => {
       onConnect: (c) => c.send(msg('0800', { 11: nextStan(), 63: 'SIGN-ON' })),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
+    // Node drops such a client after the handshake without a TLS alert: the client sees a close
     expect((error as Error).message).toMatch(/connection (ended|closed by the peer)/);
+    const refusal = (await serverSaw).error;
+    expect(refusal).toBeInstanceOf(ClientCertificateError);
+    expect(refusal).toMatchObject({ code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    expect(refusal.message).toMatch(/its certificate is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\); add the CA/);
     expect(server.connections.size).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/opti
 import type { SocketConnection } from '../connection/socket-connection';
 import type { Connection } from '../connection/types';
 import type { Server, ServerEvent, ServerOptions } from './server-types';
+import { explainTlsClientError } from './tls-client-error';
 
 function addressOf(socket: net.Socket): string {
   return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
@@ -55,13 +56,14 @@ class ConnectionServer implements Server {
     this.server.on('connection', (socket: net.Socket) => this.track(socket));
     if (options.tls) {
       this.server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(socket));
-      this.server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) =>
+      this.server.on('tlsClientError', (failure: Error, socket: tls.TLSSocket) => {
+        const error = explainTlsClientError(failure, socket);
         this.events.next(
           socket.remoteAddress === undefined
             ? { type: 'tlsError', error }
             : { type: 'tlsError', remoteAddress: addressOf(socket), error },
-        ),
-      );
+        );
+      });
     } else {
       this.server.on('connection', (socket: net.Socket) => this.accept(socket));
     }
