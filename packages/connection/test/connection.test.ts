@@ -99,10 +99,11 @@ describe('Connection: request / response over loopback', () => {
     expect([reversal.mti, reversal.get(63)]).toEqual(['0410', 'reversal']);
   });
 
-  it('an inbound request carrying a pending request\'s STAN goes to inbound$, not to the send', async () => {
+  it('an inbound request with the same key as a pending request goes to inbound$, not to the send', async () => {
     const stan = nextStan();
+    // the host answers our 0800 only after its own 0800 with the very same STAN got its 0810
     const { port } = await startIssuer(loop, (conn, request) => {
-      if (request.mti === '0100') void conn.send(msg('0800', { 11: stan })).then(() => approve(conn, request));
+      if (request.mti === '0800') void conn.send(msg('0800', { 11: stan, 63: 'host' })).then(() => approve(conn, request));
     });
     const conn = await connectClient(loop, port);
     const inbound: Message[] = [];
@@ -110,9 +111,9 @@ describe('Connection: request / response over loopback', () => {
       inbound.push(request);
       void conn.reply(responseTo(request, { 39: '00' }));
     });
-    const response = await conn.send(msg('0100', { 11: stan }));
-    expect(response.mti).toBe('0110');
-    expect(inbound.map((m) => [m.mti, m.get(11)])).toEqual([['0800', stan]]);
+    const response = await conn.send(msg('0800', { 11: stan, 63: 'ours' }));
+    expect([response.mti, response.get(63)]).toEqual(['0810', 'ours']);
+    expect(inbound.map((m) => [m.mti, m.get(11), m.get(63)])).toEqual([['0800', stan, 'host']]);
   });
 
   it('refuses a second in-flight request with the same key; the first still gets its response', async () => {

@@ -42,13 +42,14 @@ describe('matchResponse', () => {
   it('never takes a non-response MTI, even one reusing the STAN of a pending request', () => {
     const authorization = msg('0100', { 11: '000123' });
     const values = {
+      q: msg('0100', { 11: '000123' }), // the peer's own 0100: the same key, but a request
       v: msg('0400', { 11: '000123' }), // reversal reusing the STAN
       w: msg('0410', { 11: '000123' }), // its response: class 040, not 010
       a: msg('0110', { 11: '000123' }), // the authorization's response
     };
     const pending = pendingFor(authorization);
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-v-w-a|', values).pipe(matchResponse(pending))).toBe('-v-w--|', values);
+      expectObservable(cold('-q-v-w-a|', values).pipe(matchResponse(pending))).toBe('-q-v-w--|', values);
     });
     expect(pending.taken).toEqual([values.a]);
   });
