@@ -36,6 +36,43 @@ describe('pool over three servers', () => {
     expect(responses.map((r) => r.get(39))).toEqual(Array(6).fill('00'));
   });
 
+  it('opens one link per entry when an address repeats', async () => {
+    const address = hosts[0]!.address;
+    pool = createPool({ addresses: [address, address], connection: (a) => linkTo(a), minConnections: 2, reconnect: fast });
+    await pool.connect();
+    const [a, b, c] = await Promise.all([pool.get(), pool.get(), pool.get()]);
+    expect(a).not.toBe(b);
+    expect(c).toBe(a);
+    expect(await hosts[0]!.whenAccepted(2)).toHaveLength(2);
+    expect(pool.isDegraded()).toBe(false);
+  });
+
+  it('never hands out a link that is closing', async () => {
+    let signOff: Promise<void> | undefined;
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a, { onClose: () => signOff }),
+      minConnections: 3,
+      reconnect: fast,
+    });
+    await pool.connect();
+    let finishSignOff!: () => void;
+    signOff = new Promise((resolve) => (finishSignOff = resolve));
+    const victim = pool.connections[0]!;
+    const closing = victim.close(); // held in its sign-off until the test lets it finish
+    try {
+      expect(victim.state).toBe('closing');
+      const picks = await Promise.all(Array.from({ length: 6 }, () => pool!.get()));
+      expect(picks).not.toContain(victim);
+      expect(pool.connections).not.toContain(victim);
+      expect(pool.isDegraded()).toBe(true);
+    } finally {
+      signOff = undefined;
+      finishSignOff();
+      await closing;
+    }
+  });
+
   it('routes a key to the same link every time, and keeps other keys in place when a link goes', async () => {
     pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
     await pool.connect();
@@ -108,10 +145,16 @@ describe('pool over three servers', () => {
 });
 
 describe('pool without servers', () => {
+  let pool: Pool | undefined;
+
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
   it('rejects get() before any link is up', async () => {
-    const pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
+    pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
     await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 1 (none is up)'));
-    await pool.close();
   });
 
   it('validates its options up front', () => {
