@@ -18,7 +18,15 @@ export interface FixedHeaderCodec {
 
 /**
  * A framing made of a length prefix, an optional fixed header, and the message body: every
- * preset and every `withHeader` framing is one of these.
+ * preset and every `withHeader` framing is one of these. Build one with the `framing` presets
+ * (which validate their options); the class is exported for `instanceof` checks and its fields.
+ *
+ * @example
+ * ```ts
+ * const f = framing.vmlh({ includesHeader: true });
+ * f instanceof LengthPrefixedFraming; // true
+ * f.prefix.size;                      // 4
+ * ```
  */
 export class LengthPrefixedFraming implements Framing {
   readonly name: string;
@@ -34,6 +42,7 @@ export class LengthPrefixedFraming implements Framing {
     readonly maxFrameLength: number,
     /** The fixed header after the prefix, if the network has one. */
     readonly fixedHeader?: FixedHeaderCodec,
+    /** Name for errors and logs; default the prefix's name. */
     name?: string,
   ) {
     this.name = name ?? prefix.name;

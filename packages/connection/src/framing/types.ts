@@ -17,11 +17,13 @@ export interface Frame {
  * It throws `FramingError` on a bad or oversize length, before allocating for it.
  */
 export interface FrameDecoder {
+  /** Takes the next chunk of the stream; returns the frames it completes, in order (often none). */
   push(chunk: Uint8Array): Frame[];
   /** Bytes held that do not yet make a frame. */
   readonly buffered: number;
 }
 
+/** Options every framing preset takes, e.g. `framing.ascii4({ includesHeader: true })`. */
 export interface FramingOptions {
   /** The length counts the length header (and fixed header) too. Default false. */
   includesHeader?: boolean;
@@ -29,6 +31,16 @@ export interface FramingOptions {
   maxFrameLength?: number;
 }
 
+/**
+ * How messages are delimited on one kind of link: writes frames with `encode`, reads them with a
+ * per-connection `decoder()`. Made by the `framing` presets and `framing.withHeader`.
+ *
+ * @example
+ * ```ts
+ * const f: Framing = framing.binary2();
+ * socket.write(f.encode(message.pack()));
+ * ```
+ */
 export interface Framing {
   /** Human-readable name for errors and logs, e.g. `binary2`. */
   readonly name: string;

@@ -1,6 +1,12 @@
 /**
  * A stable 32-bit FNV-1a hash of a routing key: the same key gives the same number in every
  * process and every run, so a reversal can follow its original to the same link.
+ *
+ * @example
+ * ```ts
+ * routingHash('TERM0001/000042') === routingHash('TERM0001/000042'); // true, in any process
+ * routingHash(42) === routingHash('42');                              // numbers hash as their digits
+ * ```
  */
 export function routingHash(key: string | number): number {
   const text = String(key);
