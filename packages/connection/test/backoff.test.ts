@@ -37,8 +37,12 @@ describe('backoffDelay', () => {
     );
   });
 
-  it('refuses an attempt that is not a positive integer', () => {
+  it('validates its arguments', () => {
     expect(() => backoffDelay(0, noJitter, Math.random)).toThrow('backoffDelay: attempt must be an integer from 1, got 0');
+    expect(() => backoffDelay(1, { ...noJitter, initial: Number.NaN }, Math.random)).toThrow(
+      'backoffDelay: initial must be a positive number of milliseconds, got NaN',
+    );
+    expect(() => backoffDelay(1, noJitter, 0.5 as never)).toThrow('backoffDelay: random must be a function');
   });
 });
 

@@ -49,6 +49,10 @@ export function backoffDelay(attempt: number, schedule: BackoffSchedule, random:
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`backoffDelay: attempt must be an integer from 1, got ${String(attempt)}`);
   }
+  // Checked on every call (once per retry, never on a hot path): a bad schedule would otherwise
+  // turn into a NaN wait, which a timer treats as zero — a reconnect storm.
+  assertBackoffSchedule('backoffDelay', schedule);
+  if (typeof random !== 'function') throw new TypeError('backoffDelay: random must be a function');
   const { initial, max, jitter } = schedule;
   // The exponent is capped so that a link retrying for weeks never overflows to Infinity * 0.
   const base = Math.min(max, initial * 2 ** Math.min(attempt - 1, 1_000));
