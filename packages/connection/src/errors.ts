@@ -3,6 +3,11 @@
  * and where, an optional `cause`, and never carries card data (no field values in any text).
  */
 
+/** @internal Anything thrown or rejected, as an `Error` (user callbacks may throw strings). */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
 /** Common base: lets callers catch any rx8583 connection failure with one `instanceof`. */
 export class Rx8583Error extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

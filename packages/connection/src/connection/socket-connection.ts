@@ -1,20 +1,21 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
 import { type Observable, Subject, Subscription } from 'rxjs';
-import { ConnectionClosedError, DuplicateRequestError, InboundOverflowError, RejectedMessageError } from '../errors';
+import { asError, ConnectionClosedError, DuplicateRequestError, InboundOverflowError, RejectedMessageError } from '../errors';
 import { callWithin } from './bounded-call';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundHandlers } from './inbound-pipeline';
 import { LinkSignals } from './link-signals';
+import { NetworkHeaders } from './network-headers';
 import { watchLinkActivity } from './link-timers';
 import { checkSendTimeout, type ResolvedLinkOptions } from './options';
 import { RequestMux } from './request-mux';
 import { keyOf, mtiLabel } from './request-key';
 import { signOffView, type SignOffCapable } from './sign-off-view';
 import { sendObservable } from './send-observable';
-import { closedError, closeSocket, explainSocketError, receivedChunks } from './socket-lifecycle';
+import { closedError, closeSocket, explainSocketError, peerAddress, receivedChunks } from './socket-lifecycle';
 import type {
   CloseInfo, CloseReason, ConnectionEvent, ConnectionState, ConnectionStatus, ReplyOptions, SendOptions,
 } from './types';
@@ -22,10 +23,6 @@ import { WriteAck } from './write-ack';
 import { WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
 
 /**
  * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
@@ -46,7 +43,7 @@ export class SocketConnection implements SignOffCapable {
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: LinkSignals;
   private readonly metadata = new Map<string, unknown>();
-  private readonly headers = new WeakMap<Message, Record<string, unknown>>();
+  private readonly headers: NetworkHeaders;
   private readonly outbound = new Subject<void>();
   private readonly reading = new Subscription();
   private watching = Subscription.EMPTY;
@@ -60,13 +57,13 @@ export class SocketConnection implements SignOffCapable {
     private readonly options: ResolvedLinkOptions,
     clock?: Clock,
   ) {
-    // A socket reset right after accept no longer knows its peer.
-    this.remoteAddress = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    this.remoteAddress = peerAddress(socket);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     this.writer = new WriteQueue(socket, () => this.outbound.next());
     this.mux = new RequestMux((frame) => this.writer.push(frame), options.maxInFlight, clock);
     this.acks = new DeadlineQueue(clock);
+    this.headers = new NetworkHeaders(options.framing);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
@@ -95,10 +92,7 @@ export class SocketConnection implements SignOffCapable {
 
   reply(message: Message, options?: ReplyOptions): Promise<void> {
     try {
-      const requestHeader = options?.request && this.headers.get(options.request);
-      const replyHeader = this.options.framing.replyHeader;
-      const header = options?.header ?? (requestHeader && replyHeader ? replyHeader(requestHeader) : requestHeader);
-      return this.writeFrame(message.pack(), header);
+      return this.writeFrame(message.pack(), this.headers.forReply(options?.header, options?.request));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -142,7 +136,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
-    return this.headers.get(message);
+    return this.headers.of(message);
   }
 
   close(): Promise<void> {
@@ -211,7 +205,7 @@ export class SocketConnection implements SignOffCapable {
   private listen(): void {
     const socket = this.socket;
     const handlers: InboundHandlers = {
-      header: (message, header) => this.headers.set(message, header),
+      header: (message, header) => this.headers.remember(message, header),
       keepAlive: () => this.onKeepAlive(),
       unpackError: (error) => this.emit({ type: 'unpackError', error }),
     };

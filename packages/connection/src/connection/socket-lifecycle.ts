@@ -6,6 +6,11 @@ import type { CloseReason } from './types';
 
 const closing = new WeakSet<net.Socket>();
 
+/** `host:port` of a socket's peer; `unknown:0` once a reset socket no longer knows it. */
+export function peerAddress(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+}
+
 /** A socket's inbound bytes, one value per chunk as it arrives. */
 export function receivedChunks(socket: net.Socket): Observable<Uint8Array> {
   return fromEvent(socket, 'data') as Observable<Uint8Array>;

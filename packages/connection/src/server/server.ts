@@ -4,18 +4,12 @@ import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
 import { openConnection } from '../connection/open-connection';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
+import { peerAddress } from '../connection/socket-lifecycle';
+import { asError } from '../errors';
 import type { SocketConnection } from '../connection/socket-connection';
 import type { Connection } from '../connection/types';
 import type { Server, ServerEvent, ServerOptions } from './server-types';
 import { explainTlsClientError } from './tls-client-error';
-
-function addressOf(socket: net.Socket): string {
-  return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
 
 /** The `Server` behind `createServer`. */
 class ConnectionServer implements Server {
@@ -61,7 +55,7 @@ class ConnectionServer implements Server {
         this.events.next(
           socket.remoteAddress === undefined
             ? { type: 'tlsError', error }
-            : { type: 'tlsError', remoteAddress: addressOf(socket), error },
+            : { type: 'tlsError', remoteAddress: peerAddress(socket), error },
         );
       });
     } else {
@@ -112,7 +106,7 @@ class ConnectionServer implements Server {
       socket.destroy();
       return;
     }
-    const remoteAddress = addressOf(socket);
+    const remoteAddress = peerAddress(socket);
     openConnection(socket, this.link).then(
       (conn) => {
         if (this.closing) {
