@@ -93,6 +93,34 @@ describe('Connection: closing', () => {
     await expect(conn.closed).resolves.toEqual({ reason: 'peer' });
   });
 
+  it('rejects every pending send at once when the link is reset, with the network error as cause', async () => {
+    const { port } = await loop.rawServer((socket) => {
+      let received = 0;
+      socket.on('data', (chunk) => {
+        received += chunk.length;
+        if (received >= 3 * 20) socket.resetAndDestroy(); // RST, not FIN
+      });
+    });
+    let sends!: Promise<unknown[]>;
+    const errored = new Promise<unknown>((resolve) =>
+      createConnection$({ host: '127.0.0.1', port, spec: linkSpec, sendTimeout: 30_000 }).subscribe({
+        next: (conn) => {
+          loop.track(conn);
+          const pending = Array.from({ length: 3 }, () => conn.send(msg('0800', { 11: nextStan() })));
+          sends = Promise.all(pending.map((p) => p.then(() => 'resolved', (e: unknown) => e)));
+        },
+        error: resolve,
+      }),
+    );
+    const error = await errored;
+    for (const outcome of await sends) {
+      expect(outcome).toBeInstanceOf(ConnectionClosedError);
+      expect((outcome as Error).cause).toMatchObject({ code: 'ECONNRESET' });
+    }
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as Error).message).toMatch(/connection failed: .*ECONNRESET/);
+  });
+
   it('closes with FramingError when the stream loses its framing, failing pending sends with it as cause', async () => {
     const { port } = await loop.rawServer((socket) => {
       socket.once('data', () => socket.write(Buffer.from([0xff, 0xff, 1, 2, 3]))); // 65535 > maxFrameLength
