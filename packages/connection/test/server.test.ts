@@ -116,7 +116,7 @@ describe('Server', () => {
     const { join } = await import('node:path');
     const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
     const { port, server } = await startIssuer(loop, approve, { tls: { key: fixture('server.key'), cert: fixture('server.crt') } });
-    const raw = net.connect(port, '127.0.0.1'); // TCP only: never starts the handshake
+    const raw = loop.trackSocket(net.connect(port, '127.0.0.1')); // TCP only: never starts the handshake
     const rawClosed = new Promise((resolve) => raw.once('close', resolve));
     raw.on('error', () => undefined);
     await new Promise((resolve) => raw.once('connect', resolve));

@@ -24,7 +24,7 @@ export interface LinkOptions {
   onConnect?: (conn: Connection) => unknown;
   /** Runs at the start of a graceful `close()`; may still send (sign-off). Gets up to `sendTimeout`; a rejection is reported, the close goes on. */
   onClose?: (conn: Connection) => unknown;
-  /** The correlation key of requests and responses. Default: MTI class + field 11 + field 41. */
+  /** The correlation key of requests and responses. Default: MTI class + field 11 + field 41. Keys appear in error messages: never build one from card data. */
   requestKey?: RequestKeyFn;
   /** Largest inbound frame body in bytes; longer announced lengths fail the link. Default: the framing's (64 KiB). */
   maxFrameLength?: number;

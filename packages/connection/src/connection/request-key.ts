@@ -1,7 +1,14 @@
 import type { Message } from '@rx8583/iso8583';
 import { RequestKeyError } from '../errors';
 
-/** Computes the correlation key that pairs a request with its response. */
+/**
+ * Computes the correlation key that pairs a request with its response; the same function keys
+ * both. Keys appear in error messages (`SendTimeoutError`, `DuplicateRequestError`, ...), so never
+ * build one from card data (PAN, track): use STAN, terminal id, RRN, transmission date and time.
+ *
+ * @example
+ * const byRrn: RequestKeyFn = (m) => `${mtiClass(m.mti ?? '')}|${m.get(37)}`;
+ */
 export type RequestKeyFn = (message: Message) => string;
 
 const ZERO = 48; // char code of '0'
@@ -24,6 +31,10 @@ export function isResponseMti(mti: string | undefined): boolean {
 /**
  * The MTI class a request and its response share: version, class, and the function digit rounded
  * down to even, so 0100 and 0110 give `010`, 0400 and 0410 give `040`.
+ *
+ * @example
+ * mtiClass('0110') // '010'
+ * mtiClass('0430') // '042'
  */
 export function mtiClass(mti: string): string {
   const fn = mti.charCodeAt(2) - ZERO;

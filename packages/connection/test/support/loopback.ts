@@ -16,6 +16,12 @@ export class Loopback {
     return conn;
   }
 
+  /** Registers a raw socket (e.g. a client that never speaks ISO 8583) for cleanup. */
+  trackSocket(socket: net.Socket): net.Socket {
+    this.sockets.add(socket);
+    return socket;
+  }
+
   /** Registers a server for cleanup. */
   trackServer<T extends { close(): unknown }>(server: T): T {
     this.servers.add(server);
