@@ -48,6 +48,8 @@ describe('Connection: closing', () => {
     await expect(conn.send(msg('0100', { 11: nextStan() }))).rejects.toThrow(
       new ConnectionClosedError('connection is closed'),
     );
+    await expect(conn.reply(msg('0810', { 11: nextStan() }))).rejects.toThrow(new ConnectionClosedError('connection is closed'));
+    await expect(conn.write(Uint8Array.of(1))).rejects.toThrow(new ConnectionClosedError('connection is closed'));
     await expect(conn.close()).resolves.toBeUndefined(); // idempotent
   });
 
