@@ -55,7 +55,9 @@ export class BitmapCodec {
       w.pos += 4;
       return;
     }
-    for (let shift = 28; shift >= 0; shift -= 4) buf[w.pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
+    let pos = w.pos;
+    for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
+    w.pos = pos;
   }
 
   /** Reads the bitmaps at `r.pos` into `words` (zeroed by the caller); bit 1 is cleared. */

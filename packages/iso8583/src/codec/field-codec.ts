@@ -66,7 +66,10 @@ export class FieldCodec {
     if (!left) writeValue(this.kind, this.value, w, value, this.path);
     w.ensure(fill);
     const buf = w.buf;
-    for (let i = 0; i < fill; i++) buf[w.pos++] = this.padByte;
+    const padByte = this.padByte;
+    let pos = w.pos;
+    for (let i = 0; i < fill; i++) buf[pos++] = padByte;
+    w.pos = pos;
     if (left) writeValue(this.kind, this.value, w, value, this.path);
   }
 

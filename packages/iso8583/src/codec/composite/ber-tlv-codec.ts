@@ -45,7 +45,10 @@ export class BerTlvCodec implements ValueCodec {
       const tagBytes = subfield?.tagBytes ?? berTagBytes(tag);
       if (tagBytes === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
       w.ensure(tagBytes.length + 1 + MAX_LENGTH_BYTES);
-      for (let i = 0; i < tagBytes.length; i++) w.buf[w.pos++] = tagBytes[i]!;
+      const buf = w.buf;
+      let pos = w.pos;
+      for (let i = 0; i < tagBytes.length; i++) buf[pos++] = tagBytes[i]!;
+      w.pos = pos;
       if (subfield === undefined) {
         if (!(elementValue instanceof Uint8Array)) throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
         w.pos += writeLength(w.buf, w.pos, elementValue.length);
