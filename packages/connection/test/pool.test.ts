@@ -157,6 +157,12 @@ describe('pool without servers', () => {
     await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 1 (none is up)'));
   });
 
+  it('rejects a routing key that is neither a string nor a number', async () => {
+    pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
+    await expect(pool.get({ key: { terminal: 'T1' } as never })).rejects.toThrow('pool.get: options.key must be a string or a number');
+    await expect(pool.get(null as never)).rejects.toBeInstanceOf(NoConnectionsError);
+  });
+
   it('validates its options up front', () => {
     const base = { addresses: ['127.0.0.1:1'], connection: (a: string) => linkTo(a) };
     expect(() => createPool({ ...base, addresses: [] })).toThrow('createPool: options.addresses must be a non-empty array of addresses');

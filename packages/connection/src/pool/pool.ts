@@ -82,7 +82,7 @@ class LinkPool implements Pool {
 
   get(options: GetOptions = {}): Promise<Connection> {
     if (this.closing) return Promise.reject(new PoolClosedError());
-    const { key } = options;
+    const key = (options as GetOptions | null)?.key;
     if (key !== undefined && typeof key !== 'string' && typeof key !== 'number') {
       return Promise.reject(new TypeError('pool.get: options.key must be a string or a number'));
     }
