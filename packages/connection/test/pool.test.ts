@@ -59,14 +59,20 @@ describe('pool over three servers', () => {
     let finishSignOff!: () => void;
     signOff = new Promise((resolve) => (finishSignOff = resolve));
     const victim = pool.connections[0]!;
+    const published: Connection[][] = [];
+    const watch = pool.connections$.subscribe((links) => published.push(links));
     const closing = victim.close(); // held in its sign-off until the test lets it finish
     try {
       expect(victim.state).toBe('closing');
+      // connections$ drops the link when its close begins, not when the socket is gone.
+      expect(published.at(-1)).toHaveLength(2);
+      expect(published.at(-1)).not.toContain(victim);
       const picks = await Promise.all(Array.from({ length: 6 }, () => pool!.get()));
       expect(picks).not.toContain(victim);
       expect(pool.connections).not.toContain(victim);
       expect(pool.isDegraded()).toBe(true);
     } finally {
+      watch.unsubscribe();
       signOff = undefined;
       finishSignOff();
       await closing;

@@ -254,6 +254,7 @@ export class SocketConnection implements SignOffCapable {
     if (this.state !== 'open') return this.closed.then(() => undefined);
     this.state = 'closing';
     this.watching.unsubscribe();
+    this.emit({ type: 'closing' });
     const onClose = this.options.onClose;
     if (onClose !== undefined) {
       this.signingOff = true;

@@ -25,6 +25,8 @@ export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
 export type ConnectionEvent =
   /** The link is up (replayed to every new subscriber of `events$` while open). */
   | { type: 'connected'; remoteAddress: string }
+  /** A graceful `close()` began: no new sends; `onClose` and in-flight requests still run. */
+  | { type: 'closing' }
   /** Nothing was sent for `idleTime`: `ping(conn)` was called. */
   | { type: 'ping' }
   /** Nothing arrived for `readTimeout` ms (the connection stays open). */

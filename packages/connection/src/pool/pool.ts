@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, defer, switchMap, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, Subject, defer, filter, merge, switchMap, type Observable, type Subscription } from 'rxjs';
 import { createConnection$ } from '../connection/create-connection';
 import type { CloseInfo, Connection } from '../connection/types';
 import { NoConnectionsError, PoolClosedError } from '../errors';
@@ -138,8 +138,10 @@ class LinkPool implements Pool {
     slot.connection = conn;
     slot.firstAttempt = 'up';
     this.events.next({ type: 'up', address: slot.address, index: slot.index, connection: conn });
-    // The filter usually reads the status (online after sign-on): re-evaluate on each change.
-    slot.statusWatch = conn.status$.subscribe(() => this.publish());
+    // The filter usually reads the status (online after sign-on): re-evaluate on each change,
+    // and drop the link from connections$ as soon as its graceful close begins.
+    const closing$ = conn.events$.pipe(filter((event) => event.type === 'closing'));
+    slot.statusWatch = merge(conn.status$, closing$).subscribe(() => this.publish());
     void conn.closed.then((info) => this.onDown(slot, conn, info));
     this.judgeGate();
   }
