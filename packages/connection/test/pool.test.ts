@@ -59,7 +59,7 @@ describe('pool over three servers', () => {
     let finishSignOff!: () => void;
     signOff = new Promise((resolve) => (finishSignOff = resolve));
     const victim = pool.connections[0]!;
-    const published: Connection[][] = [];
+    const published: (readonly Connection[])[] = [];
     const watch = pool.connections$.subscribe((links) => published.push(links));
     const closing = victim.close(); // held in its sign-off until the test lets it finish
     try {
