@@ -61,7 +61,7 @@ describe('Connection: closing', () => {
     const events = lastValueFrom(conn.events$.pipe(toArray()));
     await conn.close();
     const types = (await events).map((e) => (e.type === 'error' ? `error: ${e.error.message}` : e.type));
-    expect(types).toEqual(['connected', 'error: sign-off refused', 'closed']);
+    expect(types).toEqual(['connected', 'closing', 'error: sign-off refused', 'closed']);
   });
 
   it('does not let an onClose that never settles hold the close forever (bounded by sendTimeout)', async () => {

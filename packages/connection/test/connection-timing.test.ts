@@ -50,7 +50,7 @@ describe('Connection: timeouts, idle pings, read timeouts', () => {
     await conn.close();
     expect(events.slice(0, closingFrom).filter((e) => e.type === 'ping').length).toBeGreaterThanOrEqual(3);
     expect(echoes).toBeGreaterThanOrEqual(3);
-    expect(events.slice(closingFrom).map((e) => e.type)).toEqual(['closed']);
+    expect(events.slice(closingFrom).map((e) => e.type)).toEqual(['closing', 'closed']);
   });
 
   it('keeps pinging while idle even when ping sends nothing, and reports a failing ping', async () => {
