@@ -21,16 +21,24 @@ export function packMessage(compiled: CompiledSpec, values: ReadonlyArray<FieldV
     if (mti === undefined) throw new PackError(0, 'the MTI is missing');
     compiled.mti.write(w, mti);
 
+    let highest = values.length - 1;
+    while (highest > 1 && values[highest] === undefined) highest--;
+    // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
+    const bitmap = compiled.bitmap;
+    const bitmapSize = bitmap.sizeFor(highest);
+    w.ensure(bitmapSize);
+    const bitmapAt = w.pos;
+    w.pos += bitmapSize;
     const words = bitmapWords;
     words[0] = words[1] = words[2] = words[3] = 0;
-    for (let n = 2; n < values.length; n++) if (values[n] !== undefined) BitmapCodec.set(words, n);
-    compiled.bitmap.write(w, words);
-
     const fields = compiled.fields;
-    for (let n = 2; n < values.length; n++) {
+    for (let n = 2; n <= highest; n++) {
       const value = values[n];
-      if (value !== undefined) fields[n]!.write(w, value);
+      if (value === undefined) continue;
+      BitmapCodec.set(words, n);
+      fields[n]!.write(w, value);
     }
+    bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
     return w.finish();
   } catch (error) {
     w.abort();

@@ -1,7 +1,7 @@
 import { UnpackError } from '../errors';
 import type { BitmapFieldSpec } from '../spec/types';
 import { HEX_CHAR, HEX_VALUE } from './hex';
-import type { Reader, Writer } from './io';
+import type { Reader } from './io';
 
 const BITMAP_FIELD = 1;
 const FIRST_BIT = 0x80000000;
@@ -24,40 +24,34 @@ export class BitmapCodec {
     this.fixedBlocks = spec.blocks ?? 0;
   }
 
-  /** The highest field number the bitmaps can announce. */
-  get maxField(): number {
-    return this.fixedBlocks === 1 ? 64 : 128;
-  }
-
   /** Marks field `n` present in `words`. */
   static set(words: Uint32Array, n: number): void {
     words[(n - 1) >> 5]! |= FIRST_BIT >>> ((n - 1) & 31);
   }
 
-  /** Writes the bitmaps announcing the fields marked in `words` (bit 1 is set here when needed). */
-  write(w: Writer, words: Uint32Array): void {
-    let blocks = this.fixedBlocks;
-    if (blocks === 0) {
-      blocks = words[2] !== 0 || words[3] !== 0 ? 2 : 1;
-      if (blocks === 2) words[0]! |= FIRST_BIT;
-    } else {
-      words[0]! &= ~FIRST_BIT;
-    }
-    const size = blocks * this.blockSize;
-    w.ensure(size);
-    for (let word = 0; word < blocks * 2; word++) this.writeWord(w, words[word]!);
+  /** How many bytes the bitmaps take when the highest field present is `highest`. */
+  sizeFor(highest: number): number {
+    return (this.fixedBlocks || (highest > 64 ? 2 : 1)) * this.blockSize;
   }
 
-  private writeWord(w: Writer, word: number): void {
-    const buf = w.buf;
-    if (!this.hex) {
-      buf.writeUInt32BE(word, w.pos);
-      w.pos += 4;
-      return;
+  /**
+   * Writes the bitmaps announcing the fields marked in `words` into the `size` bytes reserved at
+   * `at` (see {@link sizeFor}); bit 1 is set here when a secondary bitmap follows.
+   */
+  writeAt(buf: Buffer, at: number, size: number, words: Uint32Array): void {
+    const blocks = size / this.blockSize;
+    if (this.fixedBlocks === 0 && blocks === 2) words[0]! |= FIRST_BIT;
+    else words[0]! &= ~FIRST_BIT;
+    let pos = at;
+    for (let index = 0; index < blocks * 2; index++) {
+      const word = words[index]!;
+      if (!this.hex) {
+        buf.writeUInt32BE(word, pos);
+        pos += 4;
+      } else {
+        for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
+      }
     }
-    let pos = w.pos;
-    for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
-    w.pos = pos;
   }
 
   /** Reads the bitmaps at `r.pos` into `words` (zeroed by the caller); bit 1 is cleared. */
