@@ -16,7 +16,7 @@ export const framing = { binary2, ascii4, bcd2, binary4, vmlh, withHeader } as c
 
 export type { Frame, FrameDecoder, Framing, FramingOptions } from './types';
 export type { WithHeaderOptions } from './with-header';
-export type { LengthPrefix } from './length-prefix';
+export { NOT_A_LENGTH, type LengthPrefix } from './length-prefix';
 export { LengthPrefixedFraming, type FixedHeaderCodec } from './length-prefixed-framing';
 export { DEFAULT_MAX_FRAME_LENGTH } from './presets';
 export { tpdu, swapTpdu, type Tpdu } from './tpdu';
