@@ -11,6 +11,7 @@ export type {
   Encoding,
   PrefixSpec,
   Padding,
+  BcdAlign,
   Sensitivity,
   FieldSpecBase,
   ScalarFieldSpec,

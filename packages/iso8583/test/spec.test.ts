@@ -117,7 +117,7 @@ describe('built-in specs', () => {
   it('spec87binary packs like jPOS ISO87B: BCD MTI, binary bitmap, BCD numerics and LL prefixes, ASCII text', () => {
     const bytes = new Message(spec87binary, { mti: '0200', fields: { 2: '4111111111111', 3: '000000', 41: 'T1' } }).pack();
     expect(Buffer.from(bytes).toString('hex').toUpperCase()).toBe(
-      '0200' + '6000000000800000' + '13' + '04111111111111' + '000000' + Buffer.from('T1      ').toString('hex').toUpperCase(),
+      '0200' + '6000000000800000' + '13' + '41111111111110' + '000000' + Buffer.from('T1      ').toString('hex').toUpperCase(),
     );
     expect(unpack(spec87binary, bytes).get(2)).toBe('4111111111111');
   });

@@ -5,10 +5,14 @@ import { normalizeDigits } from './normalize';
 import type { ValueCodec } from './value-codec';
 
 /**
- * Decimal digits packed two a byte, right-aligned: an odd number of digits gets a leading 0 nibble,
- * which decoding requires to be 0.
+ * Decimal digits packed two a byte. An odd number of digits leaves one pad nibble:
+ * - right-aligned (`bcdAlign: 'right'`, the default): a leading pad nibble, written and required 0;
+ * - left-aligned (`bcdAlign: 'left'`, jPOS `pad="false"`): a trailing pad nibble, written 0 and
+ *   accepted as 0 or F when read (some networks fill with F); read back, both give the same digits.
  */
 export class BcdCodec implements ValueCodec {
+  /** @param leftAligned whether an odd count's pad nibble trails (left-aligned) instead of leading. */
+  constructor(private readonly leftAligned: boolean) {}
 
   byteLength(units: number): number {
     return (units + 1) >> 1;
@@ -25,13 +29,14 @@ export class BcdCodec implements ValueCodec {
     w.ensure(size);
     const buf = w.buf;
     let pos = w.pos;
-    // With an odd count the first byte holds the pad nibble and the first digit.
+    const odd = n & 1;
     let i = 0;
-    if (n & 1) {
-      buf[pos++] = digitAt(digits, 0, path);
-      i = 1;
-    }
-    for (; i < n; i += 2) buf[pos++] = (digitAt(digits, i, path) << 4) | digitAt(digits, i + 1, path);
+    // Right-aligned, an odd count's first byte holds the pad nibble and the first digit.
+    if (odd && !this.leftAligned) buf[pos++] = digitAt(digits, i++, path);
+    const pairsEnd = n - (odd && this.leftAligned ? 1 : 0);
+    for (; i < pairsEnd; i += 2) buf[pos++] = (digitAt(digits, i, path) << 4) | digitAt(digits, i + 1, path);
+    // Left-aligned, an odd count's last byte holds the last digit and the pad nibble.
+    if (i < n) buf[pos++] = digitAt(digits, i, path) << 4;
     w.pos = pos;
     return n;
   }
@@ -39,27 +44,37 @@ export class BcdCodec implements ValueCodec {
   read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
     const buf = r.buf;
     const out = scratchBuffer(units + 1);
-    const size = (units + 1) >> 1;
-    const padded = units & 1;
+    const odd = units & 1;
     let o = 0;
-    for (let i = 0; i < size; i++) {
-      const byte = buf[start + i]!;
+    let i = start;
+    if (odd && !this.leftAligned) out[o++] = readPaddedByte(buf[i]!, false, path, offset, i++);
+    const pairsEnd = i + (units >> 1);
+    for (; i < pairsEnd; i++) {
+      const byte = buf[i]!;
       const high = byte >> 4;
       const low = byte & 0x0f;
-      if (high > 9 || low > 9) throw new UnpackError(path, offset, `byte at offset ${start + i} is not BCD`);
-      if (i === 0 && padded) {
-        if (high !== 0) throw new UnpackError(path, offset, `BCD pad nibble at offset ${start} is not 0`);
-      } else {
-        out[o++] = 0x30 + high;
-      }
+      if (high > 9 || low > 9) throw new UnpackError(path, offset, `byte at offset ${i} is not BCD`);
+      out[o++] = 0x30 + high;
       out[o++] = 0x30 + low;
     }
+    if (odd && this.leftAligned) out[o++] = readPaddedByte(buf[i]!, true, path, offset, i);
     return out.toString('latin1', 0, units);
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
     return normalizeDigits(input, path);
   }
+}
+
+/** The digit of a byte holding one digit and a pad nibble (trailing: 0 or F; leading: 0), as ASCII. */
+function readPaddedByte(byte: number, padTrails: boolean, path: FieldPath, offset: number, at: number): number {
+  const digit = padTrails ? byte >> 4 : byte & 0x0f;
+  const pad = padTrails ? byte & 0x0f : byte >> 4;
+  if (digit > 9) throw new UnpackError(path, offset, `byte at offset ${at} is not BCD`);
+  if (pad !== 0 && !(padTrails && pad === 0x0f)) {
+    throw new UnpackError(path, offset, `BCD pad nibble at offset ${at} is not ${padTrails ? '0 or F' : '0'}`);
+  }
+  return 0x30 + digit;
 }
 
 function digitAt(digits: string, index: number, path: FieldPath): number {

@@ -48,7 +48,7 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
 
 function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
   if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
-  const { kind, codec: value } = spec.type === 'composite' ? { kind: 0, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding);
+  const { kind, codec: value } = spec.type === 'composite' ? { kind: 0, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;

@@ -16,7 +16,8 @@ const ASCII_TEXT = new AsciiTextCodec();
 const ASCII_DIGITS = new AsciiDigitsCodec();
 const EBCDIC_TEXT = new EbcdicTextCodec();
 const EBCDIC_DIGITS = new EbcdicDigitsCodec();
-const BCD = new BcdCodec();
+const BCD = new BcdCodec(false);
+const BCD_LEFT = new BcdCodec(true);
 const RAW_BYTES = new RawBytesCodec();
 const HEX_BYTES = new HexBytesCodec();
 
@@ -29,16 +30,17 @@ const KINDS: Record<string, { kind: number; codec: ValueCodec }> = {
   'numeric/bcd': { kind: 5, codec: BCD },
   'binary/binary': { kind: 6, codec: RAW_BYTES },
   'binary/hex': { kind: 7, codec: HEX_BYTES },
+  'numeric/bcd/left': { kind: 8, codec: BCD_LEFT },
 };
 
-/** The codec and kind of a scalar type and encoding (validated by the spec beforehand). */
-export function scalarCodec(type: string, encoding: string): { kind: number; codec: ValueCodec } {
-  return KINDS[`${type}/${encoding}`]!;
+/** The codec and kind of a scalar type, encoding and BCD alignment (validated by the spec beforehand). */
+export function scalarCodec(type: string, encoding: string, bcdAlign: 'left' | 'right' | undefined): { kind: number; codec: ValueCodec } {
+  return KINDS[bcdAlign === 'left' ? `${type}/${encoding}/left` : `${type}/${encoding}`]!;
 }
 
 /** Bytes on the wire for `units` of a value of this kind (BCD: two digits a byte; hex: two characters a byte). */
 export function byteLength(kind: number, units: number): number {
-  return kind === 5 ? (units + 1) >> 1 : kind === 7 ? units * 2 : units;
+  return kind === 5 || kind === 8 ? (units + 1) >> 1 : kind === 7 ? units * 2 : units;
 }
 
 /** `codec.write(...)`, dispatched on `kind`. */
@@ -58,6 +60,8 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
       return RAW_BYTES.write(w, value);
     case 7:
       return HEX_BYTES.write(w, value);
+    case 8:
+      return BCD_LEFT.write(w, value, path);
     default:
       return codec.write(w, value, path);
   }
@@ -80,6 +84,8 @@ export function readValue(kind: number, codec: ValueCodec, r: Reader, start: num
       return RAW_BYTES.read(r, start, units);
     case 7:
       return HEX_BYTES.read(r, start, units, path, offset);
+    case 8:
+      return BCD_LEFT.read(r, start, units, path, offset);
     default:
       return codec.read(r, start, units, path, offset);
   }

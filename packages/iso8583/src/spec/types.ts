@@ -5,7 +5,8 @@ export type FieldType = 'string' | 'numeric' | 'binary' | 'bitmap' | 'composite'
  * How a value (or a length prefix) is written on the wire:
  * - `ascii`: one byte a character, bytes 0x00-0x7F only;
  * - `ebcdic`: one byte a character, IBM code page 037;
- * - `bcd`: two decimal digits a byte, right-aligned (an odd count gets a leading 0 nibble);
+ * - `bcd`: two decimal digits a byte; an odd count gets a leading 0 nibble, or a trailing one with
+ *   `bcdAlign: 'left'`;
  * - `binary`: raw bytes (for prefixes: `digits` bytes of big-endian length);
  * - `hex`: bytes written as ASCII hex characters, two a byte (upper case when packing).
  */
@@ -53,7 +54,16 @@ export interface ScalarFieldSpec extends FieldSpecBase {
   prefix?: PrefixSpec;
   /** Fill rule of a fixed-length `string` field. */
   padding?: Padding;
+  /**
+   * `bcd` only: where an odd number of digits sits. `'right'` (the default) puts the pad nibble
+   * first (`123` → `01 23`); `'left'` puts it last (`123` → `12 30`, jPOS `pad="false"`), and
+   * reading accepts a trailing pad nibble of 0 or F.
+   */
+  bcdAlign?: BcdAlign;
 }
+
+/** Where an odd number of BCD digits sits: `'right'` = leading pad nibble, `'left'` = trailing pad nibble. */
+export type BcdAlign = 'right' | 'left';
 
 /** The bitmaps (field 1). */
 export interface BitmapFieldSpec extends FieldSpecBase {

@@ -15,7 +15,7 @@ const SENSITIVITIES = ['pan', 'track', 'pin', 'secret'];
 const COMMON_KEYS = ['type', 'description', 'sensitive'];
 const KEYS_BY_TYPE: Record<string, readonly string[]> = {
   string: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding'],
-  numeric: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding'],
+  numeric: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding', 'bcdAlign'],
   binary: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding'],
   bitmap: [...COMMON_KEYS, 'length', 'encoding', 'blocks'],
   composite: [...COMMON_KEYS, 'layout', 'length', 'prefix', 'subfields', 'tag', 'elementLength'],
@@ -116,6 +116,13 @@ export function validateField(path: FieldPath, spec: unknown, role: FieldRole): 
   }
   checkOneOf(path, `encoding of a ${type} field`, spec['encoding'], VALUE_ENCODINGS[type]!);
   checkPadding(path, spec);
+  checkBcdAlign(path, spec);
+}
+
+function checkBcdAlign(path: FieldPath, spec: Obj): void {
+  if (spec['bcdAlign'] === undefined) return;
+  if (spec['encoding'] !== 'bcd') throw new SpecError(path, `bcdAlign applies to bcd-encoded fields only, not ${show(spec['encoding'])}`);
+  checkOneOf(path, 'bcdAlign', spec['bcdAlign'], ['right', 'left']);
 }
 
 function validateComposite(path: FieldPath, spec: Obj): void {

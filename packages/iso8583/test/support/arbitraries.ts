@@ -18,12 +18,14 @@ const scalarType = fc.oneof(
   fc.record({ type: fc.constant('binary' as const), encoding: fc.constantFrom('binary' as const, 'hex' as const) }),
 );
 
-/** A string, numeric or binary field; fixed or with a prefix; fixed strings sometimes padded. */
+/** A string, numeric or binary field; fixed or with a prefix; fixed strings sometimes padded; BCD of either alignment. */
 const scalarField: fc.Arbitrary<FieldSpec> = fc
   .tuple(scalarType, fc.integer({ min: 1, max: 40 }), fc.option(prefixArb, { nil: undefined }), fc.option(fc.constantFrom('left', 'right'), { nil: undefined }))
-  .map(([{ type, encoding }, length, prefix, padSide]) => {
-    const field: FieldSpec = { type, encoding, length, ...(prefix ? { prefix } : {}) };
-    if (type === 'string' && !prefix && padSide) field.padding = { side: padSide as 'left' | 'right', char: ' ' };
+  .map(([{ type, encoding }, length, prefix, side]) => {
+    const field: ScalarFieldSpec = { type, encoding, length, ...(prefix ? { prefix } : {}) };
+    if (type === 'string' && !prefix && side) field.padding = { side: side as 'left' | 'right', char: ' ' };
+    // BCD alignment: absent (right), or either side spelled out.
+    if (encoding === 'bcd' && side) field.bcdAlign = side as 'left' | 'right';
     return field;
   });
 
