@@ -100,4 +100,33 @@ describe('RequestMux (pending requests of one connection)', () => {
     await waiting;
     expect(idle).toBe(true);
   });
+  it('treats keys named like Object.prototype members or array indexes as ordinary keys', async () => {
+    const m = mux();
+    const keys = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '0', '4294967296', '0800|000001|'];
+    const pending = keys.map((key, i) => m.register(key, frame(i), 1000));
+    expect(m.size).toBe(keys.length);
+    for (const key of keys) expect(m.has(key)).toBe(true);
+    expect(m.has('valueOf')).toBe(false);
+    expect(m.resolve('valueOf', response('stray'))).toBe(false);
+    expect(() => m.register('__proto__', frame(9), 1000)).toThrow(DuplicateRequestError);
+    keys.forEach((key) => expect(m.resolve(key, response(key))).toBe(true));
+    await expect(Promise.all(pending)).resolves.toEqual(keys.map((name) => ({ name })));
+    expect(m.size).toBe(0);
+    expect(m.has('__proto__')).toBe(false);
+  });
+
+  it('keeps up with many sends and settles over a long insert/delete churn', async () => {
+    const m = mux();
+    const live: Promise<Message>[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      live.push(m.register(`k${i}`, frame(i & 0xff), 1000));
+      if (i >= 100) expect(m.resolve(`k${i - 100}`, response(`r${i - 100}`))).toBe(true);
+    }
+    expect(m.size).toBe(100);
+    m.rejectAll(() => new ConnectionClosedError());
+    const settled = await Promise.allSettled(live);
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(4_900);
+    expect(settled.slice(4_900).every((s) => s.status === 'rejected')).toBe(true);
+    expect(m.size).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import type { Message } from '@rx8583/iso8583';
 import { DuplicateRequestError, SendTimeoutError } from '../errors';
 import type { Clock } from './clock';
 import { DeadlineQueue, type Expirable, type Lane } from './deadline-queue';
+import { PendingTable } from './pending-table';
 
 /** One request waiting for its response. */
 class PendingRequest implements Expirable {
@@ -43,7 +44,7 @@ function captureSettlers(resolve: (response: Message) => void, reject: (error: E
  * its response, a timeout, a rejection, or the connection's end.
  */
 export class RequestMux {
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new PendingTable<PendingRequest>();
   private readonly waiting: PendingRequest[] = [];
   private waitingHead = 0;
   private inFlight = 0;
@@ -83,7 +84,7 @@ export class RequestMux {
     const request = new PendingRequest(this, key, frame, timeout);
     registering = request;
     const promise = new Promise<Message>(captureSettlers);
-    this.pending.set(key, request);
+    this.pending.add(key, request);
     if (this.inFlight < this.maxInFlight && !this.ended) this.dispatch(request);
     else this.waiting.push(request);
     return promise;
@@ -109,7 +110,7 @@ export class RequestMux {
   /** Fails every pending request with errors made by `errorFor` (the connection ended). */
   rejectAll(errorFor: () => Error): void {
     this.ended = true;
-    const all = [...this.pending.values()];
+    const all = this.pending.values();
     for (const request of all) this.fail(request, errorFor());
     this.deadlines.clear();
   }
