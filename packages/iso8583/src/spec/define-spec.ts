@@ -37,7 +37,7 @@ function deepFreeze<T>(value: T): T {
  * });
  * ```
  */
-export function defineSpec<S extends MessageSpec>(spec: S): S {
+export function defineSpec<S extends MessageSpec>(spec: S): S & MessageSpec {
   if (definedSpecs.has(spec)) return spec;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SpecError(undefined, 'a spec must be an object { name, fields }');
   for (const key of Object.keys(spec)) {

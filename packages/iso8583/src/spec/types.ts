@@ -122,6 +122,10 @@ export type FieldSpec = ScalarFieldSpec | BitmapFieldSpec | CompositeFieldSpec;
 export interface MessageSpec {
   /** A human name, e.g. `ISO 8583:1987 ASCII`. */
   name: string;
-  /** Field specs by number (object keys are strings in JSON). */
-  fields: { [field: number]: FieldSpec } | Record<string, FieldSpec>;
+  /**
+   * Field specs by number, 0..128 (JSON's string keys `"2"` are the same keys). Indexable by number,
+   * so a built-in spec can be spread and one field overridden:
+   * `{ ...spec87ascii.fields, 48: { ...spec87ascii.fields[48]!, length: 512 } }`.
+   */
+  fields: Readonly<Record<number, FieldSpec>>;
 }
