@@ -1,6 +1,10 @@
+// Slots of an empty table: room for 128 requests in flight before the first resize.
+const MIN_CAPACITY = 256;
+
 /**
- * The pending requests of one connection by correlation key: a null-prototype object (which V8
- * keeps as a plain hash table) rather than a `Map`.
+ * The pending requests of one connection by correlation key: an open-addressing hash table
+ * (linear probing, deletion by shifting back, so no tombstones) over arrays that live as long as
+ * the connection.
  *
  * Why not a `Map`: a connection's pending set churns — one insert and one delete per round trip,
  * about 100 live keys — and V8 rebuilds a `Map`'s table every few hundred of those. The table it
@@ -9,11 +13,26 @@
  * link as a root: the dead tables since the last full GC, and every request they still list with
  * its frame, promise and response, survive and get promoted. Measured over loopback with 100
  * sequential senders: ~2.5 MB promoted per scavenge, scavenges of 5–10 ms and a full GC every
- * ~300 ms — the whole p99 latency. A dictionary object drops its old table without such a link.
+ * ~300 ms — the whole p99 latency. Here the arrays are only replaced when the table grows, and a
+ * deleted slot is cleared at once, so a settled request is unreachable from the table.
+ * (A null-prototype object would avoid the chain too, but is ~3x slower per operation: every
+ * fresh key string gets internalised.)
  */
 export class PendingTable<T extends object> {
-  private entries: Record<string, T> = Object.create(null) as Record<string, T>;
+  private slotKeys: (string | undefined)[];
+  private slotValues: (T | undefined)[];
+  /** Insertion number of each slot's entry, so `values()` can list them in insertion order. */
+  private slotOrder: number[];
+  private mask: number;
   private count = 0;
+  private inserted = 0;
+
+  constructor() {
+    this.slotKeys = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+    this.slotValues = new Array<T | undefined>(MIN_CAPACITY).fill(undefined);
+    this.slotOrder = new Array<number>(MIN_CAPACITY).fill(0);
+    this.mask = MIN_CAPACITY - 1;
+  }
 
   /** Entries in the table. */
   get size(): number {
@@ -21,29 +40,92 @@ export class PendingTable<T extends object> {
   }
 
   get(key: string): T | undefined {
-    return this.entries[key];
+    const slot = this.find(key);
+    return slot < 0 ? undefined : this.slotValues[slot];
   }
 
   has(key: string): boolean {
-    return this.entries[key] !== undefined;
+    return this.find(key) >= 0;
   }
 
   /** Adds an entry; the caller has checked that `key` is not present. */
   add(key: string, value: T): void {
-    this.entries[key] = value;
+    // Grow at half full: probe runs stay short, and resizing is rare (it follows the peak in flight).
+    if ((this.count + 1) * 2 > this.slotKeys.length) this.resize(this.slotKeys.length * 2);
+    this.place(key, value, this.inserted++);
     this.count++;
   }
 
   /** Removes the entry under `key`; false when there was none. */
   delete(key: string): boolean {
-    if (this.entries[key] === undefined) return false;
-    delete this.entries[key];
+    let hole = this.find(key);
+    if (hole < 0) return false;
+    const { slotKeys: keys, slotValues: values, slotOrder: order, mask } = this;
+    // Shift later members of the probe run back into the hole, so lookups never meet a gap
+    // inside a run (and no tombstones pile up under churn).
+    for (let next = (hole + 1) & mask; keys[next] !== undefined; next = (next + 1) & mask) {
+      const home = hashOf(keys[next] as string) & mask;
+      // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
+      const stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
+      if (stays) continue;
+      keys[hole] = keys[next];
+      values[hole] = values[next];
+      order[hole] = order[next];
+      hole = next;
+    }
+    keys[hole] = undefined;
+    values[hole] = undefined;
     this.count--;
+    // Shrink after a burst (say 100 000 concurrent sends) so the arrays do not stay at its size.
+    if (this.count * 8 < keys.length && keys.length > MIN_CAPACITY) this.resize(keys.length / 2);
     return true;
   }
 
-  /** A snapshot of the entries (in insertion order, except that integer-like keys come first). */
+  /** A snapshot of the values, in insertion order. */
   values(): T[] {
-    return Object.values(this.entries);
+    const slots: number[] = [];
+    for (let i = 0; i < this.slotKeys.length; i++) if (this.slotKeys[i] !== undefined) slots.push(i);
+    slots.sort((a, b) => this.slotOrder[a] - this.slotOrder[b]);
+    return slots.map((slot) => this.slotValues[slot] as T);
   }
+
+  /** The slot holding `key`, or -1. */
+  private find(key: string): number {
+    const { slotKeys: keys, mask } = this;
+    for (let slot = hashOf(key) & mask; ; slot = (slot + 1) & mask) {
+      const candidate = keys[slot];
+      if (candidate === undefined) return -1;
+      if (candidate === key) return slot;
+    }
+  }
+
+  private place(key: string, value: T, insertion: number): void {
+    const { slotKeys: keys, mask } = this;
+    let slot = hashOf(key) & mask;
+    while (keys[slot] !== undefined) slot = (slot + 1) & mask;
+    keys[slot] = key;
+    this.slotValues[slot] = value;
+    this.slotOrder[slot] = insertion;
+  }
+
+  private resize(capacity: number): void {
+    const { slotKeys: keys, slotValues: values, slotOrder: order } = this;
+    this.slotKeys = new Array<string | undefined>(capacity).fill(undefined);
+    this.slotValues = new Array<T | undefined>(capacity).fill(undefined);
+    this.slotOrder = new Array<number>(capacity).fill(0);
+    this.mask = capacity - 1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] !== undefined) this.place(keys[i] as string, values[i] as T, order[i]);
+    }
+    // The old arrays may sit in the old generation: emptied, they keep no request alive.
+    keys.fill(undefined);
+    values.fill(undefined);
+  }
+}
+
+/** FNV-1a over the UTF-16 code units: cheap for the short keys of ISO 8583 and well spread. */
+function hashOf(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
 }
