@@ -8,9 +8,11 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { connect, type Connection } from '@rx8583/connection';
 import { echoRequest, echoSpec } from './echo-spec';
 import { startEchoServer } from './echo-server';
+import { LatencyRecorder } from './latency-recorder';
 
 export type ServerMode = 'in-process' | 'child-process';
 
@@ -29,6 +31,7 @@ export interface SendersResult {
   roundTripsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  p999Ms: number;
 }
 
 interface EchoTarget {
@@ -65,21 +68,21 @@ async function sendBatch(connection: Connection, n: number): Promise<number> {
 }
 
 async function runSenders(connection: Connection, k: number, durationMs: number) {
-  const latencies: number[] = [];
-  const deadline = Date.now() + durationMs;
+  const latencies = new LatencyRecorder();
+  const started = performance.now();
+  const deadline = started + durationMs;
   const sender = async () => {
-    while (Date.now() < deadline) {
-      const t0 = process.hrtime.bigint();
+    for (let t0 = performance.now(); t0 < deadline; ) {
       await connection.send(echoRequest(nextStan()));
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const t1 = performance.now();
+      latencies.record(t1 - t0);
+      t0 = t1;
     }
   };
-  const started = process.hrtime.bigint();
   await Promise.all(Array.from({ length: k }, sender));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))];
-  return { roundTrips: latencies.length, roundTripsPerSecond: latencies.length / seconds, p50Ms: at(50), p99Ms: at(99) };
+  const seconds = (performance.now() - started) / 1000;
+  const [p50Ms, p99Ms, p999Ms] = latencies.percentiles(50, 99, 99.9);
+  return { roundTrips: latencies.count, roundTripsPerSecond: latencies.count / seconds, p50Ms, p99Ms, p999Ms };
 }
 
 function median(values: number[]): number {
@@ -135,7 +138,7 @@ export function printConnectionBench({ batches, parallel }: Awaited<ReturnType<t
   console.log('\n(b) K sequential senders on one connection');
   console.table(parallel.map((p) => ({
     server: p.mode, K: p.k, 'round trips/s': Math.round(p.roundTripsPerSecond),
-    'p50 ms': p.p50Ms.toFixed(3), 'p99 ms': p.p99Ms.toFixed(3), 'round trips': p.roundTrips,
+    'p50 ms': p.p50Ms.toFixed(3), 'p99 ms': p.p99Ms.toFixed(3), 'p99.9 ms': p.p999Ms.toFixed(3), 'round trips': p.roundTrips,
   })));
 }
 
