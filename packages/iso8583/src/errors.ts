@@ -11,26 +11,35 @@ export function fieldLabel(field: FieldPath): string {
   return `field ${field}`;
 }
 
+/** What the three codec errors share: the field a problem is in and the problem alone. */
+abstract class FieldProblem<Field extends FieldPath | undefined> extends Error {
+  /** The field (or composite element path) the problem is in. */
+  readonly field: Field;
+  /** The problem alone, without the field prefix. */
+  readonly problem: string;
+
+  protected constructor(field: Field, problem: string, message: string, options: { cause?: unknown } | undefined) {
+    super(message, options);
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
 /**
  * A message specification is malformed. The message names the field and the problem, e.g.
- * `field 35: prefix.digits must be 1..6, got 9`.
+ * `field 35: prefix.digits must be 1..6, got 9`. `field` is `undefined` for a problem with the spec
+ * as a whole.
  *
  * @example
  * ```ts
  * try { defineSpec(json) } catch (e) { if (e instanceof SpecError) console.error(e.field, e.problem) }
  * ```
  */
-export class SpecError extends Error {
+export class SpecError extends FieldProblem<FieldPath | undefined> {
   override readonly name = 'SpecError';
-  /** The field the problem is in, or `undefined` for a problem with the spec as a whole. */
-  readonly field: FieldPath | undefined;
-  /** The problem alone, without the field prefix. */
-  readonly problem: string;
 
   constructor(field: FieldPath | undefined, problem: string, options?: { cause?: unknown }) {
-    super(field === undefined ? `spec: ${problem}` : `${fieldLabel(field)}: ${problem}`, options);
-    this.field = field;
-    this.problem = problem;
+    super(field, problem, field === undefined ? `spec: ${problem}` : `${fieldLabel(field)}: ${problem}`, options);
   }
 }
 
@@ -43,43 +52,32 @@ export class SpecError extends Error {
  * try { message.pack() } catch (e) { if (e instanceof PackError) log.warn(e.message) } // "field 4: ..."
  * ```
  */
-export class PackError extends Error {
+export class PackError extends FieldProblem<FieldPath> {
   override readonly name = 'PackError';
-  /** The field (or composite element path) that could not be packed. */
-  readonly field: FieldPath;
-  /** The problem alone, without the field prefix. */
-  readonly problem: string;
 
   constructor(field: FieldPath, problem: string, options?: { cause?: unknown }) {
-    super(`${fieldLabel(field)}: ${problem}`, options);
-    this.field = field;
-    this.problem = problem;
+    super(field, problem, `${fieldLabel(field)}: ${problem}`, options);
   }
 }
 
 /**
  * Bytes could not be decoded as a message of the spec. `field` is the element being read when the
- * bytes went wrong and `offset` the byte where that element starts, so a hex dump can be checked by
- * hand: `field 35 at offset 57: length prefix is not numeric`. The message never contains field data.
+ * bytes went wrong (0 MTI, 1 bitmaps, 2..128, or a `'55.9F02'` style path) and `offset` the byte
+ * where that element starts, so a hex dump can be checked by hand:
+ * `field 35 at offset 57: length prefix is not numeric`. The message never contains field data.
  *
  * @example
  * ```ts
  * try { unpack(spec87ascii, bytes) } catch (e) { if (e instanceof UnpackError) reply(formatError(e.field)) }
  * ```
  */
-export class UnpackError extends Error {
+export class UnpackError extends FieldProblem<FieldPath> {
   override readonly name = 'UnpackError';
-  /** The element being read: 0 MTI, 1 bitmaps, 2..128, or a `'55.9F02'` style path. */
-  readonly field: FieldPath;
   /** Byte offset in the input where the failing element starts. */
   readonly offset: number;
-  /** The problem alone, without the field and offset prefix. */
-  readonly problem: string;
 
   constructor(field: FieldPath, offset: number, problem: string, options?: { cause?: unknown }) {
-    super(`${fieldLabel(field)} at offset ${offset}: ${problem}`, options);
-    this.field = field;
+    super(field, problem, `${fieldLabel(field)} at offset ${offset}: ${problem}`, options);
     this.offset = offset;
-    this.problem = problem;
   }
 }

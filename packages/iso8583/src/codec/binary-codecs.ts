@@ -3,17 +3,10 @@ import type { FieldInput, FieldValue } from '../values';
 import { HEX_CHAR, HEX_VALUE } from './hex';
 import { copyBytes, type Reader, type Writer } from './io';
 import { normalizeBytes } from './normalize';
-import type { ValueCodec } from './value-codec';
+import { ByteUnitCodec, type ValueCodec } from './value-codec';
 
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
-export class RawBytesCodec implements ValueCodec {
-  byteLength(units: number): number {
-    return units;
-  }
-  unitsIn(bytes: number): number {
-    return bytes;
-  }
-
+export class RawBytesCodec extends ByteUnitCodec {
   write(w: Writer, value: FieldValue): number {
     const bytes = value as Uint8Array;
     const n = bytes.length;

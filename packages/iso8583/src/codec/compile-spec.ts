@@ -9,7 +9,7 @@ import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
 import { FieldCodec } from './field-codec';
 import { LengthPrefix } from './length-prefix';
-import { scalarCodec } from './scalar-codecs';
+import { OTHER_KIND, scalarCodec } from './scalar-codecs';
 import type { ValueCodec } from './value-codec';
 
 /** A spec turned into codec objects, built once per spec object. */
@@ -48,7 +48,7 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
 
 function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
   if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
-  const { kind, codec: value } = spec.type === 'composite' ? { kind: 0, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
+  const { kind, codec: value } = spec.type === 'composite' ? { kind: OTHER_KIND, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;

@@ -1,146 +1,144 @@
 import { PackError, UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
-import { EBCDIC_TO_LATIN1, EBCDIC_ZERO, LATIN1_TO_EBCDIC } from './ebcdic';
+import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from './ebcdic';
 import { scratchBuffer, type Reader, type Writer } from './io';
 import { normalizeDigits, normalizeText } from './normalize';
-import type { ValueCodec } from './value-codec';
+import { ByteUnitCodec } from './value-codec';
 
-/** Members shared by the one-byte-a-character codecs. */
-abstract class CharCodec implements ValueCodec {
-  byteLength(units: number): number {
-    return units;
-  }
-  unitsIn(bytes: number): number {
-    return bytes;
-  }
-  abstract write(w: Writer, value: FieldValue, path: FieldPath): number;
-  abstract read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue;
-  abstract normalize(input: FieldInput, path: FieldPath): FieldValue;
+/** Maps 0..255 to a byte or character code, -1 where there is none (a character or byte refused). */
+type CharTable = Int16Array;
+
+/** How a one-byte-a-character codec names what it refuses. */
+interface Refusals {
+  /** Completes `character N ...` for a refused character, e.g. `is not a digit`. */
+  character: string;
+  /** Completes `byte at offset N ...` for a refused byte, e.g. `is not ASCII`. */
+  byte: string;
 }
 
-/** Text in ASCII: characters 0x00-0x7F, refused above. */
-export class AsciiTextCodec extends CharCodec {
+/**
+ * Text or digits written one byte a character: what ASCII and EBCDIC share. Every character and
+ * byte is checked: Node's own latin1/ascii decoders would accept anything.
+ */
+abstract class CharCodec extends ByteUnitCodec {
+  constructor(
+    /** Character code (0..255) → byte, -1 for characters the codec refuses. */
+    private readonly toWire: CharTable,
+    private readonly refusals: Refusals,
+    /** Whether values are decimal digits (normalized from numbers) rather than text. */
+    private readonly digits: boolean,
+  ) {
+    super();
+  }
+
   write(w: Writer, value: FieldValue, path: FieldPath): number {
     const text = value as string;
     const n = text.length;
     w.ensure(n);
     const buf = w.buf;
+    const toWire = this.toWire;
     let pos = w.pos;
     for (let i = 0; i < n; i++) {
       const code = text.charCodeAt(i);
-      if (code > 0x7f) throw new PackError(path, `character ${i + 1} cannot be written in ASCII`);
-      buf[pos++] = code;
+      const byte = code > 0xff ? -1 : toWire[code]!;
+      if (byte < 0) throw new PackError(path, `character ${i + 1} ${this.refusals.character}`);
+      buf[pos++] = byte;
     }
     w.pos = pos;
     return n;
-  }
-
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
-    const buf = r.buf;
-    const end = start + units;
-    for (let i = start; i < end; i++) {
-      if (buf[i]! > 0x7f) throw new UnpackError(path, offset, `byte at offset ${i} is not ASCII`);
-    }
-    return r.latin1(start, end);
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeText(input, path);
+    return this.digits ? normalizeDigits(input, path) : normalizeText(input, path);
+  }
+
+  protected refusedByte(path: FieldPath, offset: number, at: number): UnpackError {
+    return new UnpackError(path, offset, `byte at offset ${at} ${this.refusals.byte}`);
   }
 }
 
-/** Decimal digits in ASCII ('0'..'9' only). */
-export class AsciiDigitsCodec extends CharCodec {
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
-    const digits = value as string;
-    const n = digits.length;
-    w.ensure(n);
-    const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < n; i++) {
-      const code = digits.charCodeAt(i);
-      if (code < 0x30 || code > 0x39) throw new PackError(path, `character ${i + 1} is not a digit`);
-      buf[pos++] = code;
-    }
-    w.pos = pos;
-    return n;
+/**
+ * ASCII text or digits: the bytes are the characters, accepted in a range (`0x00..0x7F` for text,
+ * `'0'..'9'` for digits), so decoding checks the range and takes a substring of the input read once
+ * as latin1.
+ */
+export class AsciiCodec extends CharCodec {
+  constructor(
+    private readonly low: number,
+    private readonly high: number,
+    refusals: Refusals,
+    digits: boolean,
+  ) {
+    super(
+      table((code) => (code >= low && code <= high ? code : -1)),
+      refusals,
+      digits,
+    );
   }
 
   read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
     const buf = r.buf;
     const end = start + units;
+    const low = this.low;
+    const high = this.high;
     for (let i = start; i < end; i++) {
       const byte = buf[i]!;
-      if (byte < 0x30 || byte > 0x39) throw new UnpackError(path, offset, `byte at offset ${i} is not an ASCII digit`);
+      if (byte < low || byte > high) throw this.refusedByte(path, offset, i);
     }
     return r.latin1(start, end);
   }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeDigits(input, path);
-  }
 }
 
-/** Text in EBCDIC (code page 037): any character U+0000..U+00FF. */
-export class EbcdicTextCodec extends CharCodec {
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
-    const text = value as string;
-    const n = text.length;
-    w.ensure(n);
-    const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < n; i++) {
-      const code = text.charCodeAt(i);
-      if (code > 0xff) throw new PackError(path, `character ${i + 1} cannot be written in EBCDIC`);
-      buf[pos++] = LATIN1_TO_EBCDIC[code]!;
-    }
-    w.pos = pos;
-    return n;
-  }
-
-  read(r: Reader, start: number, units: number): FieldValue {
-    const out = scratchBuffer(units);
-    const buf = r.buf;
-    for (let i = 0; i < units; i++) out[i] = EBCDIC_TO_LATIN1[buf[start + i]!]!;
-    return out.toString('latin1', 0, units);
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeText(input, path);
-  }
-}
-
-/** Decimal digits in EBCDIC (0xF0..0xF9). */
-export class EbcdicDigitsCodec extends CharCodec {
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
-    const digits = value as string;
-    const n = digits.length;
-    w.ensure(n);
-    const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < n; i++) {
-      const code = digits.charCodeAt(i);
-      if (code < 0x30 || code > 0x39) throw new PackError(path, `character ${i + 1} is not a digit`);
-      buf[pos++] = code - 0x30 + EBCDIC_ZERO;
-    }
-    w.pos = pos;
-    return n;
+/** EBCDIC text or digits, translated through a pair of tables (-1 = refused). */
+export class EbcdicCodec extends CharCodec {
+  constructor(
+    toWire: CharTable,
+    /** Byte → character code, -1 for bytes the codec refuses. */
+    private readonly fromWire: CharTable,
+    refusals: Refusals,
+    digits: boolean,
+  ) {
+    super(toWire, refusals, digits);
   }
 
   read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
-    const out = scratchBuffer(units);
     const buf = r.buf;
+    const fromWire = this.fromWire;
+    const out = scratchBuffer(units);
     for (let i = 0; i < units; i++) {
-      const byte = buf[start + i]!;
-      if (byte < EBCDIC_ZERO || byte > EBCDIC_ZERO + 9) {
-        throw new UnpackError(path, offset, `byte at offset ${start + i} is not an EBCDIC digit`);
-      }
-      out[i] = byte - EBCDIC_ZERO + 0x30;
+      const code = fromWire[buf[start + i]!]!;
+      if (code < 0) throw this.refusedByte(path, offset, start + i);
+      out[i] = code;
     }
     return out.toString('latin1', 0, units);
   }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeDigits(input, path);
-  }
 }
+
+/** A table of 256 entries, `entry(i)` each (-1 = refused). */
+function table(entry: (i: number) => number): CharTable {
+  return Int16Array.from({ length: 256 }, (_, i) => entry(i));
+}
+
+const isDigitCode = (code: number): boolean => code >= 0x30 && code <= 0x39;
+
+/** Text in ASCII: characters 0x00-0x7F, refused above. */
+export const ASCII_TEXT = new AsciiCodec(0, 0x7f, { character: 'cannot be written in ASCII', byte: 'is not ASCII' }, false);
+
+/** Decimal digits in ASCII ('0'..'9' only). */
+export const ASCII_DIGITS = new AsciiCodec(0x30, 0x39, { character: 'is not a digit', byte: 'is not an ASCII digit' }, true);
+
+/** Text in EBCDIC (code page 037): any character U+0000..U+00FF, and every byte decodes. */
+export const EBCDIC_TEXT = new EbcdicCodec(
+  table((i) => LATIN1_TO_EBCDIC[i]!),
+  table((i) => EBCDIC_TO_LATIN1[i]!),
+  { character: 'cannot be written in EBCDIC', byte: 'is not EBCDIC' },
+  false,
+);
+
+/** Decimal digits in EBCDIC (0xF0..0xF9). */
+export const EBCDIC_DIGITS = new EbcdicCodec(
+  table((i) => (isDigitCode(i) ? LATIN1_TO_EBCDIC[i]! : -1)),
+  table((i) => (isDigitCode(EBCDIC_TO_LATIN1[i]!) ? EBCDIC_TO_LATIN1[i]! : -1)),
+  { character: 'is not a digit', byte: 'is not an EBCDIC digit' },
+  true,
+);

@@ -19,3 +19,16 @@ export interface ValueCodec {
   /** Turns what `Message.set` was given into the stored value, or throws `PackError`. */
   normalize(input: FieldInput, path: FieldPath): FieldValue;
 }
+
+/** Base of the codecs whose unit is the byte (text one byte a character, raw bytes, composites). */
+export abstract class ByteUnitCodec implements ValueCodec {
+  byteLength(units: number): number {
+    return units;
+  }
+  unitsIn(bytes: number): number {
+    return bytes;
+  }
+  abstract write(w: Writer, value: FieldValue, path: FieldPath): number;
+  abstract read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue;
+  abstract normalize(input: FieldInput, path: FieldPath): FieldValue;
+}

@@ -4,7 +4,7 @@ import { berTagBytes, berTagSize } from '../ber-tag';
 import { scalarUnits, type FieldCodec } from '../field-codec';
 import { copyBytes, type Reader, type Writer } from '../io';
 import { normalizeBytes } from '../normalize';
-import type { ValueCodec } from '../value-codec';
+import { ByteUnitCodec } from '../value-codec';
 import { normalizeTlvInput } from './tlv-input';
 
 /** A subfield the spec knows, with its tag's bytes. */
@@ -23,19 +23,13 @@ const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toS
  * 0x82 xx xx...). The value is `[{ tag, value }, ...]` in wire order with upper-case hex tags;
  * repeated tags are kept in order and tags the spec does not know are kept as bytes and re-packed.
  */
-export class BerTlvCodec implements ValueCodec {
+export class BerTlvCodec extends ByteUnitCodec {
   // Decoding looks tags up by their bytes as a number, so known tags cost no string building.
   private readonly knownByCode: ReadonlyMap<number, { readonly tag: string; readonly subfield: BerTlvSubfield }>;
 
   constructor(private readonly known: ReadonlyMap<string, BerTlvSubfield>) {
+    super();
     this.knownByCode = new Map([...known].map(([tag, subfield]) => [tagCode(subfield.tagBytes, 0, subfield.tagBytes.length), { tag, subfield }]));
-  }
-
-  byteLength(units: number): number {
-    return units;
-  }
-  unitsIn(bytes: number): number {
-    return bytes;
   }
 
   write(w: Writer, value: FieldValue, path: FieldPath): number {

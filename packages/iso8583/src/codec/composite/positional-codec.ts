@@ -3,7 +3,7 @@ import type { FieldInput, FieldValue, PositionalValue } from '../../values';
 import type { FieldCodec } from '../field-codec';
 import type { Reader, Writer } from '../io';
 import { kindOf } from '../normalize';
-import type { ValueCodec } from '../value-codec';
+import { ByteUnitCodec } from '../value-codec';
 
 /** A subfield of a positional composite. */
 export interface PositionalSubfield {
@@ -18,18 +18,12 @@ export interface PositionalSubfield {
  * simply ends), but a subfield cannot be skipped when a later one is present. The value is an
  * object keyed by subfield id; units are bytes.
  */
-export class PositionalCodec implements ValueCodec {
+export class PositionalCodec extends ByteUnitCodec {
   private readonly byId: ReadonlyMap<string, FieldCodec>;
 
   constructor(private readonly subfields: readonly PositionalSubfield[]) {
+    super();
     this.byId = new Map(subfields.map((s) => [s.id, s.codec]));
-  }
-
-  byteLength(units: number): number {
-    return units;
-  }
-  unitsIn(bytes: number): number {
-    return bytes;
   }
 
   write(w: Writer, value: FieldValue, path: FieldPath): number {

@@ -5,7 +5,7 @@ import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from '../ebcdic';
 import type { FieldCodec } from '../field-codec';
 import { toHex } from '../hex';
 import type { Reader, Writer } from '../io';
-import type { ValueCodec } from '../value-codec';
+import { ByteUnitCodec } from '../value-codec';
 import { normalizeTlvInput } from './tlv-input';
 
 const HEX_TAG = /^[0-9A-F]*$/;
@@ -16,7 +16,7 @@ const HEX_TAG = /^[0-9A-F]*$/;
  * kept; units are bytes. Elements whose tag has no subfield spec are kept as text (text tags) or
  * bytes (binary tags) and re-packed as they came.
  */
-export class TlvCodec implements ValueCodec {
+export class TlvCodec extends ByteUnitCodec {
   constructor(
     private readonly path: FieldPath,
     private readonly tag: TagSpec,
@@ -24,13 +24,8 @@ export class TlvCodec implements ValueCodec {
     private readonly known: ReadonlyMap<string, FieldCodec>,
     /** Builds a codec for a tag the spec does not know. */
     private readonly unknown: (tag: string) => FieldCodec,
-  ) {}
-
-  byteLength(units: number): number {
-    return units;
-  }
-  unitsIn(bytes: number): number {
-    return bytes;
+  ) {
+    super();
   }
 
   private codecFor(tag: string): FieldCodec {
