@@ -13,7 +13,10 @@ export interface MessageInit {
   fields?: { [field: number]: FieldInput };
 }
 
-let adoptValues: (message: Message, values: Array<FieldValue | undefined>) => void;
+// Set by `messageWithValues` for the constructor to adopt instead of starting empty (two variables,
+// not an object: unpack allocates nothing it does not return).
+let adoptedValues: Array<FieldValue | undefined> | undefined;
+let adoptedCompiled: CompiledSpec | undefined;
 
 /**
  * An ISO 8583 message of a given spec: an MTI and field values. Numeric values are digit strings
@@ -36,15 +39,16 @@ export class Message {
   // Sparse by field number; index 0 holds the MTI.
   #values: Array<FieldValue | undefined>;
 
-  static {
-    adoptValues = (message, values) => {
-      message.#values = values;
-    };
-  }
-
   /** Creates a message; the spec is validated (and frozen) on first use. Throws `PackError` for a bad value. */
   constructor(spec: MessageSpec, init?: MessageInit) {
     this.spec = spec;
+    if (adoptedValues !== undefined) {
+      // unpack's or clone's message: the spec is compiled and the values made already.
+      this.#compiled = adoptedCompiled!;
+      this.#values = adoptedValues;
+      adoptedValues = adoptedCompiled = undefined;
+      return;
+    }
     this.#compiled = compileSpec(spec);
     this.#values = [];
     if (init === undefined) return;
@@ -107,7 +111,7 @@ export class Message {
 
   /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
   clone(): Message {
-    return messageWithValues(this.spec, this.#values.map(deepCopy));
+    return messageWithValues(this.#compiled, this.#values.map(deepCopy));
   }
 
   /** `console.log` and `util.inspect` show the masked {@link describe} output, never raw card data. */
@@ -125,10 +129,10 @@ export class Message {
 }
 
 /** Builds a message around already decoded values (used by `unpack`). */
-export function messageWithValues(spec: MessageSpec, values: Array<FieldValue | undefined>): Message {
-  const message = new Message(spec);
-  adoptValues(message, values);
-  return message;
+export function messageWithValues(compiled: CompiledSpec, values: Array<FieldValue | undefined>): Message {
+  adoptedValues = values;
+  adoptedCompiled = compiled;
+  return new Message(compiled.spec);
 }
 
 function deepCopy<T extends FieldValue | undefined>(value: T): T {

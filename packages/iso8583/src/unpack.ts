@@ -9,6 +9,13 @@ import type { FieldValue } from './values';
 const FIRST_BIT = 0x80000000;
 const bitmapWords = new Uint32Array(4);
 
+/** Where decoding is, for wrapping an unexpected error; one object serves every (synchronous) call. */
+interface DecodeState {
+  field: FieldPath;
+  offset: number;
+}
+const decodeState: DecodeState = { field: 0, offset: 0 };
+
 /**
  * Decodes bytes (a `Uint8Array` or `Buffer`, any offset) as a message of `spec`. Refuses truncated
  * input, trailing bytes, bad lengths, bad BCD or hex, non-digits in numeric fields, non-ASCII bytes
@@ -25,9 +32,11 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('unpack: bytes must be a Uint8Array or Buffer');
   const compiled = compileSpec(spec);
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const state = { field: 0 as FieldPath, offset: 0 };
+  const state = decodeState;
+  state.field = 0;
+  state.offset = 0;
   try {
-    return messageWithValues(spec, decode(compiled, new Reader(buf), state));
+    return messageWithValues(compiled, decode(compiled, new Reader(buf), state));
   } catch (error) {
     if (error instanceof UnpackError) throw error;
     // Defensive: a decoder bug must still surface as an UnpackError, never as a bare TypeError.
@@ -35,7 +44,7 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
   }
 }
 
-function decode(compiled: CompiledSpec, r: Reader, state: { field: FieldPath; offset: number }): Array<FieldValue | undefined> {
+function decode(compiled: CompiledSpec, r: Reader, state: DecodeState): Array<FieldValue | undefined> {
   const mti = compiled.mti.read(r);
 
   state.field = 1;
