@@ -81,9 +81,14 @@ export class AsciiCodec extends CharCodec {
     const end = start + units;
     const low = this.low;
     const high = this.high;
-    for (let i = start; i < end; i++) {
-      const byte = buf[i]!;
-      if (byte < low || byte > high) throw this.refusedByte(path, offset, i);
+    // Text (from 0) needs one comparison a byte; digits two.
+    if (low === 0) {
+      for (let i = start; i < end; i++) if (buf[i]! > high) throw this.refusedByte(path, offset, i);
+    } else {
+      for (let i = start; i < end; i++) {
+        const byte = buf[i]!;
+        if (byte < low || byte > high) throw this.refusedByte(path, offset, i);
+      }
     }
     return r.latin1(start, end);
   }
