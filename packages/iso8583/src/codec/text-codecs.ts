@@ -41,7 +41,7 @@ abstract class CharCodec extends ByteUnitCodec {
     for (let i = 0; i < n; i++) {
       const code = text.charCodeAt(i);
       const byte = code > 0xff ? -1 : toWire[code]!;
-      if (byte < 0) throw new PackError(path, `character ${i + 1} ${this.refusals.character}`);
+      if (byte < 0) throw this.refusedCharacter(path, i);
       buf[pos++] = byte;
     }
     w.pos = pos;
@@ -50,6 +50,10 @@ abstract class CharCodec extends ByteUnitCodec {
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
     return this.digits ? normalizeDigits(input, path) : normalizeText(input, path);
+  }
+
+  protected refusedCharacter(path: FieldPath, index: number): PackError {
+    return new PackError(path, `character ${index + 1} ${this.refusals.character}`);
   }
 
   protected refusedByte(path: FieldPath, offset: number, at: number): UnpackError {
@@ -74,6 +78,24 @@ export class AsciiCodec extends CharCodec {
       refusals,
       digits,
     );
+  }
+
+  // Overrides the table-driven write: a range check per character needs no table load.
+  override write(w: Writer, value: FieldValue, path: FieldPath): number {
+    const text = value as string;
+    const n = text.length;
+    w.ensure(n);
+    const buf = w.buf;
+    const low = this.low;
+    const high = this.high;
+    let pos = w.pos;
+    for (let i = 0; i < n; i++) {
+      const code = text.charCodeAt(i);
+      if (code < low || code > high) throw this.refusedCharacter(path, i);
+      buf[pos++] = code;
+    }
+    w.pos = pos;
+    return n;
   }
 
   read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
