@@ -7,6 +7,25 @@ import { approve, connectClient, startIssuer } from './support/issuer';
 
 const PAN = '4111111111111111';
 const loop = new Loopback();
+
+/** A raw TCP peer that accepts a client but reads nothing until `resume()`: its buffers fill up. */
+async function pausedPeer() {
+  let socket: import('node:net').Socket | undefined;
+  let closed: Promise<unknown> | undefined;
+  let received = 0;
+  const { port } = await loop.rawServer((accepted) => {
+    socket = accepted;
+    closed = new Promise((resolve) => accepted.once('close', resolve));
+    accepted.pause();
+    accepted.on('data', (chunk) => (received += chunk.length));
+  });
+  return {
+    port,
+    resume: () => socket!.resume(),
+    closed: () => closed,
+    received: () => received,
+  };
+}
 afterEach(() => loop.closeAll());
 
 const ofType = (type: ConnectionEvent['type']) => filter((e: ConnectionEvent) => e.type === type);
@@ -103,15 +122,8 @@ describe('Connection: flow control', () => {
   });
 
   it('honours backpressure: writes wait while the peer does not read, and all arrive once it does', async () => {
-    let peer!: import('node:net').Socket;
-    let peerClosed!: Promise<unknown>;
-    let received = 0;
-    const { port } = await loop.rawServer((socket) => {
-      peer = socket;
-      peerClosed = new Promise((resolve) => socket.once('close', resolve));
-      socket.pause();
-      socket.on('data', (chunk) => (received += chunk.length));
-    });
+    const peer = await pausedPeer();
+    const { port } = peer;
     const conn = await connectClient(loop, port, { sendTimeout: 30_000 });
     const body = new Uint8Array(60_000).fill(0x30);
     const writes = Array.from({ length: 400 }, () => conn.write(body)); // 24 MB: more than socket buffers hold
@@ -123,20 +135,13 @@ describe('Connection: flow control', () => {
     peer.resume();
     await Promise.all(writes);
     await conn.close();
-    await peerClosed;
-    expect(received).toBe(400 * 60_002);
+    await peer.closed();
+    expect(peer.received()).toBe(400 * 60_002);
   });
 
   it('drops a write the peer would not take in time with WriteTimeoutError (it is never sent later)', async () => {
-    let peer!: import('node:net').Socket;
-    let peerClosed!: Promise<unknown>;
-    let received = 0;
-    const { port } = await loop.rawServer((socket) => {
-      peer = socket;
-      peerClosed = new Promise((resolve) => socket.once('close', resolve));
-      socket.pause();
-      socket.on('data', (chunk) => (received += chunk.length));
-    });
+    const peer = await pausedPeer();
+    const { port } = peer;
     const conn = await connectClient(loop, port, { sendTimeout: 50 });
     const body = new Uint8Array(60_000);
     const outcomes = await Promise.all(
@@ -148,7 +153,7 @@ describe('Connection: flow control', () => {
     expect(timedOut).toBeGreaterThan(0);
     peer.resume();
     await conn.close();
-    await peerClosed;
-    expect(received).toBe(written * 60_002);
+    await peer.closed();
+    expect(peer.received()).toBe(written * 60_002);
   });
 });
