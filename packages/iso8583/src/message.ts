@@ -3,6 +3,7 @@ import { describe } from './describe';
 import { PackError } from './errors';
 import { packMessage } from './pack';
 import type { MessageSpec } from './spec/types';
+import type { UnpackedInput } from './unpack';
 import type { FieldInput, FieldValue } from './values';
 
 /** What a new {@link Message} starts with. */
@@ -13,10 +14,14 @@ export interface MessageInit {
   fields?: { [field: number]: FieldInput };
 }
 
-// Set by `messageWithValues` for the constructor to adopt instead of starting empty (two variables,
-// not an object: unpack allocates nothing it does not return).
-let adoptedValues: Array<FieldValue | undefined> | undefined;
+/** A value as a message holds it: a number stands for a field unpacked but not built yet (its data start). */
+type HeldValue = FieldValue | number | undefined;
+
+// Set by `messageWithValues` for the constructor to adopt instead of starting empty (variables, not
+// an object: unpack allocates nothing it does not return).
+let adoptedValues: HeldValue[] | undefined;
 let adoptedCompiled: CompiledSpec | undefined;
+let adoptedInput: UnpackedInput | undefined;
 
 /**
  * An ISO 8583 message of a given spec: an MTI and field values. Numeric values are digit strings
@@ -37,7 +42,9 @@ export class Message {
   readonly spec: MessageSpec;
   readonly #compiled: CompiledSpec;
   // Sparse by field number; index 0 holds the MTI.
-  #values: Array<FieldValue | undefined>;
+  #values: HeldValue[];
+  // The checked input of an unpacked message, that its pending values are built from.
+  readonly #input: UnpackedInput | undefined;
 
   /** Creates a message; the spec is validated (and frozen) on first use. Throws `PackError` for a bad value. */
   constructor(spec: MessageSpec, init?: MessageInit) {
@@ -46,11 +53,13 @@ export class Message {
       // unpack's or clone's message: the spec is compiled and the values made already.
       this.#compiled = adoptedCompiled!;
       this.#values = adoptedValues;
-      adoptedValues = adoptedCompiled = undefined;
+      this.#input = adoptedInput;
+      adoptedValues = adoptedCompiled = adoptedInput = undefined;
       return;
     }
     this.#compiled = compileSpec(spec);
     this.#values = [];
+    this.#input = undefined;
     if (init === undefined) return;
     if (init.mti !== undefined) this.set(0, init.mti);
     if (init.fields !== undefined) {
@@ -60,7 +69,7 @@ export class Message {
 
   /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
   get mti(): string {
-    return (this.#values[0] as string | undefined) ?? '';
+    return (this.get(0) as string | undefined) ?? '';
   }
 
   set mti(mti: string) {
@@ -69,7 +78,8 @@ export class Message {
 
   /** The value of field `n` (`get(0)` is the MTI), or `undefined` when absent. */
   get(n: number): FieldValue | undefined {
-    return this.#values[n];
+    const value = this.#values[n];
+    return typeof value === 'number' ? this.#build(n, value) : value;
   }
 
   /**
@@ -106,17 +116,27 @@ export class Message {
 
   /** Packs the message into a new `Buffer` (a `Uint8Array`); throws `PackError`. */
   pack(): Uint8Array {
-    return packMessage(this.#compiled, this.#values);
+    const values = this.#values;
+    if (this.#input !== undefined) for (let n = 0; n < values.length; n++) this.get(n);
+    return packMessage(this.#compiled, values as ReadonlyArray<FieldValue | undefined>);
   }
 
   /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
   clone(): Message {
-    return messageWithValues(this.#compiled, this.#values.map(deepCopy));
+    return messageWithValues(this.#compiled, this.#values.map(deepCopy), this.#input);
   }
 
   /** `console.log` and `util.inspect` show the masked {@link describe} output, never raw card data. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `Message (${this.spec.name})\n${describe(this)}`;
+  }
+
+  /** Builds (once) the value of field `n` of an unpacked message, whose data starts at `start`. */
+  #build(n: number, start: number): FieldValue {
+    const input = this.#input!;
+    const value = this.#compiled.fields[n]!.decodeChecked(input, start, input.units[n]!);
+    this.#values[n] = value;
+    return value;
   }
 
   #codec(n: number) {
@@ -128,15 +148,16 @@ export class Message {
   }
 }
 
-/** Builds a message around already decoded values (used by `unpack`). */
-export function messageWithValues(compiled: CompiledSpec, values: Array<FieldValue | undefined>): Message {
+/** Builds a message around values (used by `unpack`: numbers are fields to build from `input`). */
+export function messageWithValues(compiled: CompiledSpec, values: HeldValue[], input?: UnpackedInput): Message {
   adoptedValues = values;
   adoptedCompiled = compiled;
+  adoptedInput = input;
   return new Message(compiled.spec);
 }
 
-function deepCopy<T extends FieldValue | undefined>(value: T): T {
-  if (value === undefined || typeof value === 'string') return value;
+function deepCopy<T extends HeldValue>(value: T): T {
+  if (value === undefined || typeof value === 'string' || typeof value === 'number') return value;
   if (value instanceof Uint8Array) return value.slice() as T;
   if (Array.isArray(value)) return value.map(({ tag, value: v }) => ({ tag, value: deepCopy(v) })) as T;
   return Object.fromEntries(Object.entries(value).map(([id, v]) => [id, deepCopy(v)])) as T;

@@ -2,7 +2,7 @@ import { PackError, UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import { scratchBuffer, type Reader, type Writer } from './io';
 import { normalizeDigits } from './normalize';
-import type { ValueCodec } from './value-codec';
+import type { ScalarCodec } from './value-codec';
 
 /**
  * Decimal digits packed two a byte. An odd number of digits leaves one pad nibble:
@@ -10,7 +10,7 @@ import type { ValueCodec } from './value-codec';
  * - left-aligned (`bcdAlign: 'left'`, jPOS `pad="false"`): a trailing pad nibble, written 0 and
  *   accepted as 0 or F when read (some networks fill with F); read back, both give the same digits.
  */
-export class BcdCodec implements ValueCodec {
+export class BcdCodec implements ScalarCodec {
   /** @param leftAligned whether an odd count's pad nibble trails (left-aligned) instead of leading. */
   constructor(private readonly leftAligned: boolean) {}
 
@@ -41,24 +41,30 @@ export class BcdCodec implements ValueCodec {
     return n;
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+  check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
     const buf = r.buf;
-    const out = scratchBuffer(units + 1);
     const odd = units & 1;
-    let o = 0;
     let i = start;
-    if (odd && !this.leftAligned) out[o++] = readPaddedByte(buf[i]!, false, path, offset, i++);
+    if (odd && !this.leftAligned) checkPaddedByte(buf[i]!, false, path, offset, i++);
     const pairsEnd = i + (units >> 1);
     for (; i < pairsEnd; i++) {
       const byte = buf[i]!;
-      const high = byte >> 4;
-      const low = byte & 0x0f;
-      if (high > 9 || low > 9) throw new UnpackError(path, offset, `byte at offset ${i} is not BCD`);
-      out[o++] = 0x30 + high;
-      out[o++] = 0x30 + low;
+      if (byte >> 4 > 9 || (byte & 0x0f) > 9) throw new UnpackError(path, offset, `byte at offset ${i} is not BCD`);
     }
-    if (odd && this.leftAligned) out[o++] = readPaddedByte(buf[i]!, true, path, offset, i);
-    return out.toString('latin1', 0, units);
+    if (odd && this.leftAligned) checkPaddedByte(buf[i]!, true, path, offset, i);
+  }
+
+  decode(text: string, start: number, units: number): FieldValue {
+    const out = scratchBuffer(units + 1);
+    // Every nibble as a digit; an odd count drops the pad nibble at the front or the back.
+    const skip = units & 1 && !this.leftAligned ? 1 : 0;
+    const bytes = (units + 1) >> 1;
+    for (let i = 0, o = 0; i < bytes; i++) {
+      const byte = text.charCodeAt(start + i);
+      out[o++] = 0x30 + (byte >> 4);
+      out[o++] = 0x30 + (byte & 0x0f);
+    }
+    return out.toString('latin1', skip, skip + units);
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
@@ -66,15 +72,14 @@ export class BcdCodec implements ValueCodec {
   }
 }
 
-/** The digit of a byte holding one digit and a pad nibble (trailing: 0 or F; leading: 0), as ASCII. */
-function readPaddedByte(byte: number, padTrails: boolean, path: FieldPath, offset: number, at: number): number {
+/** Checks a byte holding one digit and a pad nibble (trailing: 0 or F; leading: 0). */
+function checkPaddedByte(byte: number, padTrails: boolean, path: FieldPath, offset: number, at: number): void {
   const digit = padTrails ? byte >> 4 : byte & 0x0f;
   const pad = padTrails ? byte & 0x0f : byte >> 4;
   if (digit > 9) throw new UnpackError(path, offset, `byte at offset ${at} is not BCD`);
   if (pad !== 0 && !(padTrails && pad === 0x0f)) {
     throw new UnpackError(path, offset, `BCD pad nibble at offset ${at} is not ${padTrails ? '0 or F' : '0'}`);
   }
-  return 0x30 + digit;
 }
 
 function digitAt(digits: string, index: number, path: FieldPath): number {

@@ -1,12 +1,12 @@
 import { UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import { HEX_CHAR, HEX_VALUE } from './hex';
-import { copyBytes, type Reader, type Writer } from './io';
+import { bytesOfText, type Reader, type Writer } from './io';
 import { normalizeBytes } from './normalize';
-import { ByteUnitCodec, type ValueCodec } from './value-codec';
+import { ByteUnitCodec, type ScalarCodec } from './value-codec';
 
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
-export class RawBytesCodec extends ByteUnitCodec {
+export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
   write(w: Writer, value: FieldValue): number {
     const bytes = value as Uint8Array;
     const n = bytes.length;
@@ -23,8 +23,11 @@ export class RawBytesCodec extends ByteUnitCodec {
     return n;
   }
 
-  read(r: Reader, start: number, units: number): FieldValue {
-    return copyBytes(r.buf, start, units);
+  /** Any byte is a byte. */
+  check(): void {}
+
+  decode(text: string, start: number, units: number): FieldValue {
+    return bytesOfText(text, start, units);
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
@@ -33,7 +36,7 @@ export class RawBytesCodec extends ByteUnitCodec {
 }
 
 /** Bytes written as ASCII hex characters, two a byte (upper case out, either case in). */
-export class HexBytesCodec implements ValueCodec {
+export class HexBytesCodec implements ScalarCodec {
   byteLength(units: number): number {
     return units * 2;
   }
@@ -56,23 +59,20 @@ export class HexBytesCodec implements ValueCodec {
     return n;
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
-    return readHex(r.buf, start, units, path, offset);
+  /** Refuses any character that is not a hex digit (either case). */
+  check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
+    const buf = r.buf;
+    const end = start + 2 * units;
+    for (let i = start; i < end; i++) if (HEX_VALUE[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
+  }
+
+  decode(text: string, start: number, units: number): FieldValue {
+    const out = new Uint8Array(units);
+    for (let i = 0, at = start; i < units; i++, at += 2) out[i] = (HEX_VALUE[text.charCodeAt(at)]! << 4) | HEX_VALUE[text.charCodeAt(at + 1)]!;
+    return out;
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
     return normalizeBytes(input, path);
   }
-}
-
-/** Decodes `byteCount` bytes written as hex characters at `start`, refusing non-hex characters. */
-export function readHex(buf: Uint8Array, start: number, byteCount: number, path: FieldPath, offset: number): Uint8Array {
-  const out = new Uint8Array(byteCount);
-  for (let i = 0; i < byteCount; i++) {
-    const high = HEX_VALUE[buf[start + 2 * i]!]!;
-    const low = HEX_VALUE[buf[start + 2 * i + 1]!]!;
-    if (high < 0 || low < 0) throw new UnpackError(path, offset, `non-hex character at offset ${start + 2 * i + (high < 0 ? 0 : 1)}`);
-    out[i] = (high << 4) | low;
-  }
-  return out;
 }

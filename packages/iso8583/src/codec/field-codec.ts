@@ -3,8 +3,8 @@ import type { Padding } from '../spec/types';
 import type { FieldInput, FieldValue } from '../values';
 import type { Reader, Writer } from './io';
 import type { LengthPrefix } from './length-prefix';
-import { byteLength, readValue, writeValue } from './scalar-codecs';
-import type { ValueCodec } from './value-codec';
+import { byteLength, checkValue, decodeValue, OTHER_KIND, readValue, writeValue } from './scalar-codecs';
+import type { CompositeCodec, ValueCodec } from './value-codec';
 
 /**
  * One field on the wire: a value codec framed by either a fixed length or a length prefix, with
@@ -73,11 +73,39 @@ export class FieldCodec {
     if (left) writeValue(this.kind, this.value, w, value, this.path);
   }
 
-  /**
-   * Reads the field (prefix included) at `r.pos`, refusing anything that runs past `r.end`. Prefix
-   * errors point at the field's first byte, data errors at the first byte after the prefix.
-   */
+  /** Reads the field (prefix included) at `r.pos`, checking every byte, and returns its value. */
   read(r: Reader): FieldValue {
+    const start = this.frame(r);
+    return readValue(this.kind, this.value, r, start, r.units, this.path, r.dataOffset);
+  }
+
+  /**
+   * Checks the field (prefix included) at `r.pos` as `read` would, building nothing; returns where its
+   * data starts and leaves its units (padding trimmed) in `r.units`, for {@link decodeChecked}.
+   */
+  skip(r: Reader): number {
+    const start = this.frame(r);
+    const units = r.units;
+    checkValue(this.kind, this.value, r, start, units, this.path, r.dataOffset);
+    r.units = units;
+    return start;
+  }
+
+  /**
+   * Builds the value of a field that {@link skip} checked, from the input as latin1 (`source.text`);
+   * composites are read again from `source.reader()`. Never throws.
+   */
+  decodeChecked(source: CheckedInput, start: number, units: number): FieldValue {
+    if (this.kind !== OTHER_KIND) return decodeValue(this.kind, this.value, source.text, start, units);
+    return (this.value as CompositeCodec).read(source.reader(), start, units, this.path, start);
+  }
+
+  /**
+   * Frames the field at `r.pos`: reads and bounds-checks the length prefix, checks the data is there
+   * and trims padding. Moves `r.pos` past the field, returns where the value starts and leaves its
+   * units in `r.units` and the offset of its data (where data errors point) in `r.dataOffset`.
+   */
+  private frame(r: Reader): number {
     const start = r.pos;
     let pos = start;
     let units = this.length;
@@ -94,7 +122,11 @@ export class FieldCodec {
     // As in pyiso8583, data errors point at the data, after the length prefix.
     if (pos + size > r.end) throw new UnpackError(this.path, pos, `data needs ${size} bytes, ${r.end - pos} left`);
     r.pos = pos + size;
-    if (this.padByte < 0) return readValue(this.kind, this.value, r, pos, units, this.path, pos);
+    r.dataOffset = pos;
+    if (this.padByte < 0) {
+      r.units = units;
+      return pos;
+    }
     // Padding is trimmed on the bytes (a padded field is one byte a character), before decoding.
     let first = pos;
     let count = units;
@@ -104,18 +136,31 @@ export class FieldCodec {
     } else {
       while (count > 0 && buf[first + count - 1] === this.padByte) count--;
     }
-    return readValue(this.kind, this.value, r, first, count, this.path, pos);
+    r.units = count;
+    return first;
   }
 
   /** Reads a value whose size in bytes the caller knows (a BER-TLV element) at `r.pos`. */
   readSized(r: Reader, bytes: number, offset: number): FieldValue {
-    const units = this.value.unitsIn(bytes);
-    if (units < 0) throw new UnpackError(this.path, offset, `${bytes} bytes cannot hold a value of this encoding`);
-    if (units > this.length) throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
     const start = r.pos;
+    const units = this.sizedUnits(bytes, offset);
     const value = readValue(this.kind, this.value, r, start, units, this.path, offset);
     r.pos = start + bytes;
     return value;
+  }
+
+  /** Checks a value whose size in bytes the caller knows at `r.pos`, as `readSized` would. */
+  skipSized(r: Reader, bytes: number, offset: number): void {
+    const start = r.pos;
+    checkValue(this.kind, this.value, r, start, this.sizedUnits(bytes, offset), this.path, offset);
+    r.pos = start + bytes;
+  }
+
+  private sizedUnits(bytes: number, offset: number): number {
+    const units = this.value.unitsIn(bytes);
+    if (units < 0) throw new UnpackError(this.path, offset, `${bytes} bytes cannot hold a value of this encoding`);
+    if (units > this.length) throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
+    return units;
   }
 
   /** Writes the value alone (no prefix) and returns its size in units, for BER-TLV elements. */
@@ -124,6 +169,12 @@ export class FieldCodec {
     if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
     return units;
   }
+}
+
+/** A checked input that values are built from on demand: its latin1 text, and a reader over its bytes. */
+export interface CheckedInput {
+  readonly text: string;
+  reader(): Reader;
 }
 
 /** The length in units of a text or byte value; -1 for a composite, whose size only writing tells. */

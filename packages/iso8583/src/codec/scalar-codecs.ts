@@ -4,7 +4,7 @@ import { BcdCodec } from './bcd-codec';
 import { HexBytesCodec, RawBytesCodec } from './binary-codecs';
 import type { Reader, Writer } from './io';
 import { ASCII_DIGITS, ASCII_TEXT, AsciiCodec, EBCDIC_DIGITS, EBCDIC_TEXT, EbcdicCodec } from './text-codecs';
-import type { ValueCodec } from './value-codec';
+import type { CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
 
 /**
  * The scalar value codecs and a dispatch on a small integer kind, one kind a codec class. A field
@@ -25,7 +25,7 @@ const enum Kind {
 const RAW_BYTES = new RawBytesCodec();
 const HEX_BYTES = new HexBytesCodec();
 
-const CODECS: Record<string, { kind: Kind; codec: ValueCodec }> = {
+const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'string/ascii': { kind: Kind.Ascii, codec: ASCII_TEXT },
   'numeric/ascii': { kind: Kind.Ascii, codec: ASCII_DIGITS },
   'string/ebcdic': { kind: Kind.Ebcdic, codec: EBCDIC_TEXT },
@@ -37,7 +37,7 @@ const CODECS: Record<string, { kind: Kind; codec: ValueCodec }> = {
 };
 
 /** The codec and kind of a scalar type, encoding and BCD alignment (validated by the spec beforehand). */
-export function scalarCodec(type: string, encoding: string, bcdAlign: 'left' | 'right' | undefined): { kind: number; codec: ValueCodec } {
+export function scalarCodec(type: string, encoding: string, bcdAlign: 'left' | 'right' | undefined): { kind: number; codec: ScalarCodec } {
   return CODECS[bcdAlign === 'left' ? `${type}/${encoding}/left` : `${type}/${encoding}`]!;
 }
 
@@ -67,20 +67,45 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
   }
 }
 
-/** `codec.read(...)`, dispatched on `kind`. */
-export function readValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+/** `codec.check(...)`, dispatched on `kind`. */
+export function checkValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
   switch (kind) {
     case Kind.Ascii:
-      return (codec as AsciiCodec).read(r, start, units, path, offset);
+      return (codec as AsciiCodec).check(r, start, units, path, offset);
     case Kind.Ebcdic:
-      return (codec as EbcdicCodec).read(r, start, units, path, offset);
+      return (codec as EbcdicCodec).check(r, start, units, path, offset);
     case Kind.Bcd:
-      return (codec as BcdCodec).read(r, start, units, path, offset);
+      return (codec as BcdCodec).check(r, start, units, path, offset);
     case Kind.RawBytes:
-      return RAW_BYTES.read(r, start, units);
+      return;
     case Kind.HexBytes:
-      return HEX_BYTES.read(r, start, units, path, offset);
+      return HEX_BYTES.check(r, start, units, path, offset);
     default:
-      return codec.read(r, start, units, path, offset);
+      return codec.check(r, start, units, path, offset);
   }
+}
+
+/** `codec.decode(...)` of a checked scalar value, dispatched on `kind`. */
+export function decodeValue(kind: number, codec: ValueCodec, text: string, start: number, units: number): FieldValue {
+  switch (kind) {
+    case Kind.Ascii:
+      return (codec as AsciiCodec).decode(text, start, units);
+    case Kind.Ebcdic:
+      return (codec as EbcdicCodec).decode(text, start, units);
+    case Kind.Bcd:
+      return (codec as BcdCodec).decode(text, start, units);
+    case Kind.RawBytes:
+      return RAW_BYTES.decode(text, start, units);
+    case Kind.HexBytes:
+      return HEX_BYTES.decode(text, start, units);
+    default:
+      throw new Error('unreachable: composites are read, not decoded');
+  }
+}
+
+/** Checks and builds the value of `units` at `start`: scalars from the input's text, composites in one pass. */
+export function readValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+  if (kind === Kind.Other) return (codec as CompositeCodec).read(r, start, units, path, offset);
+  checkValue(kind, codec, r, start, units, path, offset);
+  return decodeValue(kind, codec, r.text(), start, units);
 }

@@ -3,7 +3,7 @@ import type { FieldInput, FieldValue } from '../values';
 import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from './ebcdic';
 import { scratchBuffer, type Reader, type Writer } from './io';
 import { normalizeDigits, normalizeText } from './normalize';
-import { ByteUnitCodec } from './value-codec';
+import { ByteUnitCodec, type ScalarCodec } from './value-codec';
 
 /** Maps 0..255 to a byte or character code, -1 where there is none (a character or byte refused). */
 type CharTable = Int16Array;
@@ -20,7 +20,7 @@ interface Refusals {
  * Text or digits written one byte a character: what ASCII and EBCDIC share. Every character and
  * byte is checked: Node's own latin1/ascii decoders would accept anything.
  */
-abstract class CharCodec extends ByteUnitCodec {
+abstract class CharCodec extends ByteUnitCodec implements ScalarCodec {
   constructor(
     /** Character code (0..255) → byte, -1 for characters the codec refuses. */
     private readonly toWire: CharTable,
@@ -52,6 +52,9 @@ abstract class CharCodec extends ByteUnitCodec {
     return this.digits ? normalizeDigits(input, path) : normalizeText(input, path);
   }
 
+  abstract check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void;
+  abstract decode(text: string, start: number, units: number): FieldValue;
+
   protected refusedCharacter(path: FieldPath, index: number): PackError {
     return new PackError(path, `character ${index + 1} ${this.refusals.character}`);
   }
@@ -63,8 +66,7 @@ abstract class CharCodec extends ByteUnitCodec {
 
 /**
  * ASCII text or digits: the bytes are the characters, accepted in a range (`0x00..0x7F` for text,
- * `'0'..'9'` for digits), so decoding checks the range and takes a substring of the input read once
- * as latin1.
+ * `'0'..'9'` for digits), so decoding is a substring of the input read once as latin1.
  */
 export class AsciiCodec extends CharCodec {
   constructor(
@@ -98,7 +100,7 @@ export class AsciiCodec extends CharCodec {
     return n;
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+  check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
     const buf = r.buf;
     const end = start + units;
     const low = this.low;
@@ -112,7 +114,10 @@ export class AsciiCodec extends CharCodec {
         if (byte < low || byte > high) throw this.refusedByte(path, offset, i);
       }
     }
-    return r.latin1(start, end);
+  }
+
+  decode(text: string, start: number, units: number): FieldValue {
+    return text.slice(start, start + units);
   }
 }
 
@@ -128,15 +133,16 @@ export class EbcdicCodec extends CharCodec {
     super(toWire, refusals, digits);
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+  check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
     const buf = r.buf;
     const fromWire = this.fromWire;
+    for (let i = start; i < start + units; i++) if (fromWire[buf[i]!]! < 0) throw this.refusedByte(path, offset, i);
+  }
+
+  decode(text: string, start: number, units: number): FieldValue {
+    const fromWire = this.fromWire;
     const out = scratchBuffer(units);
-    for (let i = 0; i < units; i++) {
-      const code = fromWire[buf[start + i]!]!;
-      if (code < 0) throw this.refusedByte(path, offset, start + i);
-      out[i] = code;
-    }
+    for (let i = 0; i < units; i++) out[i] = fromWire[text.charCodeAt(start + i)]!;
     return out.toString('latin1', 0, units);
   }
 }

@@ -5,7 +5,8 @@ import type { Reader, Writer } from './io';
 /**
  * Encodes and decodes a field's value alone; the field around it (fixed length or length prefix,
  * padding, bounds) is {@link FieldCodec}'s business. "Units" are what a length counts: characters,
- * digits or bytes.
+ * digits or bytes. Reading is split in two so that `unpack` can check every byte of a message up
+ * front and build each value only when it is asked for.
  */
 export interface ValueCodec {
   /** Bytes on the wire for a value of `units`. */
@@ -14,21 +15,33 @@ export interface ValueCodec {
   unitsIn(bytes: number): number;
   /** Writes the value at `w.pos`, checking what it contains; returns its units. */
   write(w: Writer, value: FieldValue, path: FieldPath): number;
-  /** Reads a value of `units` at `start`; the caller has checked the bytes are there. */
-  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue;
+  /**
+   * Checks the value of `units` at `start` without building it, throwing `UnpackError` (at `offset`)
+   * for anything `read` or `decode` would refuse; the caller has checked the bytes are there.
+   */
+  check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void;
   /** Turns what `Message.set` was given into the stored value, or throws `PackError`. */
   normalize(input: FieldInput, path: FieldPath): FieldValue;
 }
 
+/** A codec of one string or byte value, built from the input's latin1 text once checked. */
+export interface ScalarCodec extends ValueCodec {
+  /** Builds the value of `units` at `start` of the input as latin1; `check` has passed, so it never throws. */
+  decode(text: string, start: number, units: number): FieldValue;
+}
+
+/** A codec of a structured value (a composite), read in one pass that checks as it builds. */
+export interface CompositeCodec extends ValueCodec {
+  /** Checks and builds the value of `units` at `start`; the caller has checked the bytes are there. */
+  read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue;
+}
+
 /** Base of the codecs whose unit is the byte (text one byte a character, raw bytes, composites). */
-export abstract class ByteUnitCodec implements ValueCodec {
+export abstract class ByteUnitCodec {
   byteLength(units: number): number {
     return units;
   }
   unitsIn(bytes: number): number {
     return bytes;
   }
-  abstract write(w: Writer, value: FieldValue, path: FieldPath): number;
-  abstract read(r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue;
-  abstract normalize(input: FieldInput, path: FieldPath): FieldValue;
 }

@@ -2,9 +2,9 @@ import { PackError, UnpackError, type FieldPath } from '../../errors';
 import type { FieldInput, FieldValue, TlvElement } from '../../values';
 import { berTagBytes, berTagSize } from '../ber-tag';
 import { scalarUnits, type FieldCodec } from '../field-codec';
-import { copyBytes, type Reader, type Writer } from '../io';
+import { bytesOfText, type Reader, type Writer } from '../io';
 import { normalizeBytes } from '../normalize';
-import { ByteUnitCodec } from '../value-codec';
+import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
 import { normalizeTlvInput } from './tlv-input';
 
 /** A subfield the spec knows, with its tag's bytes. */
@@ -23,7 +23,7 @@ const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toS
  * 0x82 xx xx...). The value is `[{ tag, value }, ...]` in wire order with upper-case hex tags;
  * repeated tags are kept in order and tags the spec does not know are kept as bytes and re-packed.
  */
-export class BerTlvCodec extends ByteUnitCodec {
+export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
   // Decoding looks tags up by their bytes as a number, so known tags cost no string building.
   private readonly knownByCode: ReadonlyMap<number, { readonly tag: string; readonly subfield: BerTlvSubfield }>;
 
@@ -71,45 +71,53 @@ export class BerTlvCodec extends ByteUnitCodec {
   }
 
   read(r: Reader, start: number, units: number, path: FieldPath): FieldValue {
+    const elements: TlvElement[] = [];
+    this.walk(r, start, units, path, elements);
+    return elements;
+  }
+
+  check(r: Reader, start: number, units: number, path: FieldPath): void {
+    this.walk(r, start, units, path, null);
+  }
+
+  /** Goes through the elements at `start`, checking each; builds them into `elements` unless it is null. */
+  private walk(r: Reader, start: number, units: number, path: FieldPath, elements: TlvElement[] | null): void {
     const outerEnd = r.end;
     const end = start + units;
     const buf = r.buf;
     r.end = end;
     r.pos = start;
-    const elements: TlvElement[] = [];
     while (r.pos < end) {
       const at = r.pos;
       const tagSize = berTagSize(buf, at, end);
       if (tagSize < 0) throw new UnpackError(path, at, 'BER-TLV tag is truncated or longer than 4 bytes');
       const known = this.knownByCode.get(tagCode(buf, at, tagSize));
-      const tag = known === undefined ? tagString(buf, at, tagSize) : known.tag;
       let pos = at + tagSize;
-      if (pos >= end) throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV length is missing');
+      if (pos >= end) throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV length is missing');
       let length = buf[pos++]!;
       if (length > 0x80) {
         const lengthSize = length & 0x7f;
-        if (lengthSize > MAX_LENGTH_BYTES) throw new UnpackError(`${path}.${tag}`, at, `BER-TLV length of ${lengthSize} bytes is not supported`);
-        if (pos + lengthSize > end) throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV length is truncated');
+        if (lengthSize > MAX_LENGTH_BYTES) throw new UnpackError(elementPath(path, buf, at, tagSize), at, `BER-TLV length of ${lengthSize} bytes is not supported`);
+        if (pos + lengthSize > end) throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV length is truncated');
         length = 0;
         for (let i = 0; i < lengthSize; i++) length = length * 256 + buf[pos++]!;
       } else if (length === 0x80) {
-        throw new UnpackError(`${path}.${tag}`, at, 'BER-TLV indefinite length is not allowed');
+        throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV indefinite length is not allowed');
       }
       // Tag and length errors point at the element, value errors at the value (as for fields).
-      if (pos + length > end) throw new UnpackError(`${path}.${tag}`, pos, `value needs ${length} bytes, ${end - pos} left`);
+      if (pos + length > end) throw new UnpackError(elementPath(path, buf, at, tagSize), pos, `value needs ${length} bytes, ${end - pos} left`);
       r.pos = pos;
-      let value: FieldValue;
       if (known === undefined) {
-        value = copyBytes(buf, pos, length);
+        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text(), pos, length) });
         r.pos = pos + length;
+      } else if (elements !== null) {
+        elements.push({ tag: known.tag, value: known.subfield.codec.readSized(r, length, pos) });
       } else {
-        value = known.subfield.codec.readSized(r, length, pos);
+        known.subfield.codec.skipSized(r, length, pos);
       }
       r.end = end;
-      elements.push({ tag, value });
     }
     r.end = outerEnd;
-    return elements;
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
@@ -134,6 +142,11 @@ function tagCode(bytes: Uint8Array, at: number, size: number): number {
   let code = 0;
   for (let i = 0; i < size; i++) code = code * 256 + bytes[at + i]!;
   return code;
+}
+
+/** The path of the element whose tag is at `at`, for errors: `'55.9F02'`. */
+function elementPath(path: FieldPath, bytes: Uint8Array, at: number, size: number): string {
+  return `${path}.${tagString(bytes, at, size)}`;
 }
 
 function tagString(bytes: Uint8Array, at: number, size: number): string {

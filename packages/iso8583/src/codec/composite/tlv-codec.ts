@@ -5,7 +5,7 @@ import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from '../ebcdic';
 import type { FieldCodec } from '../field-codec';
 import { toHex } from '../hex';
 import type { Reader, Writer } from '../io';
-import { ByteUnitCodec } from '../value-codec';
+import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
 import { normalizeTlvInput } from './tlv-input';
 
 const HEX_TAG = /^[0-9A-F]*$/;
@@ -16,7 +16,7 @@ const HEX_TAG = /^[0-9A-F]*$/;
  * kept; units are bytes. Elements whose tag has no subfield spec are kept as text (text tags) or
  * bytes (binary tags) and re-packed as they came.
  */
-export class TlvCodec extends ByteUnitCodec {
+export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
   constructor(
     private readonly path: FieldPath,
     private readonly tag: TagSpec,
@@ -57,17 +57,28 @@ export class TlvCodec extends ByteUnitCodec {
   }
 
   read(r: Reader, start: number, units: number): FieldValue {
+    const elements: TlvElement[] = [];
+    this.walk(r, start, units, elements);
+    return elements;
+  }
+
+  check(r: Reader, start: number, units: number): void {
+    this.walk(r, start, units, null);
+  }
+
+  /** Goes through the elements at `start`, checking each; builds them into `elements` unless it is null. */
+  private walk(r: Reader, start: number, units: number, elements: TlvElement[] | null): void {
     const outerEnd = r.end;
     const end = start + units;
     r.end = end;
     r.pos = start;
-    const elements: TlvElement[] = [];
     while (r.pos < end) {
       const tag = this.readTag(r);
-      elements.push({ tag, value: this.codecFor(tag).read(r) });
+      const codec = this.codecFor(tag);
+      if (elements !== null) elements.push({ tag, value: codec.read(r) });
+      else codec.skip(r);
     }
     r.end = outerEnd;
-    return elements;
   }
 
   private readTag(r: Reader): string {
