@@ -1,21 +1,30 @@
 import fc from 'fast-check';
-import { Message, UnpackError, spec87ascii, spec87binary, unpack, type MessageSpec } from '@rx8583/iso8583';
+import { Message, UnpackError, describe as describeMessage, spec87ascii, spec87binary, unpack, type MessageSpec } from '@rx8583/iso8583';
 import { specAndFieldsArb, specArb } from './support/arbitraries';
 
 function contentOf(message: Message) {
   return { mti: message.mti, fields: message.fieldNumbers().map((n) => [n, message.get(n)]) };
 }
 
-/** unpack must return a Message or throw an UnpackError; anything else fails the property. */
+/**
+ * unpack must return a Message or throw an UnpackError; anything else fails the property. A message
+ * that unpacks was checked throughout: building its values (get, describe, pack) never throws, and
+ * what it packs to unpacks to the same values.
+ */
 function unpackOrRefuse(spec: MessageSpec, bytes: Uint8Array): void {
+  let message: Message;
   try {
-    unpack(spec, bytes);
+    message = unpack(spec, bytes);
   } catch (error) {
     if (!(error instanceof UnpackError)) throw error;
     expect(typeof error.field === 'number' || typeof error.field === 'string').toBe(true);
     expect(error.offset).toBeGreaterThanOrEqual(0);
     expect(error.offset).toBeLessThanOrEqual(bytes.length);
+    return;
   }
+  const content = contentOf(message);
+  describeMessage(message, { mask: false });
+  expect(contentOf(unpack(spec, message.pack()))).toEqual(content);
 }
 
 describe('properties', () => {

@@ -1,0 +1,89 @@
+import { Message, spec87ascii, spec87binary, unpack, type FieldInput, type MessageSpec } from '@rx8583/iso8583';
+
+// unpack checks every byte and builds each value the first time it is read: these tests pin down
+// that a message from unpack behaves exactly like one whose values were all built at once.
+
+const EMV = [
+  { tag: '9F02', value: '000000001500' },
+  { tag: '82', value: '1980' },
+  { tag: 'DF01', value: 'CAFE' }, // not in the spec: kept as bytes
+];
+const FIELDS: Record<number, FieldInput> = {
+  2: '4761739001010119',
+  3: '000000',
+  4: '000000001500',
+  11: '000001',
+  35: '4761739001010119D22122011758928889',
+  41: 'TERM0001',
+  43: 'ACME STORE',
+  52: '7434F67813BAE545',
+  55: EMV,
+};
+
+function packed(spec: MessageSpec): Buffer {
+  return Buffer.from(new Message(spec, { mti: '0100', fields: FIELDS }).pack());
+}
+
+function everyValue(message: Message): unknown[] {
+  return [message.mti, ...message.fieldNumbers().map((n) => [n, message.get(n)])];
+}
+
+describe.each([
+  ['spec87ascii', spec87ascii],
+  ['spec87binary', spec87binary],
+])('a message from unpack (%s)', (_name, spec) => {
+  it('keeps its own copy of the input: overwriting the bytes afterwards changes none of its values', () => {
+    const bytes = packed(spec);
+    const pristine = everyValue(unpack(spec, Buffer.from(bytes)));
+    const message = unpack(spec, bytes);
+    bytes.fill(0x39);
+    expect(everyValue(message)).toEqual(pristine);
+  });
+
+  it('gives the same value object on every get, so changes to a byte or composite value stay in the message', () => {
+    const message = unpack(spec, packed(spec));
+    const pin = message.get(52) as Uint8Array;
+    expect(message.get(52)).toBe(pin);
+    pin[0] = 0xff;
+    expect((message.get(52) as Uint8Array)[0]).toBe(0xff);
+    expect(message.get(55)).toBe(message.get(55));
+  });
+
+  it('packs back to the bytes it came from without any value read first', () => {
+    const bytes = packed(spec);
+    expect(Buffer.from(unpack(spec, bytes).pack()).equals(bytes)).toBe(true);
+  });
+
+  it('has, delete, set and fieldNumbers work before any value is read', () => {
+    const message = unpack(spec, packed(spec));
+    expect(message.has(41)).toBe(true);
+    expect(message.fieldNumbers()).toEqual([2, 3, 4, 11, 35, 41, 43, 52, 55]);
+    message.delete(41).set(11, '000002');
+    expect(message.has(41)).toBe(false);
+    expect(message.get(41)).toBeUndefined();
+    expect(message.get(11)).toBe('000002');
+    expect(unpack(spec, message.pack()).fieldNumbers()).toEqual([2, 3, 4, 11, 35, 43, 52, 55]);
+  });
+
+  it('clones before any value is read into an independent message with the same values', () => {
+    const message = unpack(spec, packed(spec));
+    const copy = message.clone();
+    expect(everyValue(copy)).toEqual(everyValue(message));
+    (copy.get(52) as Uint8Array)[0] = 0x00;
+    copy.set(4, '000000000001');
+    expect((message.get(52) as Uint8Array)[0]).toBe(0x74);
+    expect(message.get(4)).toBe('000000001500');
+  });
+
+  it('builds values of the right types: digit strings, text without padding, bytes, TLV elements', () => {
+    const message = unpack(spec, packed(spec));
+    expect(message.get(4)).toBe('000000001500');
+    expect(message.get(43)).toBe('ACME STORE');
+    expect(message.get(52)).toEqual(Uint8Array.from(Buffer.from('7434F67813BAE545', 'hex')));
+    expect(message.get(55)).toEqual([
+      { tag: '9F02', value: Uint8Array.from(Buffer.from('000000001500', 'hex')) },
+      { tag: '82', value: Uint8Array.from([0x19, 0x80]) },
+      { tag: 'DF01', value: Uint8Array.from([0xca, 0xfe]) },
+    ]);
+  });
+});
