@@ -87,7 +87,7 @@ export class FieldCodec {
     const start = this.frame(r);
     const units = r.units;
     checkValue(this.kind, this.value, r, start, units, this.path, r.dataOffset);
-    r.units = units;
+    r.units = units; // a composite's check frames its subfields, which overwrites r.units
     return start;
   }
 
