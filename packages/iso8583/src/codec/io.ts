@@ -78,27 +78,21 @@ export class Writer {
  */
 export class Reader {
   readonly buf: Buffer;
+  /** The same input as a latin1 string (`text.charCodeAt(i) === buf[i]`), that values are built from. */
+  readonly text: string;
   pos: number;
   end: number;
   /** Set by framing a field: its units (padding trimmed) and the offset its data errors point at. */
   units: number;
   dataOffset: number;
-  private latin1: string | undefined;
 
-  /** @param text the input as latin1, when the caller has it already. */
-  constructor(buf: Buffer, text?: string) {
+  constructor(buf: Buffer, text: string) {
     this.buf = buf;
+    this.text = text;
     this.pos = 0;
     this.end = buf.length;
     this.units = 0;
     this.dataOffset = 0;
-    this.latin1 = text;
-  }
-
-  /** The whole input as a latin1 string, converted on first use. */
-  text(): string {
-    if (this.latin1 === undefined) this.latin1 = this.buf.toString('latin1');
-    return this.latin1;
   }
 }
 

@@ -107,5 +107,5 @@ export function decodeValue(kind: number, codec: ValueCodec, text: string, start
 export function readValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
   if (kind === Kind.Other) return (codec as CompositeCodec).read(r, start, units, path, offset);
   checkValue(kind, codec, r, start, units, path, offset);
-  return decodeValue(kind, codec, r.text(), start, units);
+  return decodeValue(kind, codec, r.text, start, units);
 }

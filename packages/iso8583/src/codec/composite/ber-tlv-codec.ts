@@ -108,7 +108,7 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
       if (pos + length > end) throw new UnpackError(elementPath(path, buf, at, tagSize), pos, `value needs ${length} bytes, ${end - pos} left`);
       r.pos = pos;
       if (known === undefined) {
-        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text(), pos, length) });
+        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text, pos, length) });
         r.pos = pos + length;
       } else if (elements !== null) {
         elements.push({ tag: known.tag, value: known.subfield.codec.readSized(r, length, pos) });
