@@ -40,7 +40,10 @@ const TEXT_FIELDS: Readonly<Record<number, string>> = {
 export const TYPICAL_MTI = '0100';
 
 /** Field values for `new Message(spec87ascii, { mti, fields })`; field 55 as BER-TLV elements. */
-export const typicalFields: Record<number, FieldInput> = { ...TEXT_FIELDS, 55: EMV_TAGS.map(({ tag, value }) => ({ tag, value })) };
+export const typicalFields: Record<number, FieldInput> = {
+  ...TEXT_FIELDS,
+  55: EMV_TAGS.map(({ tag, value }) => ({ tag, value })),
+};
 
 /**
  * The same message for `iso_8583`, whose default formats carry field 55 as LLL text (so the TLV goes
@@ -49,5 +52,7 @@ export const typicalFields: Record<number, FieldInput> = { ...TEXT_FIELDS, 55: E
 export const typicalIso8583Json: Record<string, string> = {
   0: TYPICAL_MTI,
   ...Object.fromEntries(Object.entries(TEXT_FIELDS).map(([n, v]) => [n, n === '43' ? v.padEnd(40, ' ') : v])),
-  55: EMV_TAGS.map(({ tag, value }) => tag + (value.length / 2).toString(16).padStart(2, '0').toUpperCase() + value).join(''),
+  55: EMV_TAGS.map(
+    ({ tag, value }) => tag + (value.length / 2).toString(16).padStart(2, '0').toUpperCase() + value,
+  ).join(''),
 };

@@ -104,7 +104,11 @@ interface WorkerReport {
 }
 
 /** The operations of one library on the typical 0100, checked to round-trip before anything is timed. */
-function operationsOf(library: Library): { bytes: number; fields: number; operations: Record<CodecOperation, () => unknown> } {
+function operationsOf(library: Library): {
+  bytes: number;
+  fields: number;
+  operations: Record<CodecOperation, () => unknown>;
+} {
   if (library === 'rx8583') {
     const message = new Message(spec87ascii, { mti: TYPICAL_MTI, fields: typicalFields });
     const bytes = message.pack();
@@ -121,6 +125,8 @@ function operationsOf(library: Library): { bytes: number; fields: number; operat
       },
     };
   }
+  // Loaded only here: the package has no types, and only the comparison run needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Iso8583 = require('iso_8583') as Iso8583Constructor;
   const bytes = checked(new Iso8583(typicalIso8583Json).getRawMessage());
   const fields = Object.keys(checked(new Iso8583().getIsoJSON(bytes, { lenHeader: false }))).length - 1;
@@ -130,10 +136,13 @@ function operationsOf(library: Library): { bytes: number; fields: number; operat
     operations: {
       pack: () => new Iso8583(typicalIso8583Json).getRawMessage(),
       unpack: () => new Iso8583().getIsoJSON(bytes, { lenHeader: false }),
-      'pack+unpack': () => new Iso8583().getIsoJSON(new Iso8583(typicalIso8583Json).getRawMessage() as Buffer, { lenHeader: false }),
+      'pack+unpack': () =>
+        new Iso8583().getIsoJSON(new Iso8583(typicalIso8583Json).getRawMessage() as Buffer, { lenHeader: false }),
       'unpack+read': () => readEveryJsonField(new Iso8583().getIsoJSON(bytes, { lenHeader: false })),
       'pack+unpack+read': () =>
-        readEveryJsonField(new Iso8583().getIsoJSON(new Iso8583(typicalIso8583Json).getRawMessage() as Buffer, { lenHeader: false })),
+        readEveryJsonField(
+          new Iso8583().getIsoJSON(new Iso8583(typicalIso8583Json).getRawMessage() as Buffer, { lenHeader: false }),
+        ),
     },
   };
 }
@@ -143,7 +152,9 @@ function readEveryField(message: Message): number {
   let seen = message.mti.length;
   for (const n of message.fieldNumbers()) {
     const value = message.get(n)!;
-    seen += Array.isArray(value) ? value.reduce((sum, element) => sum + (element.value as Uint8Array).length, 0) : (value as string | Uint8Array).length;
+    seen += Array.isArray(value)
+      ? value.reduce((sum, element) => sum + (element.value as Uint8Array).length, 0)
+      : (value as string | Uint8Array).length;
   }
   return seen;
 }
@@ -167,10 +178,14 @@ function measureLibrary(library: Library, runMs: number, runs: number): WorkerRe
  * or heap size weighs on the other's numbers. The libraries run one after the other.
  */
 async function measureInChild(library: Library, runMs: number, runs: number): Promise<WorkerReport> {
-  const child = fork(__filename, [WORKER_FLAG, library, String(runMs), String(runs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, [WORKER_FLAG, library, String(runMs), String(runs)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [report] = (await Promise.race([
     once(child, 'message'),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`codec bench worker for ${library} exited with ${String(code)}`))),
+    once(child, 'exit').then(([code]) =>
+      Promise.reject(new Error(`codec bench worker for ${library} exited with ${String(code)}`)),
+    ),
   ])) as [WorkerReport];
   await once(child, 'exit');
   return report;
@@ -193,7 +208,12 @@ export async function runCodecBench(options: CodecBenchOptions = {}): Promise<Co
   }
   return {
     message: { fields: ours.fields, bytes: { rx8583: ours.bytes, iso_8583: theirs.bytes } },
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
     options: { runMs, runs },
     rows,
     speedup,

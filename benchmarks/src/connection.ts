@@ -72,7 +72,7 @@ async function runSenders(connection: Connection, k: number, durationMs: number)
   const started = performance.now();
   const deadline = started + durationMs;
   const sender = async () => {
-    for (let t0 = performance.now(); t0 < deadline; ) {
+    for (let t0 = performance.now(); t0 < deadline;) {
       await connection.send(echoRequest(nextStan()));
       const t1 = performance.now();
       latencies.record(t1 - t0);
@@ -117,7 +117,8 @@ export async function runConnectionBench(options: ConnectionBenchOptions = {}) {
       await sendBatch(connection, 10_000); // warm-up: JIT and socket buffers
       for (const n of batchSizes) {
         const times: number[] = [];
-        for (let run = 0; run < (n >= 100_000 ? Math.min(runs, 3) : runs); run++) times.push(await sendBatch(connection, n));
+        for (let run = 0; run < (n >= 100_000 ? Math.min(runs, 3) : runs); run++)
+          times.push(await sendBatch(connection, n));
         const ms = median(times);
         batches.push({ mode, n, msPerBatch: ms, roundTripsPerSecond: (n / ms) * 1000 });
       }
@@ -132,19 +133,33 @@ export async function runConnectionBench(options: ConnectionBenchOptions = {}) {
 
 export function printConnectionBench({ batches, parallel }: Awaited<ReturnType<typeof runConnectionBench>>): void {
   console.log('\n(a) N concurrent 0800 echo sends on one connection (median batch)');
-  console.table(batches.map((b) => ({
-    server: b.mode, N: b.n, 'ms/batch': b.msPerBatch.toFixed(1), 'round trips/s': Math.round(b.roundTripsPerSecond),
-  })));
+  console.table(
+    batches.map((b) => ({
+      server: b.mode,
+      N: b.n,
+      'ms/batch': b.msPerBatch.toFixed(1),
+      'round trips/s': Math.round(b.roundTripsPerSecond),
+    })),
+  );
   console.log('\n(b) K sequential senders on one connection');
-  console.table(parallel.map((p) => ({
-    server: p.mode, K: p.k, 'round trips/s': Math.round(p.roundTripsPerSecond),
-    'p50 ms': p.p50Ms.toFixed(3), 'p99 ms': p.p99Ms.toFixed(3), 'p99.9 ms': p.p999Ms.toFixed(3), 'round trips': p.roundTrips,
-  })));
+  console.table(
+    parallel.map((p) => ({
+      server: p.mode,
+      K: p.k,
+      'round trips/s': Math.round(p.roundTripsPerSecond),
+      'p50 ms': p.p50Ms.toFixed(3),
+      'p99 ms': p.p99Ms.toFixed(3),
+      'p99.9 ms': p.p999Ms.toFixed(3),
+      'round trips': p.roundTrips,
+    })),
+  );
 }
 
 if (require.main === module) {
-  runConnectionBench().then(printConnectionBench).catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  runConnectionBench()
+    .then(printConnectionBench)
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
 }

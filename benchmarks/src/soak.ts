@@ -21,7 +21,13 @@ const SEND_TIMEOUT_MS = 2_000;
 /** A run with no request settling for this long has hung. */
 const STALL_MS = 15_000;
 /** Errors the library documents; anything else is a failure of the test. */
-const TYPED_ERRORS = new Set(['ConnectionClosedError', 'SendTimeoutError', 'NoConnectionsError', 'ConnectError', 'ConnectTimeoutError']);
+const TYPED_ERRORS = new Set([
+  'ConnectionClosedError',
+  'SendTimeoutError',
+  'NoConnectionsError',
+  'ConnectError',
+  'ConnectTimeoutError',
+]);
 
 interface Tally {
   settled: number;
@@ -67,7 +73,12 @@ async function main(): Promise<void> {
   await Promise.all(hosts.map((host) => host.start()));
   const pool = createPool({
     addresses: hosts.map((host) => host.address),
-    connection: (address) => ({ host: '127.0.0.1', port: Number(address.split(':')[1]), spec: echoSpec, idleTime: Infinity }),
+    connection: (address) => ({
+      host: '127.0.0.1',
+      port: Number(address.split(':')[1]),
+      spec: echoSpec,
+      idleTime: Infinity,
+    }),
     minConnections: 3,
     reconnect: { initial: 50, max: 500, jitter: 0.2 },
   });

@@ -24,8 +24,13 @@ function networkManagement(code: '001' | '002' | '301', stan: number): Message {
 
 function transmissionTime(now = new Date()): string {
   const two = (n: number) => String(n).padStart(2, '0');
-  return two(now.getUTCMonth() + 1) + two(now.getUTCDate()) + two(now.getUTCHours()) +
-    two(now.getUTCMinutes()) + two(now.getUTCSeconds());
+  return (
+    two(now.getUTCMonth() + 1) +
+    two(now.getUTCDate()) +
+    two(now.getUTCHours()) +
+    two(now.getUTCMinutes()) +
+    two(now.getUTCSeconds())
+  );
 }
 
 function authorization(stan: number): Message {
@@ -34,9 +39,20 @@ function authorization(stan: number): Message {
   return new Message(spec87ascii, {
     mti: '0100',
     fields: {
-      2: '4761739001010119', 3: '000000', 4: amount, 7: transmissionTime(), 11: stan,
-      12: '120000', 13: '1126', 14: '2812', 22: '051', 25: '00', 37: `DEMO${String(stan).padStart(8, '0')}`,
-      41: 'TERM0001', 42: 'MERCHANT0000001', 49: '840',
+      2: '4761739001010119',
+      3: '000000',
+      4: amount,
+      7: transmissionTime(),
+      11: stan,
+      12: '120000',
+      13: '1126',
+      14: '2812',
+      22: '051',
+      25: '00',
+      37: `DEMO${String(stan).padStart(8, '0')}`,
+      41: 'TERM0001',
+      42: 'MERCHANT0000001',
+      49: '840',
     },
   });
 }

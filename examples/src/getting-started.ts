@@ -39,8 +39,16 @@ function authorization(amount: number): Message {
   return new Message(spec87ascii, {
     mti: '0100',
     fields: {
-      2: '4761739001010119', 3: '000000', 4: amount, 7: transmissionTime(), 11: nextStan(),
-      14: '2812', 22: '051', 41: 'TERM0001', 42: 'MERCHANT0000001', 49: '978',
+      2: '4761739001010119',
+      3: '000000',
+      4: amount,
+      7: transmissionTime(),
+      11: nextStan(),
+      14: '2812',
+      22: '051',
+      41: 'TERM0001',
+      42: 'MERCHANT0000001',
+      49: '978',
     },
   });
 }
@@ -59,7 +67,9 @@ function step1Messages(): void {
 
 /** The response to an issuer-bound request, or `undefined` for what this issuer does not handle. */
 function answer(request: Message): Message | undefined {
-  const response = new Message(spec87ascii, { mti: `${request.mti.slice(0, 2)}${Number(request.mti[2]) + 1}${request.mti[3]}` });
+  const response = new Message(spec87ascii, {
+    mti: `${request.mti.slice(0, 2)}${Number(request.mti[2]) + 1}${request.mti[3]}`,
+  });
   // The client matches a response by MTI class + 11 + 41, so echo 11 and 41 back.
   for (const field of [2, 3, 4, 7, 11, 41, 42, 49, 70]) {
     const value = request.get(field);

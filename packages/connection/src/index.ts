@@ -7,7 +7,12 @@ export { decodeMessages, type DecodedFrame } from './operators/decode-messages';
 export { idlePing, type IdlePingConfig } from './operators/idle-ping';
 export { readTimeout, type ReadTimeoutConfig } from './operators/read-timeout';
 export { backoffDelay, assertBackoffSchedule, type BackoffSchedule } from './operators/backoff';
-export { retryWithBackoff, DEFAULT_JITTER, type RetryWithBackoffConfig, type RetryNotice } from './operators/retry-with-backoff';
+export {
+  retryWithBackoff,
+  DEFAULT_JITTER,
+  type RetryWithBackoffConfig,
+  type RetryNotice,
+} from './operators/retry-with-backoff';
 
 // pool
 export * from './pool/index';

@@ -38,7 +38,9 @@ describe('backoffDelay', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => backoffDelay(0, noJitter, Math.random)).toThrow('backoffDelay: attempt must be an integer from 1, got 0');
+    expect(() => backoffDelay(0, noJitter, Math.random)).toThrow(
+      'backoffDelay: attempt must be an integer from 1, got 0',
+    );
     expect(() => backoffDelay(1, { ...noJitter, initial: Number.NaN }, Math.random)).toThrow(
       'backoffDelay: initial must be a positive number of milliseconds, got NaN',
     );
@@ -49,10 +51,16 @@ describe('backoffDelay', () => {
 describe('assertBackoffSchedule', () => {
   it.each([
     [{ initial: 0, max: 10, jitter: 0 }, 'pool: initial must be a positive number of milliseconds, got 0'],
-    [{ initial: 100, max: 50, jitter: 0 }, 'pool: max must be a number of milliseconds no less than initial (100), got 50'],
+    [
+      { initial: 100, max: 50, jitter: 0 },
+      'pool: max must be a number of milliseconds no less than initial (100), got 50',
+    ],
     [{ initial: 100, max: 500, jitter: 1 }, 'pool: jitter must be a fraction in [0, 1), got 1'],
     [{ initial: 100, max: 500, jitter: -0.1 }, 'pool: jitter must be a fraction in [0, 1), got -0.1'],
-    [{ initial: 100, max: Number.NaN, jitter: 0 }, 'pool: max must be a number of milliseconds no less than initial (100), got NaN'],
+    [
+      { initial: 100, max: Number.NaN, jitter: 0 },
+      'pool: max must be a number of milliseconds no less than initial (100), got NaN',
+    ],
   ])('refuses %j', (schedule, message) => {
     expect(() => assertBackoffSchedule('pool', schedule)).toThrow(message);
   });

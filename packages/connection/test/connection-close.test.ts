@@ -48,7 +48,9 @@ describe('Connection: closing', () => {
     await expect(conn.send(msg('0100', { 11: nextStan() }))).rejects.toThrow(
       new ConnectionClosedError('connection is closed'),
     );
-    await expect(conn.reply(msg('0810', { 11: nextStan() }))).rejects.toThrow(new ConnectionClosedError('connection is closed'));
+    await expect(conn.reply(msg('0810', { 11: nextStan() }))).rejects.toThrow(
+      new ConnectionClosedError('connection is closed'),
+    );
     await expect(conn.write(Uint8Array.of(1))).rejects.toThrow(new ConnectionClosedError('connection is closed'));
     await expect(conn.close()).resolves.toBeUndefined(); // idempotent
   });
@@ -88,7 +90,14 @@ describe('Connection: closing', () => {
     });
     const conn = await connectClient(loop, port, { sendTimeout: 30_000 });
     const pending = Array.from({ length: 5 }, () => conn.send(msg('0800', { 11: nextStan() })));
-    const outcomes = await Promise.all(pending.map((p) => p.then(() => 'resolved', (e: unknown) => e)));
+    const outcomes = await Promise.all(
+      pending.map((p) =>
+        p.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+      ),
+    );
     const elapsed = performance.now() - endedAt;
     for (const outcome of outcomes) expect(outcome).toEqual(new ConnectionClosedError('connection closed by the peer'));
     expect(elapsed).toBeLessThan(100);
@@ -109,7 +118,14 @@ describe('Connection: closing', () => {
         next: (conn) => {
           loop.track(conn);
           const pending = Array.from({ length: 3 }, () => conn.send(msg('0800', { 11: nextStan() })));
-          sends = Promise.all(pending.map((p) => p.then(() => 'resolved', (e: unknown) => e)));
+          sends = Promise.all(
+            pending.map((p) =>
+              p.then(
+                () => 'resolved',
+                (e: unknown) => e,
+              ),
+            ),
+          );
         },
         error: resolve,
       }),

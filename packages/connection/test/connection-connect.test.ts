@@ -43,22 +43,28 @@ describe('connect: dialing', () => {
   it('stops dialing when the AbortSignal fires, or at once if it already has', async () => {
     const controller = new AbortController();
     const { port } = await loop.rawServer(() => controller.abort(new Error('shutting down')));
-    const error = await connect({ host: '127.0.0.1', port, spec: linkSpec, tls: { ca }, signal: controller.signal }).catch(
-      (e: unknown) => e,
-    );
+    const error = await connect({
+      host: '127.0.0.1',
+      port,
+      spec: linkSpec,
+      tls: { ca },
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
     expect(error).toMatchObject({ code: 'ABORT_ERR' });
     expect((error as Error).cause).toEqual(new Error('shutting down'));
-    await expect(connect({ host: '127.0.0.1', port, spec: linkSpec, signal: controller.signal })).rejects.toMatchObject({
-      code: 'ABORT_ERR',
-    });
+    await expect(connect({ host: '127.0.0.1', port, spec: linkSpec, signal: controller.signal })).rejects.toMatchObject(
+      {
+        code: 'ABORT_ERR',
+      },
+    );
   });
 
   it('createConnection$ errors with the dial failure', async () => {
     const port = await freePort();
-    const outcome = await lastValueFrom(createConnection$({ host: '127.0.0.1', port, spec: linkSpec }).pipe(toArray())).catch(
-      (e: unknown) => e,
-    );
+    const outcome = await lastValueFrom(
+      createConnection$({ host: '127.0.0.1', port, spec: linkSpec }).pipe(toArray()),
+    ).catch((e: unknown) => e);
     expect(outcome).toMatchObject({ name: 'ConnectError', code: 'ECONNREFUSED' });
   });
 });
@@ -117,7 +123,16 @@ describe('connect: onConnect', () => {
     expect(order).toEqual(['onConnect done', 'emitted']);
     await conn.close();
     await expect(
-      firstValueFrom(createConnection$({ host: '127.0.0.1', port, spec: linkSpec, onConnect: () => { throw new Error('no'); } })),
+      firstValueFrom(
+        createConnection$({
+          host: '127.0.0.1',
+          port,
+          spec: linkSpec,
+          onConnect: () => {
+            throw new Error('no');
+          },
+        }),
+      ),
     ).rejects.toMatchObject({ code: 'ON_CONNECT' });
   });
 

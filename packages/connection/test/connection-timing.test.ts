@@ -83,7 +83,11 @@ describe('Connection: timeouts, idle pings, read timeouts', () => {
       },
     });
     const seen = await firstValueFrom(
-      conn.events$.pipe(filter((e) => e.type === 'ping' || e.type === 'error'), take(4), toArray()),
+      conn.events$.pipe(
+        filter((e) => e.type === 'ping' || e.type === 'error'),
+        take(4),
+        toArray(),
+      ),
     );
     expect(seen.map((e) => e.type)).toEqual(['ping', 'ping', 'error', 'ping']);
     expect(conn.state).toBe('open');
@@ -145,7 +149,12 @@ describe('Connection: flow control', () => {
     const conn = await connectClient(loop, port, { sendTimeout: 50 });
     const body = new Uint8Array(60_000);
     const outcomes = await Promise.all(
-      Array.from({ length: 400 }, () => conn.write(body).then(() => 'written', (e: unknown) => e)),
+      Array.from({ length: 400 }, () =>
+        conn.write(body).then(
+          () => 'written',
+          (e: unknown) => e,
+        ),
+      ),
     );
     const written = outcomes.filter((o) => o === 'written').length;
     const timedOut = outcomes.filter((o) => o instanceof WriteTimeoutError).length;

@@ -103,7 +103,8 @@ describe('Connection: request / response over loopback', () => {
     const stan = nextStan();
     // the host answers our 0800 only after its own 0800 with the very same STAN got its 0810
     const { port } = await startIssuer(loop, (conn, request) => {
-      if (request.mti === '0800') void conn.send(msg('0800', { 11: stan, 63: 'host' })).then(() => approve(conn, request));
+      if (request.mti === '0800')
+        void conn.send(msg('0800', { 11: stan, 63: 'host' })).then(() => approve(conn, request));
     });
     const conn = await connectClient(loop, port);
     const inbound: Message[] = [];
@@ -138,7 +139,9 @@ describe('Connection: request / response over loopback', () => {
     const conn = await connectClient(loop, port);
     const stan = nextStan();
     const lateOnes = firstValueFrom(conn.inbound$);
-    await expect(conn.send(msg('0100', { 2: PAN, 11: stan }), { timeout: 20 })).rejects.toBeInstanceOf(SendTimeoutError);
+    await expect(conn.send(msg('0100', { 2: PAN, 11: stan }), { timeout: 20 })).rejects.toBeInstanceOf(
+      SendTimeoutError,
+    );
     answerLate();
     const late = await lateOnes;
     expect([late.mti, late.get(11)]).toEqual(['0110', stan]);

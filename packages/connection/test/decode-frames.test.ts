@@ -29,7 +29,10 @@ describe('decodeFrames', () => {
   it('errors the stream with FramingError on an oversize length, and unsubscribes from the chunks', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const chunks = cold('a-b-c-|', { a: one, b: Uint8Array.from([0x01, 0x00]), c: one });
-      const error = new FramingError('binary2 length 256 announces a 256-byte body, over maxFrameLength 100', one.length);
+      const error = new FramingError(
+        'binary2 length 256 announces a 256-byte body, over maxFrameLength 100',
+        one.length,
+      );
       expectObservable(chunks.pipe(decodeFrames(f), map(bodyOf))).toBe('x-#', { x: '0800' }, error);
       expectSubscriptions(chunks.subscriptions).toBe('^-!');
     });
@@ -67,6 +70,8 @@ describe('decodeFrames', () => {
   });
 
   it('validates its argument up front', () => {
-    expect(() => decodeFrames({} as never)).toThrow('decodeFrames: framing must be a Framing such as framing.binary2()');
+    expect(() => decodeFrames({} as never)).toThrow(
+      'decodeFrames: framing must be a Framing such as framing.binary2()',
+    );
   });
 });

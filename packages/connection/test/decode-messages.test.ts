@@ -10,7 +10,14 @@ const spec = defineSpec({
   fields: {
     0: { type: 'numeric', length: 4, encoding: 'ascii', description: 'MTI' },
     1: { type: 'bitmap', length: 8, encoding: 'hex', description: 'Bitmap' },
-    2: { type: 'numeric', length: 19, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, sensitive: 'pan', description: 'PAN' },
+    2: {
+      type: 'numeric',
+      length: 19,
+      encoding: 'ascii',
+      prefix: { digits: 2, encoding: 'ascii' },
+      sensitive: 'pan',
+      description: 'PAN',
+    },
     11: { type: 'numeric', length: 6, encoding: 'ascii', description: 'STAN' },
   },
 });
@@ -50,7 +57,12 @@ describe('decodeMessages', () => {
     const items: DecodedFrame[] = [];
     newScheduler().run(({ cold, expectObservable }) => {
       const frames = cold('b|', { b: frame(truncated) });
-      expectObservable(frames.pipe(decodeMessages(spec), map((item) => items.push(item)))).toBe('a|', { a: 1 });
+      expectObservable(
+        frames.pipe(
+          decodeMessages(spec),
+          map((item) => items.push(item)),
+        ),
+      ).toBe('a|', { a: 1 });
     });
     const item = items[0]!;
     expect(item.kind).toBe('unpackError');
@@ -67,10 +79,12 @@ describe('decodeMessages', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const header = { id: 0x60, destination: 1, source: 2 };
       const frames = cold('a|', { a: frame(echo, header) });
-      expectObservable(frames.pipe(decodeMessages(spec), map((item) => (item.kind === 'message' ? item.header : null)))).toBe(
-        'h|',
-        { h: header },
-      );
+      expectObservable(
+        frames.pipe(
+          decodeMessages(spec),
+          map((item) => (item.kind === 'message' ? item.header : null)),
+        ),
+      ).toBe('h|', { h: header });
     });
   });
 
@@ -89,6 +103,8 @@ describe('decodeMessages', () => {
   });
 
   it('validates its argument up front', () => {
-    expect(() => decodeMessages(undefined as never)).toThrow('decodeMessages: spec must be a MessageSpec such as spec87ascii');
+    expect(() => decodeMessages(undefined as never)).toThrow(
+      'decodeMessages: spec must be a MessageSpec such as spec87ascii',
+    );
   });
 });

@@ -48,7 +48,10 @@ describe('frame decoder', () => {
 
   it('takes a bare zero as a keep-alive when the length counts itself', () => {
     const counted = framing.binary2({ includesHeader: true });
-    expect(counted.decoder().push(bytes(0, 0, 0, 2))).toEqual([{ body: new Uint8Array(0) }, { body: new Uint8Array(0) }]);
+    expect(counted.decoder().push(bytes(0, 0, 0, 2))).toEqual([
+      { body: new Uint8Array(0) },
+      { body: new Uint8Array(0) },
+    ]);
   });
 
   it('refuses an oversize length as soon as the header arrives, before the body', () => {
@@ -97,7 +100,9 @@ describe('frame decoder', () => {
 
   it('refuses a self-counting length shorter than itself', () => {
     const decoder = framing.binary2({ includesHeader: true }).decoder();
-    expect(() => decoder.push(bytes(0, 1))).toThrow('binary2 length 1 is too short to hold its own 2-byte length header');
+    expect(() => decoder.push(bytes(0, 1))).toThrow(
+      'binary2 length 1 is too short to hold its own 2-byte length header',
+    );
   });
 
   it('stays failed: a stream that lost its framing cannot be trusted again', () => {

@@ -69,7 +69,9 @@ describe('framing.withHeader with a TPDU', () => {
 
   it('refuses to encode without a header when there is no default', () => {
     const plain = framing.withHeader(framing.ascii4(), tpdu);
-    expect(() => plain.encode(ascii('0800'))).toThrow('ascii4+tpdu: no header given to encode and no defaultHeader configured');
+    expect(() => plain.encode(ascii('0800'))).toThrow(
+      'ascii4+tpdu: no header given to encode and no defaultHeader configured',
+    );
   });
 });
 
@@ -95,6 +97,8 @@ describe('framing.withHeader with any fixed layout', () => {
     expect(() => framing.withHeader(framing.binary2(), cstr('name') as never)).toThrow(/fixed size/);
     expect(() => framing.withHeader(framing.binary2(), {} as never)).toThrow(TypeError);
     expect(() => framing.withHeader(framing.binary2(), tpdu, { replyHeader: 'swap' as never })).toThrow(TypeError);
-    expect(() => framing.withHeader(framing.binary2(), tpdu, { defaultHeader: { id: 300, destination: 0, source: 0 } })).toThrow();
+    expect(() =>
+      framing.withHeader(framing.binary2(), tpdu, { defaultHeader: { id: 300, destination: 0, source: 0 } }),
+    ).toThrow();
   });
 });

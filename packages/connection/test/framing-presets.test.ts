@@ -39,7 +39,12 @@ describe('framing presets write the length each network expects', () => {
 
   it('bcd2 writes every digit', () => {
     expect(framing.bcd2().encode(body(1234)).subarray(0, 2)).toEqual(bytes(0x12, 0x34));
-    expect(framing.bcd2().decoder().push(bytes(0x00, 0x09, ...body(9)))).toHaveLength(1);
+    expect(
+      framing
+        .bcd2()
+        .decoder()
+        .push(bytes(0x00, 0x09, ...body(9))),
+    ).toHaveLength(1);
   });
 
   it('an empty body encodes as a bare zero length: a keep-alive', () => {
@@ -57,7 +62,9 @@ describe('framing presets write the length each network expects', () => {
   });
 
   it('validates its options up front', () => {
-    expect(() => framing.binary2({ maxFrameLength: 0 })).toThrow('framing.binary2: maxFrameLength must be a positive integer, got 0');
+    expect(() => framing.binary2({ maxFrameLength: 0 })).toThrow(
+      'framing.binary2: maxFrameLength must be a positive integer, got 0',
+    );
     expect(() => framing.ascii4({ maxFrameLength: 1.5 })).toThrow(RangeError);
     expect(() => framing.bcd2({ includesHeader: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => framing.vmlh(null as never)).toThrow(TypeError);

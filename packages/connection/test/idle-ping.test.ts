@@ -38,7 +38,11 @@ describe('idlePing', () => {
   it('errors with the source and stops its timer', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const writes = cold('-- 12ms #', undefined, new Error('socket gone'));
-      expectObservable(writes.pipe(idlePing({ idleTime: 10 }))).toBe('10ms a 3ms #', { a: 1 }, new Error('socket gone'));
+      expectObservable(writes.pipe(idlePing({ idleTime: 10 }))).toBe(
+        '10ms a 3ms #',
+        { a: 1 },
+        new Error('socket gone'),
+      );
       expectSubscriptions(writes.subscriptions).toBe('^ 13ms !');
     });
   });
@@ -99,7 +103,9 @@ describe('idlePing', () => {
   });
 
   it('validates idleTime up front', () => {
-    expect(() => idlePing({ idleTime: 0 })).toThrow('idlePing: idleTime must be a positive number of milliseconds, got 0');
+    expect(() => idlePing({ idleTime: 0 })).toThrow(
+      'idlePing: idleTime must be a positive number of milliseconds, got 0',
+    );
     expect(() => idlePing({ idleTime: Number.POSITIVE_INFINITY })).toThrow(RangeError);
     expect(() => idlePing(undefined as never)).toThrow(RangeError);
   });

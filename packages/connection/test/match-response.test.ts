@@ -87,7 +87,9 @@ describe('matchResponse', () => {
       const failing = cold<Message>('-#', {}, new Error('socket reset'));
       expectObservable(failing.pipe(matchResponse(pendingFor()))).toBe('-#', {}, new Error('socket reset'));
       const endless = hot('-q-q-q-q', { q: msg('0800', { 11: '000001' }) });
-      expectObservable(endless.pipe(matchResponse(pendingFor())), '^--!').toBe('-q-', { q: msg('0800', { 11: '000001' }) });
+      expectObservable(endless.pipe(matchResponse(pendingFor())), '^--!').toBe('-q-', {
+        q: msg('0800', { 11: '000001' }),
+      });
       expectSubscriptions(endless.subscriptions).toBe('^--!');
     });
   });

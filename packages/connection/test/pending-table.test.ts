@@ -11,7 +11,10 @@ describe('PendingTable (pending requests by key)', () => {
   it('behaves like a Map under any sequence of adds and deletes, through growing and shrinking', () => {
     // Few distinct keys force probe collisions and deletions inside runs; long sequences cross
     // the resize thresholds both ways.
-    const key = fc.oneof(fc.integer({ min: 0, max: 40 }).map(String), fc.integer({ min: 0, max: 2_000 }).map((n) => `0|${n}|`));
+    const key = fc.oneof(
+      fc.integer({ min: 0, max: 40 }).map(String),
+      fc.integer({ min: 0, max: 2_000 }).map((n) => `0|${n}|`),
+    );
     // Adds outweigh deletes so the table fills up (long probe runs) before it drains.
     const op: fc.Arbitrary<Op> = fc.oneof(
       { arbitrary: key.map((k) => ({ kind: 'add' as const, key: k })), weight: 2 },

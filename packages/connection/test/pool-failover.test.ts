@@ -20,7 +20,12 @@ describe('pool failover', () => {
 
   it('keeps traffic going on the other links when a server dies; only sends in flight on the dead link fail', async () => {
     hosts = await Promise.all([new TestHost().start(), new TestHost().start(), new TestHost().start()]);
-    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a),
+      minConnections: 3,
+      reconnect: fast,
+    });
     await pool.connect();
     const doomed = pool.connections.find((conn) => conn.remoteAddress.endsWith(`:${hosts[0]!.port}`))!;
 
@@ -63,7 +68,12 @@ describe('pool failover', () => {
 
   it('brings the pool back to full within the backoff when the server returns on the same port', async () => {
     hosts = await Promise.all([new TestHost().start(), new TestHost().start()]);
-    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 2, reconnect: fast });
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a),
+      minConnections: 2,
+      reconnect: fast,
+    });
     await pool.connect();
     const degraded = usableWhen(pool, (links) => links.length === 1);
     await hosts[1]!.stop();
@@ -71,7 +81,9 @@ describe('pool failover', () => {
     await nextEvent(pool.events$, 'retry', (event) => event.index === 1 && event.attempt >= 2); // refused at least once
     await hosts[1]!.start();
     const waitsAfterRestart: number[] = [];
-    const watch = pool.events$.subscribe((event) => void (event.type === 'retry' && event.index === 1 && waitsAfterRestart.push(event.delay)));
+    const watch = pool.events$.subscribe(
+      (event) => void (event.type === 'retry' && event.index === 1 && waitsAfterRestart.push(event.delay)),
+    );
     const full = await usableWhen(pool, (links) => links.length === 2);
     watch.unsubscribe();
     // Counted in backoff waits rather than wall-clock time, so a loaded machine cannot fail it: the
@@ -80,7 +92,9 @@ describe('pool failover', () => {
     expect(waitsAfterRestart.length).toBeLessThanOrEqual(1);
     for (const wait of waitsAfterRestart) expect(wait).toBeLessThanOrEqual(120);
     expect(pool.isDegraded()).toBe(false);
-    const response = await full.find((conn) => conn.remoteAddress.endsWith(`:${hosts[1]!.port}`))!.send(msg('0800', { 11: nextStan() }));
+    const response = await full
+      .find((conn) => conn.remoteAddress.endsWith(`:${hosts[1]!.port}`))!
+      .send(msg('0800', { 11: nextStan() }));
     expect(response.get(39)).toBe('00');
   });
 
@@ -103,7 +117,9 @@ describe('pool failover', () => {
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(NoConnectionsError);
-    expect((failure as Error).message).toMatch(new RegExp(`^pool needs 3 connections, established 2; failed: ${dead} \\(.*ECONNREFUSED`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^pool needs 3 connections, established 2; failed: ${dead} \\(.*ECONNREFUSED`),
+    );
     expect((failure as NoConnectionsError).failures.map((f) => f.address)).toEqual([dead]);
     const serverSide = (await Promise.all(hosts.map((h) => h.whenAccepted(1)))).flat();
     await Promise.all(serverSide.map((conn) => conn.closed));
@@ -113,7 +129,12 @@ describe('pool failover', () => {
 
   it('with minConnections 0, resolves at once and connects in the background', async () => {
     const port = await deadPort();
-    pool = createPool({ addresses: [`127.0.0.1:${port}`], connection: (a) => linkTo(a), minConnections: 0, reconnect: fast });
+    pool = createPool({
+      addresses: [`127.0.0.1:${port}`],
+      connection: (a) => linkTo(a),
+      minConnections: 0,
+      reconnect: fast,
+    });
     const refused = nextEvent(pool.events$, 'retry');
     await pool.connect();
     expect(pool.isUp()).toBe(false);
@@ -155,7 +176,12 @@ describe('pool failover', () => {
       destroy: (id) => void open.delete(id),
     }).enable();
     try {
-      pool = createPool({ addresses, connection: (a) => linkTo(a), minConnections: 0, reconnect: { initial: 60_000, max: 60_000, jitter: 0 } });
+      pool = createPool({
+        addresses,
+        connection: (a) => linkTo(a),
+        minConnections: 0,
+        reconnect: { initial: 60_000, max: 60_000, jitter: 0 },
+      });
       const waiting = nextEvent(pool.events$, 'retry', (event) => event.index === 1);
       await pool.connect();
       await waiting;

@@ -32,7 +32,10 @@ describe('a pool slot redials on the backoff schedule', () => {
       const closedLocally = cold('-c--|', { c: 'link' });
       const script = [refusedDial, refusedDial, droppedByPeer, closedLocally, refusedDial];
       let dials = 0;
-      const link = reconnectingLink(() => script[Math.min(dials++, script.length - 1)]!, { ...schedule, onRetry: () => undefined });
+      const link = reconnectingLink(() => script[Math.min(dials++, script.length - 1)]!, {
+        ...schedule,
+        onRetry: () => undefined,
+      });
       // refused at 1 → 11; refused at 12 → 32; up at 33, dropped at 36 → 46 (initial again);
       // up at 47, closed locally at 50 → 60 (initial again); refused at 61 → second attempt, 81.
       expectObservable(link, '^ 75ms !').toBe('33ms c 13ms c', { c: 'link' });
@@ -46,8 +49,17 @@ describe('a pool slot redials on the backoff schedule', () => {
     const notices: RetryNotice[] = [];
     newScheduler().run(({ cold, expectObservable }) => {
       const dial = cold('#', undefined, refused);
-      const config = { initial: 100, max: 400, jitter: 0.25, random: () => 0.999, onRetry: (n: RetryNotice) => notices.push(n) };
-      expectObservable(reconnectingLink(() => dial, config), '^ 1000ms !').toBe('');
+      const config = {
+        initial: 100,
+        max: 400,
+        jitter: 0.25,
+        random: () => 0.999,
+        onRetry: (n: RetryNotice) => notices.push(n),
+      };
+      expectObservable(
+        reconnectingLink(() => dial, config),
+        '^ 1000ms !',
+      ).toBe('');
     });
     expect(notices.slice(0, 4)).toEqual([
       { attempt: 1, delay: 125, error: refused },

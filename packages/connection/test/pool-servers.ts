@@ -68,11 +68,22 @@ export async function deadPort(): Promise<number> {
 /** Client options for `127.0.0.1:<port>` addresses with the test spec. */
 export function linkTo(address: string, extra: Partial<ConnectionOptions> = {}): ConnectionOptions {
   const [host, port] = address.split(':');
-  return { host: host!, port: Number(port), spec: linkSpec, idleTime: Infinity, readTimeout: Infinity, connectTimeout: 2_000, ...extra };
+  return {
+    host: host!,
+    port: Number(port),
+    spec: linkSpec,
+    idleTime: Infinity,
+    readTimeout: Infinity,
+    connectTimeout: 2_000,
+    ...extra,
+  };
 }
 
 /** Resolves when the pool's usable set satisfies `predicate`. */
-export function usableWhen(pool: Pool, predicate: (links: readonly Connection[]) => boolean): Promise<readonly Connection[]> {
+export function usableWhen(
+  pool: Pool,
+  predicate: (links: readonly Connection[]) => boolean,
+): Promise<readonly Connection[]> {
   return firstValueFrom(pool.connections$.pipe(filter(predicate)));
 }
 
@@ -83,6 +94,8 @@ export function nextEvent<K extends PoolEvent['type']>(
   predicate: (event: Extract<PoolEvent, { type: K }>) => boolean = () => true,
 ): Promise<Extract<PoolEvent, { type: K }>> {
   return firstValueFrom(
-    events$.pipe(filter((event): event is Extract<PoolEvent, { type: K }> => event.type === type && predicate(event as never))),
+    events$.pipe(
+      filter((event): event is Extract<PoolEvent, { type: K }> => event.type === type && predicate(event as never)),
+    ),
   );
 }

@@ -24,7 +24,12 @@ describe('pool over three servers', () => {
   const portOf = (conn: Connection) => Number(conn.remoteAddress.split(':').pop());
 
   it('connects to every address and hands links out round-robin', async () => {
-    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a),
+      minConnections: 3,
+      reconnect: fast,
+    });
     await pool.connect();
     expect(pool.isUp()).toBe(true);
     expect(pool.isDegraded()).toBe(false);
@@ -38,7 +43,12 @@ describe('pool over three servers', () => {
 
   it('opens one link per entry when an address repeats', async () => {
     const address = hosts[0]!.address;
-    pool = createPool({ addresses: [address, address], connection: (a) => linkTo(a), minConnections: 2, reconnect: fast });
+    pool = createPool({
+      addresses: [address, address],
+      connection: (a) => linkTo(a),
+      minConnections: 2,
+      reconnect: fast,
+    });
     await pool.connect();
     const [a, b, c] = await Promise.all([pool.get(), pool.get(), pool.get()]);
     expect(a).not.toBe(b);
@@ -80,7 +90,12 @@ describe('pool over three servers', () => {
   });
 
   it('routes a key to the same link every time, and keeps other keys in place when a link goes', async () => {
-    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a), minConnections: 3, reconnect: fast });
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a),
+      minConnections: 3,
+      reconnect: fast,
+    });
     await pool.connect();
     const keys = Array.from({ length: 30 }, (_, i) => `TERM${i}`);
     const first = await Promise.all(keys.map((key) => pool!.get({ key })));
@@ -123,12 +138,19 @@ describe('pool over three servers', () => {
     for (const conn of usable) conn.status = 'offline';
     await emptied;
     expect(pool.isUp()).toBe(false);
-    await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 3 (3 up, none passing the filter)'));
+    await expect(pool.get()).rejects.toThrow(
+      new NoConnectionsError('no usable connection in the pool of 3 (3 up, none passing the filter)'),
+    );
   });
 
   it('close() signs off every link, leaves no connection, and is idempotent', async () => {
     const signOff = (conn: Connection) => conn.send(msg('0800', { 11: nextStan(), 63: 'SIGNOFF' }));
-    pool = createPool({ addresses: hosts.map((h) => h.address), connection: (a) => linkTo(a, { onClose: signOff }), minConnections: 3, reconnect: fast });
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a, { onClose: signOff }),
+      minConnections: 3,
+      reconnect: fast,
+    });
     const events = lastValueFrom(pool.events$.pipe(toArray()));
     const sets = lastValueFrom(pool.connections$.pipe(toArray()));
     await pool.connect();
@@ -138,7 +160,9 @@ describe('pool over three servers', () => {
     await closing;
     expect(hosts.map((h) => h.received)).toEqual([['0800'], ['0800'], ['0800']]);
     const seen = await events;
-    expect(seen.filter((e) => e.type === 'down').map((e) => (e as Extract<PoolEvent, { type: 'down' }>).reason)).toEqual(['local', 'local', 'local']);
+    expect(
+      seen.filter((e) => e.type === 'down').map((e) => (e as Extract<PoolEvent, { type: 'down' }>).reason),
+    ).toEqual(['local', 'local', 'local']);
     expect(seen.at(-1)).toEqual({ type: 'closed' });
     expect((await sets).at(-1)).toEqual([]);
     await expect(pool.get()).rejects.toBeInstanceOf(PoolClosedError);
@@ -159,20 +183,36 @@ describe('pool without servers', () => {
   });
 
   it('rejects get() before any link is up', async () => {
-    pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
-    await expect(pool.get()).rejects.toThrow(new NoConnectionsError('no usable connection in the pool of 1 (none is up)'));
+    pool = createPool({
+      addresses: [`127.0.0.1:${await deadPort()}`],
+      connection: (a) => linkTo(a),
+      minConnections: 0,
+    });
+    await expect(pool.get()).rejects.toThrow(
+      new NoConnectionsError('no usable connection in the pool of 1 (none is up)'),
+    );
   });
 
   it('rejects a routing key that is neither a string nor a number', async () => {
-    pool = createPool({ addresses: [`127.0.0.1:${await deadPort()}`], connection: (a) => linkTo(a), minConnections: 0 });
-    await expect(pool.get({ key: { terminal: 'T1' } as never })).rejects.toThrow('pool.get: options.key must be a string or a number');
+    pool = createPool({
+      addresses: [`127.0.0.1:${await deadPort()}`],
+      connection: (a) => linkTo(a),
+      minConnections: 0,
+    });
+    await expect(pool.get({ key: { terminal: 'T1' } as never })).rejects.toThrow(
+      'pool.get: options.key must be a string or a number',
+    );
     await expect(pool.get(null as never)).rejects.toBeInstanceOf(NoConnectionsError);
   });
 
   it('validates its options up front', () => {
     const base = { addresses: ['127.0.0.1:1'], connection: (a: string) => linkTo(a) };
-    expect(() => createPool({ ...base, addresses: [] })).toThrow('createPool: options.addresses must be a non-empty array of addresses');
-    expect(() => createPool({ ...base, addresses: [''] })).toThrow('createPool: options.addresses[0] must be a non-empty string');
+    expect(() => createPool({ ...base, addresses: [] })).toThrow(
+      'createPool: options.addresses must be a non-empty array of addresses',
+    );
+    expect(() => createPool({ ...base, addresses: [''] })).toThrow(
+      'createPool: options.addresses[0] must be a non-empty string',
+    );
     expect(() => createPool({ ...base, connection: undefined as never })).toThrow(TypeError);
     expect(() => createPool({ ...base, minConnections: 2 })).toThrow(
       'createPool: options.minConnections must be an integer from 0 to 1 (the number of addresses), got 2',

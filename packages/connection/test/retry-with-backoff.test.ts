@@ -12,13 +12,7 @@ describe('retryWithBackoff', () => {
       const dial = cold('--#', undefined, refused);
       // fails at 2 → wait 10 → 12; fails at 14 → wait 20 → 34; at 36 → 40 → 76; at 78 → 40 (cap) → 118
       expectObservable(dial.pipe(retryWithBackoff(schedule)), '^ 125ms !').toBe('');
-      expectSubscriptions(dial.subscriptions).toBe([
-        '^-!',
-        '12ms ^-!',
-        '34ms ^-!',
-        '76ms ^-!',
-        '118ms ^-!',
-      ]);
+      expectSubscriptions(dial.subscriptions).toBe(['^-!', '12ms ^-!', '34ms ^-!', '76ms ^-!', '118ms ^-!']);
     });
   });
 
@@ -60,7 +54,9 @@ describe('retryWithBackoff', () => {
     newScheduler().run(({ cold, expectObservable, flush }) => {
       const notices: RetryNotice[] = [];
       const dial = cold('-#', undefined, refused);
-      expectObservable(dial.pipe(retryWithBackoff({ ...schedule, onRetry: (n) => notices.push(n) })), '^ 40ms !').toBe('');
+      expectObservable(dial.pipe(retryWithBackoff({ ...schedule, onRetry: (n) => notices.push(n) })), '^ 40ms !').toBe(
+        '',
+      );
       flush();
       expect(notices).toEqual([
         { attempt: 1, delay: 10, error: refused },

@@ -15,7 +15,7 @@ const eventOf = <T extends ServerEvent['type']>(events$: import('rxjs').Observab
   firstValueFrom(events$.pipe(filter((e): e is Extract<ServerEvent, { type: T }> => e.type === type)));
 
 describe('Server', () => {
-  it('answers client requests and sends requests of its own, getting the client\'s responses', async () => {
+  it("answers client requests and sends requests of its own, getting the client's responses", async () => {
     const { port, server } = await startIssuer(loop);
     const serverSide = firstValueFrom(server.connections$);
     const client = await connectClient(loop, port);
@@ -45,7 +45,10 @@ describe('Server', () => {
     const rejected = eventOf(server.events$, 'rejected');
     const second = await connectClient(loop, port);
     await expect(second.closed).resolves.toMatchObject({ reason: expect.stringMatching(/peer|error/) });
-    expect(await rejected).toMatchObject({ reason: 'maxConnections', remoteAddress: expect.stringMatching(/^127\.0\.0\.1:/) });
+    expect(await rejected).toMatchObject({
+      reason: 'maxConnections',
+      remoteAddress: expect.stringMatching(/^127\.0\.0\.1:/),
+    });
     await expect(first.send(msg('0800', { 11: nextStan() }))).resolves.toMatchObject({ mti: '0810' });
     expect(server.connections.size).toBe(1);
   });
@@ -68,7 +71,7 @@ describe('Server', () => {
     await expect(refused.closed).resolves.toMatchObject({ reason: expect.stringMatching(/peer|error/) });
   });
 
-  it('close() stops accepting, drains the server\'s own in-flight requests and closes connections', async () => {
+  it("close() stops accepting, drains the server's own in-flight requests and closes connections", async () => {
     const { port, server } = await startIssuer(loop);
     const serverSide = firstValueFrom(server.connections$);
     const client = await connectClient(loop, port);
@@ -115,7 +118,9 @@ describe('Server', () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
-    const { port, server } = await startIssuer(loop, approve, { tls: { key: fixture('server.key'), cert: fixture('server.crt') } });
+    const { port, server } = await startIssuer(loop, approve, {
+      tls: { key: fixture('server.key'), cert: fixture('server.crt') },
+    });
     const raw = loop.trackSocket(net.connect(port, '127.0.0.1')); // TCP only: never starts the handshake
     const rawClosed = new Promise((resolve) => raw.once('close', resolve));
     raw.on('error', () => undefined);
@@ -125,4 +130,3 @@ describe('Server', () => {
     expect(server.connections.size).toBe(0);
   });
 });
-

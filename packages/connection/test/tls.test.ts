@@ -30,11 +30,15 @@ describe('TLS', () => {
   it('refuses a server whose certificate is not signed by a trusted CA, saying so', async () => {
     const { port, server } = await startIssuer(loop, undefined, { tls: serverTls });
     const serverSaw = tlsErrors(server.events$);
-    const error = await connect({ host: '127.0.0.1', port, spec: linkSpec, tls: { ca: otherCa } }).catch((e: unknown) => e);
+    const error = await connect({ host: '127.0.0.1', port, spec: linkSpec, tls: { ca: otherCa } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as ConnectError).code).toMatch(/SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE/);
     expect((error as Error).message).toMatch(
-      new RegExp(`connecting to 127.0.0.1:${port} failed: the server's TLS certificate is not trusted .*pass its CA in tls.ca`),
+      new RegExp(
+        `connecting to 127.0.0.1:${port} failed: the server's TLS certificate is not trusted .*pass its CA in tls.ca`,
+      ),
     );
     expect((await serverSaw).error.message).toEqual(expect.any(String)); // the client hung up mid-handshake
   });

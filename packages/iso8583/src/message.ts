@@ -90,7 +90,8 @@ export class Message {
    */
   set(n: number, value: FieldInput): this {
     const codec = this.#codec(n);
-    if (value === undefined || value === null) throw new PackError(n, 'the value is missing (use delete to remove a field)');
+    if (value === undefined || value === null)
+      throw new PackError(n, 'the value is missing (use delete to remove a field)');
     this.#values[n] = codec.normalize(value);
     return this;
   }

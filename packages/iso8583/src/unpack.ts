@@ -73,7 +73,12 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
  * Checks the MTI, the bitmaps and every field announced, in wire order. Returns the values array of
  * the message with each field's data start in place of its value (built later from `input`).
  */
-function checkFields(compiled: CompiledSpec, r: Reader, input: UnpackedInput, state: DecodeState): Array<FieldValue | number | undefined> {
+function checkFields(
+  compiled: CompiledSpec,
+  r: Reader,
+  input: UnpackedInput,
+  state: DecodeState,
+): Array<FieldValue | number | undefined> {
   const mtiStart = compiled.mti.skip(r);
   const mtiUnits = r.units;
 
@@ -99,7 +104,8 @@ function checkFields(compiled: CompiledSpec, r: Reader, input: UnpackedInput, st
       bits = (bits & ~(FIRST_BIT >>> bit)) >>> 0;
       const n = word * 32 + bit + 1;
       const codec = fields[n];
-      if (codec === undefined) throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
+      if (codec === undefined)
+        throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
       state.field = n;
       state.offset = r.pos;
       values[n] = codec.skip(r);

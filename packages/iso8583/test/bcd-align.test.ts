@@ -5,15 +5,17 @@ const AMEX_PAN = '378282246310005';
 /** spec87binary: BCD MTI 0100, then a primary bitmap announcing field 2 only. */
 const HEADER_87B = '0100' + '4000000000000000';
 
-describe("bcdAlign: 'left' (jPOS pad=\"false\")", () => {
+describe('bcdAlign: \'left\' (jPOS pad="false")', () => {
   it('writes a 15-digit PAN in spec87binary as jPOS ISO87B does: 15 37 82 82 24 63 10 00 50', () => {
     const bytes = new Message(spec87binary, { mti: '0100', fields: { 2: AMEX_PAN } }).pack();
     expect(toHex(bytes)).toBe(HEADER_87B + '15378282246310005' + '0');
     expect(unpack(spec87binary, hex(HEADER_87B + '15 37 82 82 24 63 10 00 50')).get(2)).toBe(AMEX_PAN);
   });
 
-  it("leaves the default (right-aligned) form as it was: 15 03 78 28 22 46 31 00 05", () => {
-    const spec = specWith({ 2: { type: 'numeric', length: 19, encoding: 'bcd', prefix: { digits: 2, encoding: 'bcd' } } });
+  it('leaves the default (right-aligned) form as it was: 15 03 78 28 22 46 31 00 05', () => {
+    const spec = specWith({
+      2: { type: 'numeric', length: 19, encoding: 'bcd', prefix: { digits: 2, encoding: 'bcd' } },
+    });
     const bytes = new Message(spec, { mti: '0100', fields: { 2: AMEX_PAN } }).pack();
     expect(toHex(bytes.subarray(12))).toBe('150378282246310005');
   });
@@ -53,8 +55,13 @@ describe("bcdAlign: 'left' (jPOS pad=\"false\")", () => {
       3: { type: 'numeric', length: 1, encoding: 'bcd', bcdAlign: 'left' },
       4: { type: 'numeric', length: 5, encoding: 'bcd', bcdAlign: 'left' },
       48: {
-        type: 'composite', layout: 'positional', length: 4,
-        subfields: { 1: { type: 'numeric', length: 3, encoding: 'bcd', bcdAlign: 'left' }, 2: { type: 'numeric', length: 3, encoding: 'bcd' } },
+        type: 'composite',
+        layout: 'positional',
+        length: 4,
+        subfields: {
+          1: { type: 'numeric', length: 3, encoding: 'bcd', bcdAlign: 'left' },
+          2: { type: 'numeric', length: 3, encoding: 'bcd' },
+        },
       },
     });
     const bytes = new Message(spec, { mti: '0100', fields: { 3: '7', 4: 123, 48: { 1: '456', 2: '789' } } }).pack();
@@ -67,9 +74,21 @@ describe("bcdAlign: 'left' (jPOS pad=\"false\")", () => {
     const field = { type: 'numeric', length: 19, encoding: 'bcd', prefix: { digits: 2, encoding: 'bcd' } } as const;
     const bad = (extra: object) => thrown(() => specWith({ 2: { ...field, ...extra } as never }));
     expect(bad({ bcdAlign: 'center' })).toEqual(new SpecError(2, "bcdAlign must be one of right, left, got 'center'"));
-    expect(bad({ encoding: 'ascii', bcdAlign: 'left' })).toEqual(new SpecError(2, "bcdAlign applies to bcd-encoded fields only, not 'ascii'"));
-    const onText = thrown(() => specWith({ 2: { type: 'string', length: 3, encoding: 'ascii', bcdAlign: 'left' } as never }));
+    expect(bad({ encoding: 'ascii', bcdAlign: 'left' })).toEqual(
+      new SpecError(2, "bcdAlign applies to bcd-encoded fields only, not 'ascii'"),
+    );
+    const onText = thrown(() =>
+      specWith({ 2: { type: 'string', length: 3, encoding: 'ascii', bcdAlign: 'left' } as never }),
+    );
     expect(onText.message).toBe("field 2: unknown option 'bcdAlign' for a string field");
-    expect(() => defineSpec({ name: 'ok', fields: { 0: { type: 'numeric', length: 4, encoding: 'bcd', bcdAlign: 'right' }, 1: { type: 'bitmap', length: 8, encoding: 'binary' } } })).not.toThrow();
+    expect(() =>
+      defineSpec({
+        name: 'ok',
+        fields: {
+          0: { type: 'numeric', length: 4, encoding: 'bcd', bcdAlign: 'right' },
+          1: { type: 'bitmap', length: 8, encoding: 'binary' },
+        },
+      }),
+    ).not.toThrow();
   });
 });

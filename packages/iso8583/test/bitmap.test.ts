@@ -5,7 +5,10 @@ const field = { type: 'numeric', length: 2, encoding: 'ascii' } as const;
 
 describe('bitmaps', () => {
   const binary = specWith({ 2: field, 64: field, 65: field, 128: field });
-  const hexSpec = specWith({ 2: field, 64: field, 65: field, 128: field }, { type: 'bitmap', length: 8, encoding: 'hex' });
+  const hexSpec = specWith(
+    { 2: field, 64: field, 65: field, 128: field },
+    { type: 'bitmap', length: 8, encoding: 'hex' },
+  );
 
   it('binary primary bitmap: 8 bytes, bit 1 clear when no field above 64', () => {
     const bytes = new Message(binary, { mti: '0100', fields: { 2: '11', 64: '22' } }).pack();
@@ -24,7 +27,9 @@ describe('bitmaps', () => {
   it('hex bitmaps: 16 upper-case hex characters a block, either case read', () => {
     const bytes = new Message(hexSpec, { mti: '0100', fields: { 2: '11', 128: '44' } }).pack();
     expect(bytes.toString()).toBe('0100' + 'C000000000000000' + '0000000000000001' + '1144');
-    expect(unpack(hexSpec, Buffer.from('0100c0000000000000000000000000000001' + '1144')).fieldNumbers()).toEqual([2, 128]);
+    expect(unpack(hexSpec, Buffer.from('0100c0000000000000000000000000000001' + '1144')).fieldNumbers()).toEqual([
+      2, 128,
+    ]);
   });
 
   it('a fixed two-block bitmap (moov-io Spec87ASCII) always writes 32 hex characters with bit 1 clear', () => {
@@ -38,11 +43,13 @@ describe('bitmaps', () => {
   });
 
   it('a fixed one-block bitmap refuses specs with fields above 64', () => {
-    expect(() => specWith({ 2: field, 70: field }, { type: 'bitmap', length: 8, encoding: 'binary', blocks: 1 })).toThrow(
-      'field 1 (bitmap): a one-block bitmap cannot announce field 70',
-    );
+    expect(() =>
+      specWith({ 2: field, 70: field }, { type: 'bitmap', length: 8, encoding: 'binary', blocks: 1 }),
+    ).toThrow('field 1 (bitmap): a one-block bitmap cannot announce field 70');
     const spec = specWith({ 2: field }, { type: 'bitmap', length: 8, encoding: 'binary', blocks: 1 });
-    expect(toHex(new Message(spec, { mti: '0100', fields: { 2: '11' } }).pack())).toBe('30313030' + '4000000000000000' + '3131');
+    expect(toHex(new Message(spec, { mti: '0100', fields: { 2: '11' } }).pack())).toBe(
+      '30313030' + '4000000000000000' + '3131',
+    );
   });
 
   it('a message with no data fields has an all-zero bitmap', () => {
@@ -70,7 +77,12 @@ describe('bitmaps', () => {
 
   it('refuses non-hex characters in a hex bitmap', () => {
     const error = thrown(() => unpack(hexSpec, Buffer.from('0100400000000000000X11')));
-    expect(error).toMatchObject({ name: 'UnpackError', field: 1, offset: 4, problem: 'non-hex character at offset 19' });
+    expect(error).toMatchObject({
+      name: 'UnpackError',
+      field: 1,
+      offset: 4,
+      problem: 'non-hex character at offset 19',
+    });
   });
 
   it('a message with bytes after the bitmap but no fields blames the bitmap for the trailing bytes', () => {
@@ -82,11 +94,11 @@ describe('bitmaps', () => {
   });
 
   it('validates bitmap specs', () => {
-    expect(() => defineSpec({ name: 'x', fields: { 0: field, 1: { type: 'bitmap', length: 16, encoding: 'hex' } } })).toThrow(
-      'field 1 (bitmap): length must be 8..8, got 16',
-    );
-    expect(() => defineSpec({ name: 'x', fields: { 0: field, 1: { type: 'bitmap', length: 8, encoding: 'hex', blocks: 3 } } })).toThrow(
-      'field 1 (bitmap): blocks must be 1..2, got 3',
-    );
+    expect(() =>
+      defineSpec({ name: 'x', fields: { 0: field, 1: { type: 'bitmap', length: 16, encoding: 'hex' } } }),
+    ).toThrow('field 1 (bitmap): length must be 8..8, got 16');
+    expect(() =>
+      defineSpec({ name: 'x', fields: { 0: field, 1: { type: 'bitmap', length: 8, encoding: 'hex', blocks: 3 } } }),
+    ).toThrow('field 1 (bitmap): blocks must be 1..2, got 3');
   });
 });

@@ -29,7 +29,11 @@ describe('positional composites', () => {
 
   it('refuses a gap before a present subfield', () => {
     const error = thrown(() => new Message(spec, { mti: '0100', fields: { 48: { 1: 'AB', 10: 'X' } } }).pack());
-    expect(error).toMatchObject({ name: 'PackError', field: 48, problem: 'subfield 2 is missing but subfield 10 follows it' });
+    expect(error).toMatchObject({
+      name: 'PackError',
+      field: 48,
+      problem: 'subfield 2 is missing but subfield 10 follows it',
+    });
   });
 
   it('refuses unknown subfield ids in set', () => {
@@ -48,9 +52,19 @@ describe('positional composites', () => {
 
   it('a fixed-length positional composite must fill its length exactly', () => {
     const fixed = specWith({
-      61: { type: 'composite', layout: 'positional', length: 6, subfields: { 1: { type: 'string', length: 2, encoding: 'ascii' }, 2: { type: 'numeric', length: 4, encoding: 'ascii' } } },
+      61: {
+        type: 'composite',
+        layout: 'positional',
+        length: 6,
+        subfields: {
+          1: { type: 'string', length: 2, encoding: 'ascii' },
+          2: { type: 'numeric', length: 4, encoding: 'ascii' },
+        },
+      },
     });
-    expect(new Message(fixed, { mti: '0100', fields: { 61: { 1: 'AB', 2: 7 } } }).pack().subarray(12).toString()).toBe('AB0007');
+    expect(new Message(fixed, { mti: '0100', fields: { 61: { 1: 'AB', 2: 7 } } }).pack().subarray(12).toString()).toBe(
+      'AB0007',
+    );
     expect(thrown(() => new Message(fixed, { mti: '0100', fields: { 61: { 1: 'AB' } } }).pack())).toMatchObject({
       name: 'PackError',
       field: 61,
@@ -68,7 +82,10 @@ describe('TLV composites with fixed-size tags', () => {
       prefix: { digits: 3, encoding: 'ascii' },
       tag: { length: 2, encoding: 'ascii' },
       elementLength: { digits: 2, encoding: 'ascii' },
-      subfields: { '01': { type: 'numeric', length: 6, encoding: 'ascii' }, '02': { type: 'string', length: 20, encoding: 'ascii' } },
+      subfields: {
+        '01': { type: 'numeric', length: 6, encoding: 'ascii' },
+        '02': { type: 'string', length: 20, encoding: 'ascii' },
+      },
     },
   });
 
@@ -101,12 +118,20 @@ describe('TLV composites with fixed-size tags', () => {
   });
 
   it('refuses tags of the wrong size', () => {
-    expect(thrown(() => new Message(spec).set(48, [{ tag: '1', value: 'A' }]))).toMatchObject({ name: 'PackError', field: 48 });
+    expect(thrown(() => new Message(spec).set(48, [{ tag: '1', value: 'A' }]))).toMatchObject({
+      name: 'PackError',
+      field: 48,
+    });
   });
 
   it('refuses an element whose length runs past the field', () => {
     const error = thrown(() => unpack(spec, Buffer.concat([hex(headerFor(48)), Buffer.from('008' + '0209ABCD')])));
-    expect(error).toMatchObject({ name: 'UnpackError', field: '48.02', offset: 19, problem: 'data needs 9 bytes, 4 left' });
+    expect(error).toMatchObject({
+      name: 'UnpackError',
+      field: '48.02',
+      offset: 19,
+      problem: 'data needs 9 bytes, 4 left',
+    });
   });
 
   it('refuses a truncated tag', () => {
@@ -125,7 +150,10 @@ describe('TLV composites with fixed-size tags', () => {
         elementLength: { digits: 1, encoding: 'binary' },
       },
     });
-    const bytes = new Message(binary, { mti: '0100', fields: { 62: [{ tag: 'a1', value: Uint8Array.of(1, 2) }] } }).pack();
+    const bytes = new Message(binary, {
+      mti: '0100',
+      fields: { 62: [{ tag: 'a1', value: Uint8Array.of(1, 2) }] },
+    }).pack();
     expect(toHex(bytes.subarray(12))).toBe('04' + 'A1020102');
     expect(unpack(binary, bytes).get(62)).toEqual([{ tag: 'A1', value: Uint8Array.of(1, 2) }]);
   });
@@ -164,7 +192,15 @@ describe('BER-TLV composites (EMV field 55)', () => {
   });
 
   it('writes multi-byte tags and short lengths; numerics in BCD', () => {
-    const bytes = new Message(spec, { mti: '0100', fields: { 55: [{ tag: '9F02', value: 1500 }, { tag: '5F2A', value: '0978' }] } }).pack();
+    const bytes = new Message(spec, {
+      mti: '0100',
+      fields: {
+        55: [
+          { tag: '9F02', value: 1500 },
+          { tag: '5F2A', value: '0978' },
+        ],
+      },
+    }).pack();
     expect(toHex(bytes.subarray(15))).toBe('9F0206000000001500' + '5F2A020978');
     expect(unpack(spec, bytes).get(55)).toEqual([
       { tag: '9F02', value: '000000001500' },
@@ -180,7 +216,15 @@ describe('BER-TLV composites (EMV field 55)', () => {
       [256, '820100'],
     ] as const) {
       const value = 'x'.repeat(size);
-      const big = specWith({ 55: { type: 'composite', layout: 'ber-tlv', length: 999, prefix: { digits: 3, encoding: 'ascii' }, subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } } } });
+      const big = specWith({
+        55: {
+          type: 'composite',
+          layout: 'ber-tlv',
+          length: 999,
+          prefix: { digits: 3, encoding: 'ascii' },
+          subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } },
+        },
+      });
       const bytes = new Message(big, { mti: '0100', fields: { 55: [{ tag: '9F1F', value }] } }).pack();
       expect(toHex(bytes.subarray(15, 17 + lengthHex.length / 2))).toBe('9F1F' + lengthHex);
       expect(unpack(big, bytes).get(55)).toEqual([{ tag: '9F1F', value }]);
@@ -219,18 +263,40 @@ describe('BER-TLV composites (EMV field 55)', () => {
 
   it('normalises tags to upper case and refuses malformed ones', () => {
     expect(new Message(spec).set(55, { '9f02': 1 }).get(55)).toEqual([{ tag: '9F02', value: '000000000001' }]);
-    expect(thrown(() => new Message(spec).set(55, { '9F': Uint8Array.of(1) }))).toMatchObject({ name: 'PackError', field: 55 });
-    expect(thrown(() => new Message(spec).set(55, { ZZ: Uint8Array.of(1) }))).toMatchObject({ name: 'PackError', field: 55 });
+    expect(thrown(() => new Message(spec).set(55, { '9F': Uint8Array.of(1) }))).toMatchObject({
+      name: 'PackError',
+      field: 55,
+    });
+    expect(thrown(() => new Message(spec).set(55, { ZZ: Uint8Array.of(1) }))).toMatchObject({
+      name: 'PackError',
+      field: 55,
+    });
   });
 
   it.each([
     ['a tag cut short', '9F', { field: 55, offset: 15, problem: 'BER-TLV tag is truncated or longer than 4 bytes' }],
     ['a missing length', '9F02', { field: '55.9F02', offset: 15, problem: 'BER-TLV length is missing' }],
-    ['a truncated long-form length', '9F0282', { field: '55.9F02', offset: 15, problem: 'BER-TLV length is truncated' }],
-    ['an indefinite length', '9F0280', { field: '55.9F02', offset: 15, problem: 'BER-TLV indefinite length is not allowed' }],
-    ['a 5-byte length', '9F02850000000001', { field: '55.9F02', offset: 15, problem: 'BER-TLV length of 5 bytes is not supported' }],
+    [
+      'a truncated long-form length',
+      '9F0282',
+      { field: '55.9F02', offset: 15, problem: 'BER-TLV length is truncated' },
+    ],
+    [
+      'an indefinite length',
+      '9F0280',
+      { field: '55.9F02', offset: 15, problem: 'BER-TLV indefinite length is not allowed' },
+    ],
+    [
+      'a 5-byte length',
+      '9F02850000000001',
+      { field: '55.9F02', offset: 15, problem: 'BER-TLV length of 5 bytes is not supported' },
+    ],
     ['a value past the end', '5F2A0309', { field: '55.5F2A', offset: 18, problem: 'value needs 3 bytes, 1 left' }],
-    ['a value longer than its subfield allows', '9F020700000000150000', { field: '55.9F02', offset: 18, problem: 'length 14 exceeds the maximum 12' }],
+    [
+      'a value longer than its subfield allows',
+      '9F020700000000150000',
+      { field: '55.9F02', offset: 18, problem: 'length 14 exceeds the maximum 12' },
+    ],
   ])('refuses %s', (_, tlv, expected) => {
     const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length / 2).padStart(3, '0')), hex(tlv)]);
     expect(thrown(() => unpack(spec, wire))).toMatchObject({ name: 'UnpackError', ...expected });

@@ -60,7 +60,8 @@ describe.each(SPECS)('conformance with %s', (name) => {
         hex: vector.hex,
         field: blamedField(vector.field),
       });
-      if (unpackError.offset !== vector.pos) offsetMismatches.push(`${vector.kind} ${vector.field}: ours ${unpackError.offset}, pyiso ${vector.pos}`);
+      if (unpackError.offset !== vector.pos)
+        offsetMismatches.push(`${vector.kind} ${vector.field}: ours ${unpackError.offset}, pyiso ${vector.pos}`);
     }
     expect(offsetMismatches).toEqual([]);
   });

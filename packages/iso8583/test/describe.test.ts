@@ -1,5 +1,14 @@
 import { inspect } from 'node:util';
-import { Message, PackError, UnpackError, describe as describeMessage, maskPan, spec87ascii, spec87binary, unpack } from '@rx8583/iso8583';
+import {
+  Message,
+  PackError,
+  UnpackError,
+  describe as describeMessage,
+  maskPan,
+  spec87ascii,
+  spec87binary,
+  unpack,
+} from '@rx8583/iso8583';
 import { thrown } from './support/specs';
 
 const PAN = '4761739001010119';
@@ -62,7 +71,10 @@ describe('describe', () => {
   });
 
   it('masks the same way after a round trip through the binary spec', () => {
-    const message = unpack(spec87binary, new Message(spec87binary, { mti: '0100', fields: { 2: PAN, 35: TRACK2 } }).pack());
+    const message = unpack(
+      spec87binary,
+      new Message(spec87binary, { mti: '0100', fields: { 2: PAN, 35: TRACK2 } }).pack(),
+    );
     const text = describeMessage(message);
     expect(text).toContain('476173******0119');
     expect(text).not.toContain(PAN);
@@ -100,7 +112,9 @@ describe('maskPan', () => {
 
 describe('errors never carry card data', () => {
   it('pack errors name the field, not the value', () => {
-    const tooLong = thrown(() => new Message(spec87ascii, { mti: '0100', fields: { 2: '4111111111111111111111' } }).pack());
+    const tooLong = thrown(() =>
+      new Message(spec87ascii, { mti: '0100', fields: { 2: '4111111111111111111111' } }).pack(),
+    );
     expect(tooLong).toBeInstanceOf(PackError);
     expect(tooLong.message).toBe('field 2: length 22 but the field takes at most 19');
     const notDigits = thrown(() => new Message(spec87ascii, { mti: '0100', fields: { 2: '41111111X1111111' } }).pack());

@@ -8,15 +8,31 @@ describe('docs/specs.md examples', () => {
       fields: {
         0: { type: 'numeric', length: 4, encoding: 'ascii', description: 'Message Type Indicator' },
         1: { type: 'bitmap', length: 8, encoding: 'binary', description: 'Bitmap' },
-        2: { type: 'numeric', length: 19, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, description: 'PAN', sensitive: 'pan' },
+        2: {
+          type: 'numeric',
+          length: 19,
+          encoding: 'ascii',
+          prefix: { digits: 2, encoding: 'ascii' },
+          description: 'PAN',
+          sensitive: 'pan',
+        },
         3: { type: 'numeric', length: 6, encoding: 'ascii', description: 'Processing code' },
         4: { type: 'numeric', length: 12, encoding: 'ascii', description: 'Amount, transaction' },
         11: { type: 'numeric', length: 6, encoding: 'ascii', description: 'STAN' },
-        41: { type: 'string', length: 8, encoding: 'ascii', padding: { side: 'right', char: ' ' }, description: 'Terminal id' },
+        41: {
+          type: 'string',
+          length: 8,
+          encoding: 'ascii',
+          padding: { side: 'right', char: ' ' },
+          description: 'Terminal id',
+        },
         52: { type: 'binary', length: 8, encoding: 'binary', description: 'PIN block', sensitive: 'pin' },
       },
     });
-    const request = new Message(acme, { mti: '0100', fields: { 2: '4111111111111111', 3: '000000', 4: 1500, 11: 1, 41: 'T1' } });
+    const request = new Message(acme, {
+      mti: '0100',
+      fields: { 2: '4111111111111111', 3: '000000', 4: 1500, 11: 1, 41: 'T1' },
+    });
     const back = unpack(acme, request.pack());
     expect(back.get(4)).toBe('000000001500');
     expect(back.get(41)).toBe('T1');
@@ -42,11 +58,21 @@ describe('docs/specs.md examples', () => {
       fields: {
         ...spec87ascii.fields,
         61: {
-          type: 'composite', layout: 'positional', length: 999, prefix: { digits: 3, encoding: 'ascii' }, description: 'POS data',
+          type: 'composite',
+          layout: 'positional',
+          length: 999,
+          prefix: { digits: 3, encoding: 'ascii' },
+          description: 'POS data',
           subfields: {
             1: { type: 'numeric', length: 1, encoding: 'ascii', description: 'Terminal attendance' },
             2: { type: 'numeric', length: 1, encoding: 'ascii', description: 'Terminal location' },
-            3: { type: 'string', length: 20, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, description: 'Terminal model' },
+            3: {
+              type: 'string',
+              length: 20,
+              encoding: 'ascii',
+              prefix: { digits: 2, encoding: 'ascii' },
+              description: 'Terminal model',
+            },
           },
         },
       },
@@ -62,12 +88,23 @@ describe('docs/specs.md examples', () => {
       fields: {
         ...spec87ascii.fields,
         55: {
-          type: 'composite', layout: 'ber-tlv', length: 255, prefix: { digits: 3, encoding: 'ascii' }, description: 'ICC data', sensitive: 'secret',
+          type: 'composite',
+          layout: 'ber-tlv',
+          length: 255,
+          prefix: { digits: 3, encoding: 'ascii' },
+          description: 'ICC data',
+          sensitive: 'secret',
           subfields: {
             '9F02': { type: 'numeric', length: 12, encoding: 'bcd', description: 'Amount, authorised' },
             '5F2A': { type: 'binary', length: 2, encoding: 'binary', description: 'Transaction currency code' },
             '5A': { type: 'binary', length: 10, encoding: 'binary', description: 'Application PAN', sensitive: 'pan' },
-            '57': { type: 'binary', length: 19, encoding: 'binary', description: 'Track 2 equivalent', sensitive: 'track' },
+            '57': {
+              type: 'binary',
+              length: 19,
+              encoding: 'binary',
+              description: 'Track 2 equivalent',
+              sensitive: 'track',
+            },
           },
         },
       },

@@ -22,9 +22,18 @@ describe('value encodings', () => {
 
   it('ascii numeric: digits only, both ways', () => {
     const spec = specWith({ 3: { type: 'numeric', length: 6, encoding: 'ascii' } });
-    expect(toHex(new Message(spec, { mti: '0100', fields: { 3: '012345' } }).pack()).endsWith('303132333435')).toBe(true);
-    expect(thrown(() => new Message(spec, { mti: '0100', fields: { 3: '01234A' } }).pack())).toMatchObject({ name: 'PackError', field: 3 });
-    expect(thrown(() => unpack(spec, hex(headerFor(3) + '303132333420')))).toMatchObject({ name: 'UnpackError', field: 3, offset: 12 });
+    expect(toHex(new Message(spec, { mti: '0100', fields: { 3: '012345' } }).pack()).endsWith('303132333435')).toBe(
+      true,
+    );
+    expect(thrown(() => new Message(spec, { mti: '0100', fields: { 3: '01234A' } }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 3,
+    });
+    expect(thrown(() => unpack(spec, hex(headerFor(3) + '303132333420')))).toMatchObject({
+      name: 'UnpackError',
+      field: 3,
+      offset: 12,
+    });
   });
 
   it('ebcdic text round-trips through code page 037, including latin1 characters', () => {
@@ -47,11 +56,18 @@ describe('value encodings', () => {
     const bytes = new Message(spec, { mti: '0100', fields: { 3: '907' } }).pack();
     expect(toHex(bytes.subarray(12))).toBe('F9F0F7');
     expect(unpack(spec, bytes).get(3)).toBe('907');
-    expect(thrown(() => unpack(spec, hex(headerFor(3) + 'F9C1F7')))).toMatchObject({ name: 'UnpackError', field: 3, offset: 12 });
+    expect(thrown(() => unpack(spec, hex(headerFor(3) + 'F9C1F7')))).toMatchObject({
+      name: 'UnpackError',
+      field: 3,
+      offset: 12,
+    });
   });
 
   it('bcd: two digits a byte; an odd count gets a leading 0 nibble, which must be 0 when decoding', () => {
-    const spec = specWith({ 3: { type: 'numeric', length: 6, encoding: 'bcd' }, 4: { type: 'numeric', length: 3, encoding: 'bcd' } });
+    const spec = specWith({
+      3: { type: 'numeric', length: 6, encoding: 'bcd' },
+      4: { type: 'numeric', length: 3, encoding: 'bcd' },
+    });
     const bytes = new Message(spec, { mti: '0100', fields: { 3: '123456', 4: '789' } }).pack();
     expect(toHex(bytes.subarray(12))).toBe('1234560789');
     expect(unpack(spec, bytes).get(4)).toBe('789');
@@ -69,7 +85,10 @@ describe('value encodings', () => {
 
   it('bcd refuses non-digits when packing', () => {
     const spec = specWith({ 3: { type: 'numeric', length: 4, encoding: 'bcd' } });
-    expect(thrown(() => new Message(spec, { mti: '0100', fields: { 3: '12F4' } }).pack())).toMatchObject({ name: 'PackError', field: 3 });
+    expect(thrown(() => new Message(spec, { mti: '0100', fields: { 3: '12F4' } }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 3,
+    });
   });
 
   it('binary: raw bytes, decoded into an independent copy of the input', () => {
@@ -86,7 +105,9 @@ describe('value encodings', () => {
     const spec = specWith({ 52: { type: 'binary', length: 2, encoding: 'hex' } });
     const bytes = new Message(spec, { mti: '0100', fields: { 52: Uint8Array.of(0xab, 0x0c) } }).pack();
     expect(bytes.subarray(12).toString()).toBe('AB0C');
-    expect(unpack(spec, Buffer.concat([hex(headerFor(52)), Buffer.from('ab0C')])).get(52)).toEqual(Uint8Array.of(0xab, 0x0c));
+    expect(unpack(spec, Buffer.concat([hex(headerFor(52)), Buffer.from('ab0C')])).get(52)).toEqual(
+      Uint8Array.of(0xab, 0x0c),
+    );
     const error = thrown(() => unpack(spec, Buffer.concat([hex(headerFor(52)), Buffer.from('AB0G')])));
     expect(error).toMatchObject({ name: 'UnpackError', field: 52, offset: 12 });
     expect(error.message).toContain('non-hex character at offset 15');
@@ -100,7 +121,10 @@ describe('value encodings', () => {
 
   it('an MTI in BCD takes two bytes', () => {
     const spec = specWith({});
-    const bcdSpec = { ...spec, fields: { ...spec.fields, 0: { type: 'numeric', length: 4, encoding: 'bcd' } } } as typeof spec;
+    const bcdSpec = {
+      ...spec,
+      fields: { ...spec.fields, 0: { type: 'numeric', length: 4, encoding: 'bcd' } },
+    } as typeof spec;
     const bytes = new Message(bcdSpec, { mti: '0800' }).pack();
     expect(toHex(bytes)).toBe('08000000000000000000');
     expect(unpack(bcdSpec, bytes).mti).toBe('0800');

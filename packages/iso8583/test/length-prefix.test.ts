@@ -40,14 +40,18 @@ describe('length prefixes', () => {
   });
 
   it('counts digits, not bytes, for BCD values', () => {
-    const spec = specWith({ 2: { type: 'numeric', length: 19, encoding: 'bcd', prefix: { digits: 2, encoding: 'bcd' } } });
+    const spec = specWith({
+      2: { type: 'numeric', length: 19, encoding: 'bcd', prefix: { digits: 2, encoding: 'bcd' } },
+    });
     const bytes = new Message(spec, { mti: '0100', fields: { 2: '4111111111111111111' } }).pack();
     expect(toHex(bytes.subarray(12))).toBe('1904111111111111111111');
     expect(unpack(spec, bytes).get(2)).toBe('4111111111111111111');
   });
 
   it('counts bytes, not characters, for hex-encoded binary values', () => {
-    const spec = specWith({ 2: { type: 'binary', length: 8, encoding: 'hex', prefix: { digits: 2, encoding: 'ascii' } } });
+    const spec = specWith({
+      2: { type: 'binary', length: 8, encoding: 'hex', prefix: { digits: 2, encoding: 'ascii' } },
+    });
     const bytes = new Message(spec, { mti: '0100', fields: { 2: Uint8Array.of(1, 2, 3) } }).pack();
     expect(bytes.subarray(12).toString()).toBe('03010203');
   });
@@ -68,7 +72,9 @@ describe('length prefixes', () => {
   });
 
   it('refuses a length over the maximum when unpacking, before reading the data', () => {
-    const error = thrown(() => unpack(prefixed(2, 'ascii', 5), Buffer.concat([hex(headerFor(2)), Buffer.from('06ABCDEF')])));
+    const error = thrown(() =>
+      unpack(prefixed(2, 'ascii', 5), Buffer.concat([hex(headerFor(2)), Buffer.from('06ABCDEF')])),
+    );
     expect(error).toMatchObject({ name: 'UnpackError', field: 2, offset: 12 });
     expect(error.message).toBe('field 2 at offset 12: length 6 exceeds the maximum 5');
   });
@@ -95,7 +101,9 @@ describe('length prefixes', () => {
   });
 
   it('reads a 6-byte binary prefix', () => {
-    const spec = specWith({ 2: { type: 'binary', length: 300, encoding: 'binary', prefix: { digits: 6, encoding: 'binary' } } });
+    const spec = specWith({
+      2: { type: 'binary', length: 300, encoding: 'binary', prefix: { digits: 6, encoding: 'binary' } },
+    });
     const value = new Uint8Array(300).fill(7);
     const bytes = new Message(spec, { mti: '0100', fields: { 2: value } }).pack();
     expect(toHex(bytes.subarray(12, 18))).toBe('00000000012C');

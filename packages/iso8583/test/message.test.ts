@@ -42,7 +42,11 @@ describe('Message', () => {
     expect(thrown(() => message.set(4, -1))).toMatchObject({ name: 'PackError', field: 4 });
     expect(thrown(() => message.set(4, 1.5))).toMatchObject({ name: 'PackError', field: 4 });
     expect(thrown(() => message.set(4, -1n))).toMatchObject({ name: 'PackError', field: 4 });
-    expect(thrown(() => message.set(41, 5))).toMatchObject({ name: 'PackError', field: 41, problem: 'expected a string, got a number' });
+    expect(thrown(() => message.set(41, 5))).toMatchObject({
+      name: 'PackError',
+      field: 41,
+      problem: 'expected a string, got a number',
+    });
     expect(thrown(() => message.set(52, 5))).toMatchObject({ name: 'PackError', field: 52 });
     expect(thrown(() => message.set(41, undefined as never))).toMatchObject({ name: 'PackError', field: 41 });
   });
@@ -56,12 +60,22 @@ describe('Message', () => {
   });
 
   it('refuses to pack without an MTI', () => {
-    expect(thrown(() => new Message(spec87ascii).set(11, 1).pack())).toMatchObject({ name: 'PackError', field: 0, problem: 'the MTI is missing' });
+    expect(thrown(() => new Message(spec87ascii).set(11, 1).pack())).toMatchObject({
+      name: 'PackError',
+      field: 0,
+      problem: 'the MTI is missing',
+    });
   });
 
   it('refuses an MTI of the wrong length or with non-digits', () => {
-    expect(thrown(() => new Message(spec87ascii, { mti: '100' }).pack())).toMatchObject({ name: 'PackError', field: 0 });
-    expect(thrown(() => new Message(spec87ascii, { mti: '01X0' }).pack())).toMatchObject({ name: 'PackError', field: 0 });
+    expect(thrown(() => new Message(spec87ascii, { mti: '100' }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 0,
+    });
+    expect(thrown(() => new Message(spec87ascii, { mti: '01X0' }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 0,
+    });
   });
 
   it('pack returns a Buffer of exactly the message, and packing twice gives equal, independent bytes', () => {
@@ -78,13 +92,18 @@ describe('Message', () => {
     const first = new Message(spec87ascii, { mti: '0800', fields: { 11: 1, 70: 301 } });
     const firstBytes = first.pack();
     const copy = Buffer.from(firstBytes);
-    const huge = new Message(spec87ascii, { mti: '0100', fields: Object.fromEntries([...Array(20).keys()].map((i) => [105 + i, 'x'.repeat(999)])) });
+    const huge = new Message(spec87ascii, {
+      mti: '0100',
+      fields: Object.fromEntries([...Array(20).keys()].map((i) => [105 + i, 'x'.repeat(999)])),
+    });
     const hugeBytes = huge.pack();
     expect(hugeBytes.length).toBeGreaterThan(16 * 1024);
     const others: Uint8Array[] = [];
     for (let i = 0; i < 500; i++) {
       others.push(new Message(spec87ascii, { mti: '0800', fields: { 11: i, 70: 301 } }).pack());
-      expect(() => new Message(spec87ascii, { mti: '0800', fields: { 11: i, 41: 'TOO LONG TERMINAL' } }).pack()).toThrow(PackError);
+      expect(() =>
+        new Message(spec87ascii, { mti: '0800', fields: { 11: i, 41: 'TOO LONG TERMINAL' } }).pack(),
+      ).toThrow(PackError);
     }
     expect(Buffer.compare(Buffer.from(firstBytes), copy)).toBe(0);
     expect(unpack(spec87ascii, hugeBytes).get(124)).toBe('x'.repeat(999));
@@ -119,9 +138,17 @@ describe('Message', () => {
   });
 
   it('validates and freezes a spec given directly to the constructor', () => {
-    const spec = { name: 'raw', fields: { 0: { type: 'numeric', length: 4, encoding: 'ascii' }, 1: { type: 'bitmap', length: 8, encoding: 'binary' } } } as const;
+    const spec = {
+      name: 'raw',
+      fields: {
+        0: { type: 'numeric', length: 4, encoding: 'ascii' },
+        1: { type: 'bitmap', length: 8, encoding: 'binary' },
+      },
+    } as const;
     new Message(spec as never);
     expect(Object.isFrozen(spec)).toBe(true);
-    expect(() => new Message({ name: 'bad', fields: {} })).toThrow('field 0 (MTI): the spec must define field 0, the MTI');
+    expect(() => new Message({ name: 'bad', fields: {} })).toThrow(
+      'field 0 (MTI): the spec must define field 0, the MTI',
+    );
   });
 });

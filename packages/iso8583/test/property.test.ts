@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { Message, UnpackError, describe as describeMessage, spec87ascii, spec87binary, unpack, type MessageSpec } from '@rx8583/iso8583';
+import {
+  Message,
+  UnpackError,
+  describe as describeMessage,
+  spec87ascii,
+  spec87binary,
+  unpack,
+  type MessageSpec,
+} from '@rx8583/iso8583';
 import { specAndFieldsArb, specArb } from './support/arbitraries';
 
 function contentOf(message: Message) {
@@ -44,9 +52,13 @@ describe('properties', () => {
 
   it('random bytes are unpacked or refused with an UnpackError, for random and built-in specs', () => {
     fc.assert(
-      fc.property(fc.oneof(specArb, fc.constant(spec87ascii), fc.constant(spec87binary)), fc.uint8Array({ maxLength: 600 }), (spec, bytes) => {
-        unpackOrRefuse(spec, bytes);
-      }),
+      fc.property(
+        fc.oneof(specArb, fc.constant(spec87ascii), fc.constant(spec87binary)),
+        fc.uint8Array({ maxLength: 600 }),
+        (spec, bytes) => {
+          unpackOrRefuse(spec, bytes);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

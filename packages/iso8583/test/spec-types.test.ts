@@ -1,4 +1,12 @@
-import { defineSpec, Message, spec87ascii, spec87binary, unpack, type FieldSpec, type MessageSpec } from '@rx8583/iso8583';
+import {
+  defineSpec,
+  Message,
+  spec87ascii,
+  spec87binary,
+  unpack,
+  type FieldSpec,
+  type MessageSpec,
+} from '@rx8583/iso8583';
 
 // Type-level checks: this file is compiled in strict mode by `pnpm typecheck` (tsc -p tsconfig.json),
 // so the spread-and-override pattern must compile, and each `@ts-expect-error` line must still be an
@@ -20,7 +28,10 @@ const acme = defineSpec({
 /** Overriding one field of spec87binary without a cast. */
 const acmeBinary: MessageSpec = defineSpec({
   name: 'Acme binary',
-  fields: { ...spec87binary.fields, 35: { type: 'string', length: 37, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, sensitive: 'track' } },
+  fields: {
+    ...spec87binary.fields,
+    35: { type: 'string', length: 37, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, sensitive: 'track' },
+  },
 });
 
 const wrongType: MessageSpec = {
@@ -44,13 +55,21 @@ describe('MessageSpec.fields typing', () => {
   it('spreads a built-in spec and overrides fields, validated by defineSpec', () => {
     expect(acme.fields[48]).toMatchObject({ type: 'string', length: 512, description: 'Acme private data' });
     expect(acme.fields[2]).toBe(spec87ascii.fields[2]);
-    const m = unpack(acme, new Message(acme, { mti: '0100', fields: { 48: 'x'.repeat(512), 62: [{ tag: '9F02', value: Uint8Array.of(1) }] } }).pack());
+    const m = unpack(
+      acme,
+      new Message(acme, {
+        mti: '0100',
+        fields: { 48: 'x'.repeat(512), 62: [{ tag: '9F02', value: Uint8Array.of(1) }] },
+      }).pack(),
+    );
     expect((m.get(48) as string).length).toBe(512);
     expect(acmeBinary.fields[35]).toMatchObject({ encoding: 'ascii' });
   });
 
   it('the override is checked at run time too', () => {
-    expect(() => defineSpec({ ...wrongType, name: 'bad' })).toThrow("field 48: type must be one of string, numeric, binary, bitmap, composite, got 'strin'");
+    expect(() => defineSpec({ ...wrongType, name: 'bad' })).toThrow(
+      "field 48: type must be one of string, numeric, binary, bitmap, composite, got 'strin'",
+    );
     expect(() => defineSpec({ ...wrongEncoding, name: 'bad' })).toThrow("field 48: length must be 1..999999, got '10'");
   });
 });

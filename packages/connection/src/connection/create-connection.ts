@@ -45,7 +45,8 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
           void opened.closed.then((info) => {
             if (info.reason === 'local') subscriber.complete();
             else {
-              const why = info.reason === 'peer' ? 'connection closed by the peer' : `connection failed: ${info.error?.message}`;
+              const why =
+                info.reason === 'peer' ? 'connection closed by the peer' : `connection failed: ${info.error?.message}`;
               subscriber.error(new ConnectionClosedError(why, { cause: info.error }));
             }
           });

@@ -22,7 +22,8 @@ export async function openConnection(
   let onAbort: (() => void) | undefined;
   try {
     const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(new ConnectError(address, 'ABORT_ERR', 'aborted during onConnect', { cause: signal?.reason }));
+      onAbort = () =>
+        reject(new ConnectError(address, 'ABORT_ERR', 'aborted during onConnect', { cause: signal?.reason }));
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });

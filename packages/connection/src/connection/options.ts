@@ -76,9 +76,7 @@ const MAX_TIMER_DELAY = 2_147_483_647;
 function positive(where: string, name: string, value: unknown, fallback: number, allowInfinity: boolean): number {
   if (value === undefined) return fallback;
   const ok =
-    typeof value === 'number' &&
-    value > 0 &&
-    (value <= MAX_TIMER_DELAY || (allowInfinity && value === Infinity));
+    typeof value === 'number' && value > 0 && (value <= MAX_TIMER_DELAY || (allowInfinity && value === Infinity));
   if (!ok) {
     const what = `a positive number up to ${MAX_TIMER_DELAY}${allowInfinity ? ' or Infinity' : ''}`;
     throw new RangeError(`${where}: options.${name} must be ${what}, got ${String(value)}`);
@@ -97,7 +95,9 @@ function optionalFunction<T>(where: string, name: string, value: T | undefined):
 function withMaxFrameLength(where: string, framing: Framing, maxFrameLength: number): Framing {
   if (framing.maxFrameLength === maxFrameLength) return framing;
   if (!(framing instanceof LengthPrefixedFraming)) {
-    throw new TypeError(`${where}: options.maxFrameLength needs a preset framing; set the limit on your own framing instead`);
+    throw new TypeError(
+      `${where}: options.maxFrameLength needs a preset framing; set the limit on your own framing instead`,
+    );
   }
   const { prefix, includesHeader, fixedHeader, name } = framing;
   return new LengthPrefixedFraming(prefix, includesHeader, maxFrameLength, fixedHeader, name);

@@ -1,7 +1,13 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
 import { type Observable, Subject, Subscription } from 'rxjs';
-import { asError, ConnectionClosedError, DuplicateRequestError, InboundOverflowError, RejectedMessageError } from '../errors';
+import {
+  asError,
+  ConnectionClosedError,
+  DuplicateRequestError,
+  InboundOverflowError,
+  RejectedMessageError,
+} from '../errors';
 import { callWithin } from './bounded-call';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
@@ -17,7 +23,13 @@ import { signOffView, type SignOffCapable } from './sign-off-view';
 import { sendObservable } from './send-observable';
 import { closedError, closeSocket, explainSocketError, peerAddress, receivedChunks } from './socket-lifecycle';
 import type {
-  CloseInfo, CloseReason, ConnectionEvent, ConnectionState, ConnectionStatus, ReplyOptions, SendOptions,
+  CloseInfo,
+  CloseReason,
+  ConnectionEvent,
+  ConnectionState,
+  ConnectionStatus,
+  ReplyOptions,
+  SendOptions,
 } from './types';
 import { WriteAck } from './write-ack';
 import { WriteQueue } from './write-queue';
@@ -238,7 +250,8 @@ export class SocketConnection implements SignOffCapable {
     this.emit({ type: 'ping' });
     try {
       const result = ping(this);
-      if (result instanceof Promise) result.catch((error: unknown) => this.emit({ type: 'error', error: asError(error) }));
+      if (result instanceof Promise)
+        result.catch((error: unknown) => this.emit({ type: 'error', error: asError(error) }));
     } catch (error) {
       this.emit({ type: 'error', error: asError(error) });
     }

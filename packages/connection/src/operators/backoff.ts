@@ -25,7 +25,9 @@ export function assertBackoffSchedule(where: string, schedule: BackoffSchedule):
     throw new RangeError(`${where}: initial must be a positive number of milliseconds, got ${String(initial)}`);
   }
   if (typeof max !== 'number' || !Number.isFinite(max) || max < initial) {
-    throw new RangeError(`${where}: max must be a number of milliseconds no less than initial (${initial}), got ${String(max)}`);
+    throw new RangeError(
+      `${where}: max must be a number of milliseconds no less than initial (${initial}), got ${String(max)}`,
+    );
   }
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
     throw new RangeError(`${where}: jitter must be a fraction in [0, 1), got ${String(jitter)}`);

@@ -42,8 +42,13 @@ export interface RetryWithBackoffConfig extends Omit<BackoffSchedule, 'jitter'> 
  * ```
  */
 export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOperatorFunction<T> {
-  if (typeof config !== 'object' || config === null) throw new TypeError('retryWithBackoff: expected { initial, max, jitter? }');
-  const schedule: BackoffSchedule = { initial: config.initial, max: config.max, jitter: config.jitter ?? DEFAULT_JITTER };
+  if (typeof config !== 'object' || config === null)
+    throw new TypeError('retryWithBackoff: expected { initial, max, jitter? }');
+  const schedule: BackoffSchedule = {
+    initial: config.initial,
+    max: config.max,
+    jitter: config.jitter ?? DEFAULT_JITTER,
+  };
   assertBackoffSchedule('retryWithBackoff', schedule);
   const { random = Math.random, scheduler, resetOnSuccess = true, onRetry } = config;
   if (typeof random !== 'function') throw new TypeError('retryWithBackoff: random must be a function');

@@ -128,7 +128,8 @@ class LinkPool implements Pool {
 
   private startLoop(slot: Slot): void {
     const { connection: factory, reconnect } = this.options;
-    const dial = () => defer(async () => factory(slot.address)).pipe(switchMap((options) => createConnection$(options)));
+    const dial = () =>
+      defer(async () => factory(slot.address)).pipe(switchMap((options) => createConnection$(options)));
     slot.loop = reconnectingLink(dial, { ...reconnect, onRetry: (notice) => this.onRetry(slot, notice) }).subscribe(
       (conn) => this.onUp(slot, conn),
     );
@@ -183,7 +184,10 @@ class LinkPool implements Pool {
   }
 
   private byKey(key: string | number): Connection | null {
-    return slotForKey(key, this.slots.map((slot) => (this.isUsable(slot) ? slot.connection : null)));
+    return slotForKey(
+      key,
+      this.slots.map((slot) => (this.isUsable(slot) ? slot.connection : null)),
+    );
   }
 
   private isUsable(slot: Slot): boolean {

@@ -24,7 +24,10 @@ class ConnectionServer implements Server {
   private closing: Promise<void> | undefined;
   private closedEvent = false;
 
-  constructor(private readonly link: ResolvedLinkOptions, options: ServerOptions) {
+  constructor(
+    private readonly link: ResolvedLinkOptions,
+    options: ServerOptions,
+  ) {
     this.accepted = new HeldUntilSubscribed<Connection>(1024, (dropped) => {
       // Nobody is taking connections: refuse the oldest rather than keep it unanswered.
       void dropped.close();
@@ -161,7 +164,9 @@ export function createServer(options: ServerOptions): Server {
   const link = resolveLinkOptions('createServer', options);
   const { maxConnections, tls: tlsOptions } = options;
   if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
-    throw new RangeError(`createServer: options.maxConnections must be a positive integer, got ${String(maxConnections)}`);
+    throw new RangeError(
+      `createServer: options.maxConnections must be a positive integer, got ${String(maxConnections)}`,
+    );
   }
   if (tlsOptions !== undefined && (typeof tlsOptions !== 'object' || tlsOptions === null)) {
     throw new TypeError('createServer: options.tls must be tls.createServer options (key, cert, ...)');

@@ -29,4 +29,3 @@ export function berTagBytes(tag: string): Uint8Array | undefined {
   const bytes = Uint8Array.from(Buffer.from(tag, 'hex'));
   return berTagSize(bytes, 0, bytes.length) === bytes.length ? bytes : undefined;
 }
-

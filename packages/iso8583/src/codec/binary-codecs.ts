@@ -63,12 +63,14 @@ export class HexBytesCodec implements ScalarCodec {
   check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
     const buf = r.buf;
     const end = start + 2 * units;
-    for (let i = start; i < end; i++) if (HEX_VALUE[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
+    for (let i = start; i < end; i++)
+      if (HEX_VALUE[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
   }
 
   decode(text: string, start: number, units: number): FieldValue {
     const out = new Uint8Array(units);
-    for (let i = 0, at = start; i < units; i++, at += 2) out[i] = (HEX_VALUE[text.charCodeAt(at)]! << 4) | HEX_VALUE[text.charCodeAt(at + 1)]!;
+    for (let i = 0, at = start; i < units; i++, at += 2)
+      out[i] = (HEX_VALUE[text.charCodeAt(at)]! << 4) | HEX_VALUE[text.charCodeAt(at + 1)]!;
     return out;
   }
 

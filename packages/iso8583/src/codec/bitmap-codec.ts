@@ -66,7 +66,11 @@ export class BitmapCodec {
     const start = r.pos;
     if (start + this.blockSize > r.end) {
       const which = block === 0 ? 'primary' : 'secondary';
-      throw new UnpackError(BITMAP_FIELD, start, `${which} bitmap needs ${this.blockSize} bytes, ${r.end - start} left`);
+      throw new UnpackError(
+        BITMAP_FIELD,
+        start,
+        `${which} bitmap needs ${this.blockSize} bytes, ${r.end - start} left`,
+      );
     }
     const buf = r.buf;
     if (!this.hex) {

@@ -24,7 +24,6 @@ export interface CompiledSpec {
 const compiled = new WeakMap<MessageSpec, CompiledSpec>();
 let lastCompiled: CompiledSpec = { spec: { name: '', fields: {} }, fields: [], mti: undefined!, bitmap: undefined! };
 
-
 /**
  * Returns the codecs of a spec, compiling them on first use (validating the spec with `defineSpec`
  * if that was not done yet) and caching them by spec object.
@@ -48,12 +47,29 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
 
 function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | undefined): FieldCodec {
   if (spec.type === 'bitmap') throw new Error('unreachable: bitmaps are validated to be field 1 only');
-  const { kind, codec: value } = spec.type === 'composite' ? { kind: OTHER_KIND, codec: buildComposite(path, spec) } : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
+  const { kind, codec: value } =
+    spec.type === 'composite'
+      ? { kind: OTHER_KIND, codec: buildComposite(path, spec) }
+      : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
-  const padByte = padding === undefined ? -1 : spec.type !== 'composite' && spec.encoding === 'ebcdic' ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]! : padding.char.charCodeAt(0);
-  return new FieldCodec(path, value, prefix === undefined ? null : new LengthPrefix(prefix), spec.length, padding, zeroFill, padByte, kind);
+  const padByte =
+    padding === undefined
+      ? -1
+      : spec.type !== 'composite' && spec.encoding === 'ebcdic'
+        ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]!
+        : padding.char.charCodeAt(0);
+  return new FieldCodec(
+    path,
+    value,
+    prefix === undefined ? null : new LengthPrefix(prefix),
+    spec.length,
+    padding,
+    zeroFill,
+    padByte,
+    kind,
+  );
 }
 
 function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {
@@ -77,7 +93,10 @@ function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {
     }
     case 'ber-tlv': {
       const known = new Map<string, BerTlvSubfield>(
-        subfields.map(([id, sub]) => [id, { tagBytes: berTagBytes(id)!, codec: buildFieldCodec(`${path}.${id}`, sub, undefined) }]),
+        subfields.map(([id, sub]) => [
+          id,
+          { tagBytes: berTagBytes(id)!, codec: buildFieldCodec(`${path}.${id}`, sub, undefined) },
+        ]),
       );
       return new BerTlvCodec(known);
     }

@@ -46,7 +46,8 @@ export class FieldCodec {
         this.writePadded(w, value, this.length - units);
         return;
       }
-      if (units >= 0 && units !== this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
+      if (units >= 0 && units !== this.length)
+        throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
       const written = writeValue(this.kind, this.value, w, value, this.path);
       if (written !== this.length) throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
       return;
@@ -115,7 +116,8 @@ export class FieldCodec {
         throw new UnpackError(this.path, start, `${prefix} needs ${prefix.size} bytes, ${r.end - start} left`);
       }
       units = prefix.read(r.buf, start, this.path, start);
-      if (units > this.length) throw new UnpackError(this.path, start, `length ${units} exceeds the maximum ${this.length}`);
+      if (units > this.length)
+        throw new UnpackError(this.path, start, `length ${units} exceeds the maximum ${this.length}`);
       pos += prefix.size;
     }
     const size = byteLength(this.kind, units);
@@ -132,7 +134,10 @@ export class FieldCodec {
     let count = units;
     const buf = r.buf;
     if (this.padding!.side === 'left') {
-      while (count > 0 && buf[first] === this.padByte) first++, count--;
+      while (count > 0 && buf[first] === this.padByte) {
+        first++;
+        count--;
+      }
     } else {
       while (count > 0 && buf[first + count - 1] === this.padByte) count--;
     }
@@ -159,7 +164,8 @@ export class FieldCodec {
   private sizedUnits(bytes: number, offset: number): number {
     const units = this.value.unitsIn(bytes);
     if (units < 0) throw new UnpackError(this.path, offset, `${bytes} bytes cannot hold a value of this encoding`);
-    if (units > this.length) throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
+    if (units > this.length)
+      throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
     return units;
   }
 
@@ -185,4 +191,3 @@ export function scalarUnits(value: FieldValue): number {
 function lengthProblem(actual: number, expected: number, bound: 'exactly' | 'at most'): string {
   return `length ${actual} but the field takes ${bound} ${expected}`;
 }
-

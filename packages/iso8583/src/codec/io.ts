@@ -14,9 +14,9 @@ const MIN_FREE = 1024;
  * `Buffer#subarray` reaches it: a view made with it is a real `Buffer`, three times cheaper to make
  * than through `Buffer.from(arrayBuffer, offset, length)`, which checks its arguments natively.
  */
-const BufferView = (Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[
-  Symbol.species
-];
+const BufferView = (
+  Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer }
+)[Symbol.species];
 
 function newSlab(size: number): Buffer {
   // Not zero-filled: every byte handed out is written first. Unpooled, so it starts at offset 0.

@@ -35,14 +35,15 @@ export class LengthPrefix {
       case 'bcd':
         for (let i = this.size - 1; i >= 0; i--, length = Math.floor(length / 100)) {
           const pair = length % 100;
-          buf[pos + i] = (Math.floor(pair / 10) << 4) | pair % 10;
+          buf[pos + i] = (Math.floor(pair / 10) << 4) | (pair % 10);
         }
         return;
       case 'binary':
         for (let i = this.size - 1; i >= 0; i--, length = Math.floor(length / 256)) buf[pos + i] = length % 256;
         return;
       case 'hex':
-        for (let i = this.size - 1; i >= 0; i--, length = Math.floor(length / 16)) buf[pos + i] = HEX_CHAR[length % 16]!;
+        for (let i = this.size - 1; i >= 0; i--, length = Math.floor(length / 16))
+          buf[pos + i] = HEX_CHAR[length % 16]!;
         return;
     }
   }
@@ -67,7 +68,8 @@ export class LengthPrefix {
       case 'bcd':
         for (let i = 0; i < this.size; i++) {
           const byte = buf[pos + i]!;
-          if (byte >> 4 > 9 || (byte & 0x0f) > 9) throw new UnpackError(field, offset, 'length prefix is not valid BCD');
+          if (byte >> 4 > 9 || (byte & 0x0f) > 9)
+            throw new UnpackError(field, offset, 'length prefix is not valid BCD');
           length = length * 100 + (byte >> 4) * 10 + (byte & 0x0f);
         }
         return length;

@@ -19,7 +19,8 @@ export function normalizeText(input: FieldInput, path: FieldPath): string {
 export function normalizeDigits(input: FieldInput, path: FieldPath): string {
   if (typeof input === 'string') return input;
   if (typeof input === 'number') {
-    if (!Number.isSafeInteger(input) || input < 0) throw new PackError(path, 'a number must be a non-negative safe integer');
+    if (!Number.isSafeInteger(input) || input < 0)
+      throw new PackError(path, 'a number must be a non-negative safe integer');
     return String(input);
   }
   if (typeof input === 'bigint') {

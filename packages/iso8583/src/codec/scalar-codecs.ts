@@ -37,7 +37,11 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
 };
 
 /** The codec and kind of a scalar type, encoding and BCD alignment (validated by the spec beforehand). */
-export function scalarCodec(type: string, encoding: string, bcdAlign: 'left' | 'right' | undefined): { kind: number; codec: ScalarCodec } {
+export function scalarCodec(
+  type: string,
+  encoding: string,
+  bcdAlign: 'left' | 'right' | undefined,
+): { kind: number; codec: ScalarCodec } {
   return CODECS[bcdAlign === 'left' ? `${type}/${encoding}/left` : `${type}/${encoding}`]!;
 }
 
@@ -68,7 +72,15 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
 }
 
 /** `codec.check(...)`, dispatched on `kind`. */
-export function checkValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
+export function checkValue(
+  kind: number,
+  codec: ValueCodec,
+  r: Reader,
+  start: number,
+  units: number,
+  path: FieldPath,
+  offset: number,
+): void {
   switch (kind) {
     case Kind.Ascii:
       return (codec as AsciiCodec).check(r, start, units, path, offset);
@@ -104,7 +116,15 @@ export function decodeValue(kind: number, codec: ValueCodec, text: string, start
 }
 
 /** Checks and builds the value of `units` at `start`: scalars from the input's text, composites in one pass. */
-export function readValue(kind: number, codec: ValueCodec, r: Reader, start: number, units: number, path: FieldPath, offset: number): FieldValue {
+export function readValue(
+  kind: number,
+  codec: ValueCodec,
+  r: Reader,
+  start: number,
+  units: number,
+  path: FieldPath,
+  offset: number,
+): FieldValue {
   if (kind === Kind.Other) return (codec as CompositeCodec).read(r, start, units, path, offset);
   checkValue(kind, codec, r, start, units, path, offset);
   return decodeValue(kind, codec, r.text, start, units);

@@ -155,10 +155,20 @@ function table(entry: (i: number) => number): CharTable {
 const isDigitCode = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
 /** Text in ASCII: characters 0x00-0x7F, refused above. */
-export const ASCII_TEXT = new AsciiCodec(0, 0x7f, { character: 'cannot be written in ASCII', byte: 'is not ASCII' }, false);
+export const ASCII_TEXT = new AsciiCodec(
+  0,
+  0x7f,
+  { character: 'cannot be written in ASCII', byte: 'is not ASCII' },
+  false,
+);
 
 /** Decimal digits in ASCII ('0'..'9' only). */
-export const ASCII_DIGITS = new AsciiCodec(0x30, 0x39, { character: 'is not a digit', byte: 'is not an ASCII digit' }, true);
+export const ASCII_DIGITS = new AsciiCodec(
+  0x30,
+  0x39,
+  { character: 'is not a digit', byte: 'is not an ASCII digit' },
+  true,
+);
 
 /** Text in EBCDIC (code page 037): any character U+0000..U+00FF, and every byte decodes. */
 export const EBCDIC_TEXT = new EbcdicCodec(

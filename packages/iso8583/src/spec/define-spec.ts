@@ -39,13 +39,16 @@ function deepFreeze<T>(value: T): T {
  */
 export function defineSpec<S extends MessageSpec>(spec: S): S & MessageSpec {
   if (definedSpecs.has(spec)) return spec;
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SpecError(undefined, 'a spec must be an object { name, fields }');
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+    throw new SpecError(undefined, 'a spec must be an object { name, fields }');
   for (const key of Object.keys(spec)) {
     if (key !== 'name' && key !== 'fields') throw new SpecError(undefined, `unknown option '${key}'`);
   }
-  if (typeof spec.name !== 'string' || spec.name === '') throw new SpecError(undefined, 'name must be a non-empty string');
+  if (typeof spec.name !== 'string' || spec.name === '')
+    throw new SpecError(undefined, 'name must be a non-empty string');
   const fields = spec.fields as Record<string, unknown>;
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new SpecError(undefined, 'fields must be an object keyed by field number');
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+    throw new SpecError(undefined, 'fields must be an object keyed by field number');
   for (const key of Object.keys(fields)) {
     if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD) {
       throw new SpecError(undefined, `field keys must be numbers 0..${MAX_FIELD}, got '${key}'`);

@@ -31,7 +31,7 @@ function isObject(value: unknown): value is Obj {
 }
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
 }
 
 /** The largest length a prefix of this kind can write. */
@@ -65,7 +65,10 @@ export function checkPrefix(path: FieldPath, name: string, prefix: unknown, leng
   const encoding = checkOneOf(path, `${name}.encoding`, prefix['encoding'], ENCODINGS);
   const capacity = prefixCapacity(digits, encoding);
   if (length !== undefined && length > capacity) {
-    throw new SpecError(path, `length ${length} cannot be written in a ${digits}-digit ${encoding} prefix (at most ${capacity})`);
+    throw new SpecError(
+      path,
+      `length ${length} cannot be written in a ${digits}-digit ${encoding} prefix (at most ${capacity})`,
+    );
   }
 }
 
@@ -79,7 +82,8 @@ function checkPadding(path: FieldPath, spec: Obj): void {
   const char = padding['char'];
   if (typeof char !== 'string' || char.length !== 1) throw new SpecError(path, `padding.char must be one character`);
   const limit = spec['encoding'] === 'ascii' ? 0x7f : 0xff;
-  if (char.charCodeAt(0) > limit) throw new SpecError(path, `padding.char cannot be written in ${String(spec['encoding'])}`);
+  if (char.charCodeAt(0) > limit)
+    throw new SpecError(path, `padding.char cannot be written in ${String(spec['encoding'])}`);
 }
 
 /**
@@ -99,7 +103,8 @@ export function validateField(path: FieldPath, spec: unknown, role: FieldRole): 
 
   if (role === 'bitmap' && type !== 'bitmap') throw new SpecError(path, `field 1 must be the bitmap (type 'bitmap')`);
   if (role !== 'bitmap' && type === 'bitmap') throw new SpecError(path, `only field 1 can be a bitmap`);
-  if (role === 'mti' && type !== 'string' && type !== 'numeric') throw new SpecError(path, `the MTI must be a string or numeric field`);
+  if (role === 'mti' && type !== 'string' && type !== 'numeric')
+    throw new SpecError(path, `the MTI must be a string or numeric field`);
   if (role === 'mti' && spec['prefix'] !== undefined) throw new SpecError(path, `the MTI must have a fixed length`);
 
   if (type === 'bitmap') {
@@ -121,7 +126,8 @@ export function validateField(path: FieldPath, spec: unknown, role: FieldRole): 
 
 function checkBcdAlign(path: FieldPath, spec: Obj): void {
   if (spec['bcdAlign'] === undefined) return;
-  if (spec['encoding'] !== 'bcd') throw new SpecError(path, `bcdAlign applies to bcd-encoded fields only, not ${show(spec['encoding'])}`);
+  if (spec['encoding'] !== 'bcd')
+    throw new SpecError(path, `bcdAlign applies to bcd-encoded fields only, not ${show(spec['encoding'])}`);
   checkOneOf(path, 'bcdAlign', spec['bcdAlign'], ['right', 'left']);
 }
 
@@ -133,7 +139,8 @@ function validateComposite(path: FieldPath, spec: Obj): void {
     throw new SpecError(path, `tag and elementLength apply to the 'tlv' layout only`);
   }
   const entries = Object.entries(subfields ?? {});
-  if (layout === 'positional' && entries.length === 0) throw new SpecError(path, `a positional composite needs subfields`);
+  if (layout === 'positional' && entries.length === 0)
+    throw new SpecError(path, `a positional composite needs subfields`);
 
   let tagLength = 0;
   let tagEncoding = '';
@@ -146,12 +153,17 @@ function validateComposite(path: FieldPath, spec: Obj): void {
   }
   for (const [id, sub] of entries) {
     const subPath = `${path}.${id}`;
-    if (layout === 'positional' && !/^[1-9][0-9]*$/.test(id)) throw new SpecError(subPath, `positional subfield ids must be positive integers`);
-    if (layout === 'ber-tlv' && berTagBytes(id) === undefined) throw new SpecError(subPath, `not a well-formed BER-TLV tag in upper-case hex`);
+    if (layout === 'positional' && !/^[1-9][0-9]*$/.test(id))
+      throw new SpecError(subPath, `positional subfield ids must be positive integers`);
+    if (layout === 'ber-tlv' && berTagBytes(id) === undefined)
+      throw new SpecError(subPath, `not a well-formed BER-TLV tag in upper-case hex`);
     if (layout === 'tlv') {
       const idLength = tagEncoding === 'binary' ? tagLength * 2 : tagLength;
       if (id.length !== idLength || (tagEncoding === 'binary' && !/^[0-9A-F]+$/.test(id))) {
-        throw new SpecError(subPath, `tag must be ${tagEncoding === 'binary' ? `${idLength} upper-case hex characters` : `${tagLength} characters`}`);
+        throw new SpecError(
+          subPath,
+          `tag must be ${tagEncoding === 'binary' ? `${idLength} upper-case hex characters` : `${tagLength} characters`}`,
+        );
       }
     }
     validateField(subPath, sub, 'subfield');
@@ -161,6 +173,7 @@ function validateComposite(path: FieldPath, spec: Obj): void {
     if (layout !== 'positional' && (sub as Obj)['padding'] !== undefined) {
       throw new SpecError(subPath, `padding applies to fixed-length fields only, and TLV elements are variable`);
     }
-    if (layout === 'tlv') checkPrefix(subPath, 'elementLength', spec['elementLength'], (sub as Obj)['length'] as number);
+    if (layout === 'tlv')
+      checkPrefix(subPath, 'elementLength', spec['elementLength'], (sub as Obj)['length'] as number);
   }
 }

@@ -40,7 +40,12 @@ export function translatePyisoSpec(name: string, pyiso: Record<string, PyisoFiel
       ? { type: 'numeric', length: mti.max_len * 2, encoding: 'bcd', description: mti.desc }
       : { type: 'string', length: mti.max_len, encoding: textEncoding(mti.data_enc), description: mti.desc };
   const bitmap = pyiso['p']!;
-  fields['1'] = { type: 'bitmap', length: 8, encoding: bitmap.data_enc === 'b' ? 'binary' : 'hex', description: bitmap.desc };
+  fields['1'] = {
+    type: 'bitmap',
+    length: 8,
+    encoding: bitmap.data_enc === 'b' ? 'binary' : 'hex',
+    description: bitmap.desc,
+  };
   for (let n = 2; n <= 128; n++) {
     const field = pyiso[String(n)];
     if (field === undefined) continue;

@@ -1,7 +1,10 @@
 import { defineSpec, type FieldSpec, type MessageSpec } from '@rx8583/iso8583';
 
 /** A spec with an ASCII MTI, a binary bitmap and the given data fields. */
-export function specWith(fields: Record<number, FieldSpec>, bitmap: FieldSpec = { type: 'bitmap', length: 8, encoding: 'binary' }): MessageSpec {
+export function specWith(
+  fields: Record<number, FieldSpec>,
+  bitmap: FieldSpec = { type: 'bitmap', length: 8, encoding: 'binary' },
+): MessageSpec {
   return defineSpec({
     name: 'test',
     fields: { 0: { type: 'numeric', length: 4, encoding: 'ascii' }, 1: bitmap, ...fields },

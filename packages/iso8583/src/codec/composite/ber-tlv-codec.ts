@@ -16,7 +16,9 @@ export interface BerTlvSubfield {
 
 /** Long-form lengths take at most this many bytes after 0x8N (lengths up to 2^32 - 1). */
 const MAX_LENGTH_BYTES = 4;
-const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) =>
+  b.toString(16).toUpperCase().padStart(2, '0'),
+);
 
 /**
  * BER-TLV data objects as in EMV field 55: multi-byte tags, short and long-form lengths (0x81 xx,
@@ -29,7 +31,9 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
 
   constructor(private readonly known: ReadonlyMap<string, BerTlvSubfield>) {
     super();
-    this.knownByCode = new Map([...known].map(([tag, subfield]) => [tagCode(subfield.tagBytes, 0, subfield.tagBytes.length), { tag, subfield }]));
+    this.knownByCode = new Map(
+      [...known].map(([tag, subfield]) => [tagCode(subfield.tagBytes, 0, subfield.tagBytes.length), { tag, subfield }]),
+    );
   }
 
   write(w: Writer, value: FieldValue, path: FieldPath): number {
@@ -37,14 +41,16 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
     for (const { tag, value: elementValue } of value as TlvElement[]) {
       const subfield = this.known.get(tag);
       const tagBytes = subfield?.tagBytes ?? berTagBytes(tag);
-      if (tagBytes === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
+      if (tagBytes === undefined)
+        throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
       w.ensure(tagBytes.length + 1 + MAX_LENGTH_BYTES);
       const buf = w.buf;
       let pos = w.pos;
       for (let i = 0; i < tagBytes.length; i++) buf[pos++] = tagBytes[i]!;
       w.pos = pos;
       if (subfield === undefined) {
-        if (!(elementValue instanceof Uint8Array)) throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
+        if (!(elementValue instanceof Uint8Array))
+          throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
         w.pos += writeLength(w.buf, w.pos, elementValue.length);
         w.ensure(elementValue.length);
         w.buf.set(elementValue, w.pos);
@@ -97,18 +103,30 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
       let length = buf[pos++]!;
       if (length > 0x80) {
         const lengthSize = length & 0x7f;
-        if (lengthSize > MAX_LENGTH_BYTES) throw new UnpackError(elementPath(path, buf, at, tagSize), at, `BER-TLV length of ${lengthSize} bytes is not supported`);
-        if (pos + lengthSize > end) throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV length is truncated');
+        if (lengthSize > MAX_LENGTH_BYTES)
+          throw new UnpackError(
+            elementPath(path, buf, at, tagSize),
+            at,
+            `BER-TLV length of ${lengthSize} bytes is not supported`,
+          );
+        if (pos + lengthSize > end)
+          throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV length is truncated');
         length = 0;
         for (let i = 0; i < lengthSize; i++) length = length * 256 + buf[pos++]!;
       } else if (length === 0x80) {
         throw new UnpackError(elementPath(path, buf, at, tagSize), at, 'BER-TLV indefinite length is not allowed');
       }
       // Tag and length errors point at the element, value errors at the value (as for fields).
-      if (pos + length > end) throw new UnpackError(elementPath(path, buf, at, tagSize), pos, `value needs ${length} bytes, ${end - pos} left`);
+      if (pos + length > end)
+        throw new UnpackError(
+          elementPath(path, buf, at, tagSize),
+          pos,
+          `value needs ${length} bytes, ${end - pos} left`,
+        );
       r.pos = pos;
       if (known === undefined) {
-        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text, pos, length) });
+        if (elements !== null)
+          elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text, pos, length) });
         r.pos = pos + length;
       } else if (elements !== null) {
         elements.push({ tag: known.tag, value: known.subfield.codec.readSized(r, length, pos) });
@@ -126,7 +144,8 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
       path,
       (tag) => {
         const upper = tag.toUpperCase();
-        if (berTagBytes(upper) === undefined) throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag');
+        if (berTagBytes(upper) === undefined)
+          throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag');
         return upper;
       },
       (tag, value) => {

@@ -90,21 +90,28 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
     let tag = '';
     for (let i = at; i < at + length; i++) {
       const byte = r.buf[i]!;
-      if (encoding === 'ascii' && byte > 0x7f) throw new UnpackError(this.path, at, `tag byte at offset ${i} is not ASCII`);
+      if (encoding === 'ascii' && byte > 0x7f)
+        throw new UnpackError(this.path, at, `tag byte at offset ${i} is not ASCII`);
       tag += String.fromCharCode(encoding === 'ascii' ? byte : EBCDIC_TO_LATIN1[byte]!);
     }
     return tag;
   }
 
   normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeTlvInput(input, path, (tag) => this.checkTag(tag, path), (tag, value) => this.codecFor(tag).normalize(value));
+    return normalizeTlvInput(
+      input,
+      path,
+      (tag) => this.checkTag(tag, path),
+      (tag, value) => this.codecFor(tag).normalize(value),
+    );
   }
 
   private checkTag(tag: string, path: FieldPath): string {
     const { length, encoding } = this.tag;
     if (encoding === 'binary') {
       const hex = tag.toUpperCase();
-      if (hex.length !== length * 2 || !HEX_TAG.test(hex)) throw new PackError(path, `tags must be ${length * 2} hex characters`);
+      if (hex.length !== length * 2 || !HEX_TAG.test(hex))
+        throw new PackError(path, `tags must be ${length * 2} hex characters`);
       return hex;
     }
     const limit = encoding === 'ascii' ? 0x7f : 0xff;
