@@ -5,7 +5,7 @@
 
 // framing and operators
 export * from './framing/index';
-export { decodeFrames } from './operators/decode-frames';
+export { decodeFrames, type DecodeFramesConfig } from './operators/decode-frames';
 export { decodeMessages, type DecodedFrame } from './operators/decode-messages';
 export { idlePing, type IdlePingConfig } from './operators/idle-ping';
 export { readTimeout, type ReadTimeoutConfig } from './operators/read-timeout';
