@@ -1,3 +1,6 @@
+// Our declarations use Node types (Buffer, node:net); this makes the shipped index.d.ts load them
+// itself, since TypeScript 6 no longer loads @types/node unless a project lists it.
+/// <reference types="node" preserve="true" />
 /**
  * @rx8583/simulator — ISO 8583 issuer and switch simulators written as RxJS pipelines, a load
  * generator, and the `rx8583` command line. Built on the public APIs of `@rx8583/iso8583` and
@@ -45,7 +48,12 @@ export {
   type RunningIssuer,
   type StartIssuerOptions,
 } from './issuer/serve-issuer';
-export { responseTo, responseMti } from './response';
+
+// load
+export { runLoad, type LoadOptions } from './load/run-load';
+export { LatencyRecorder, renderReport, type LoadReport } from './load/latency-report';
+export { readMix, mixPicker, type MixEntry } from './load/message-mix';
+export { readMessage, fieldValue, type MessageJson } from './message-json';
 
 // errors
 export { SimulatorError, RuleError, RoutingError, MixError, UsageError } from './errors';

@@ -11,7 +11,8 @@ export type ErrorAt = (path: string, message: string) => Error;
 export function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return /\d{7,}/.test(value) || value.length > 24 ? 'a string' : `the string '${value}'`;
+  if (typeof value === 'string')
+    return /\d{7,}/.test(value) || value.length > 24 ? 'a string' : `the string '${value}'`;
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `${value}`;
   return typeof value === 'object' ? 'an object' : typeof value;
@@ -113,7 +114,8 @@ export class JsonReader {
 
   string(pattern?: RegExp, what?: string): string {
     if (typeof this.value !== 'string') this.fail(`must be ${what ?? 'a string'}, got ${typeOf(this.value)}`);
-    if (pattern && !pattern.test(this.value)) this.fail(`must be ${what ?? `a string matching ${pattern}`}, got ${typeOf(this.value)}`);
+    if (pattern && !pattern.test(this.value))
+      this.fail(`must be ${what ?? `a string matching ${pattern}`}, got ${typeOf(this.value)}`);
     return this.value;
   }
 

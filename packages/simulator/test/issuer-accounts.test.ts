@@ -2,8 +2,7 @@ import { IssuerSimulator } from '@rx8583/simulator';
 import { msg, nextStan, purchase, reversalOf } from './support/messages';
 
 const PAN = '4111111111111111';
-const codeOf = (issuer: IssuerSimulator, request: ReturnType<typeof msg>) =>
-  issuer.answer(request).response?.get(39);
+const codeOf = (issuer: IssuerSimulator, request: ReturnType<typeof msg>) => issuer.answer(request).response?.get(39);
 
 function issuerWith(balance: number, dailyLimit: number | undefined, now: () => Date = () => new Date()) {
   const card = dailyLimit === undefined ? { balance } : { balance, dailyLimit };
@@ -93,14 +92,23 @@ describe('IssuerSimulator rules and network management', () => {
   const issuer = new IssuerSimulator({
     rules: [
       { name: 'pin', match: { fields: { present: [52] } }, respond: { code: '55' } },
-      { name: 'bin', match: { pan: [{ from: '510000', to: '559999' }], amount: { min: 100_000 } }, respond: { code: '05', fields: { 44: 'R' } } },
+      {
+        name: 'bin',
+        match: { pan: [{ from: '510000', to: '559999' }], amount: { min: 100_000 } },
+        respond: { code: '05', fields: { 44: 'R' } },
+      },
       { name: 'slow', match: { terminal: 'SLOW0001' }, latency: { fixed: 250 } },
     ],
   });
 
   it('applies the first matching rule, with its fields', () => {
     const bin = issuer.answer(purchase('5500000000000004', 100_000));
-    expect([bin.response!.mti, bin.response!.get(39), bin.response!.get(44), bin.decision.by]).toEqual(['0210', '05', 'R', 'bin']);
+    expect([bin.response!.mti, bin.response!.get(39), bin.response!.get(44), bin.decision.by]).toEqual([
+      '0210',
+      '05',
+      'R',
+      'bin',
+    ]);
     expect(issuer.answer(purchase('5500000000000004', 99_999)).response!.get(39)).toBe('00');
     expect(issuer.answer(purchase('4111111111111111', 1, { 52: new Uint8Array(8) })).response!.get(39)).toBe('55');
   });

@@ -57,7 +57,7 @@ describe('validateRules', () => {
     [
       { rules: [{ name: 'x', fault: { type: 'hangUp' } }] },
       'issuer.rules[0].fault.type',
-      "rule 0 'x': issuer.rules[0].fault.type must be one of noAnswer, answerAfter, close, garbage, duplicate, wrongStan, got \"hangUp\"",
+      'rule 0 \'x\': issuer.rules[0].fault.type must be one of noAnswer, answerAfter, close, garbage, duplicate, wrongStan, got "hangUp"',
     ],
     [
       { rules: [{ name: 'c', respond: { code: 'APPROVED' } }] },
@@ -83,7 +83,11 @@ describe('validateRules', () => {
     [{ defaultCod: '00' }, 'issuer.defaultCod', "issuer.defaultCod is not a known key — did you mean 'defaultCode'?"],
   ])('refuses %j at %s', (document, path, message) => {
     const error = ruleErrorOf(document);
-    expect({ path: error.path, message: error.message, name: error.name }).toEqual({ path, message, name: 'RuleError' });
+    expect({ path: error.path, message: error.message, name: error.name }).toEqual({
+      path,
+      message,
+      name: 'RuleError',
+    });
   });
 
   it('names a card by its masked PAN, never the whole number', () => {

@@ -14,11 +14,16 @@ export interface LinkFlags {
 /** Adds `--spec`, `--framing`, `--includes-header`, `--max-frame-length` to a command. */
 export function withLinkOptions(command: Command): Command {
   return command
-    .addOption(new Option('--spec <name|file>', 'message spec: spec87ascii, spec87binary, or a JSON spec file').default('spec87ascii'))
     .addOption(
-      new Option('--framing <name|file|json>', 'framing preset (binary2, ascii4, bcd2, binary4, vmlh), JSON file or inline JSON').default(
-        'binary2',
+      new Option('--spec <name|file>', 'message spec: spec87ascii, spec87binary, or a JSON spec file').default(
+        'spec87ascii',
       ),
+    )
+    .addOption(
+      new Option(
+        '--framing <name|file|json>',
+        'framing preset (binary2, ascii4, bcd2, binary4, vmlh), JSON file or inline JSON',
+      ).default('binary2'),
     )
     .addOption(new Option('--includes-header', 'the length prefix counts itself (and any fixed header)'))
     .addOption(new Option('--max-frame-length <bytes>', 'largest frame body accepted'));
@@ -26,7 +31,8 @@ export function withLinkOptions(command: Command): Command {
 
 /** The spec and framing the link flags name. */
 export function linkFrom(flags: LinkFlags): { spec: MessageSpec; framing: Framing } {
-  const maxFrameLength = flags.maxFrameLength === undefined ? undefined : parsePositiveInt(flags.maxFrameLength, '--max-frame-length');
+  const maxFrameLength =
+    flags.maxFrameLength === undefined ? undefined : parsePositiveInt(flags.maxFrameLength, '--max-frame-length');
   return {
     spec: loadSpec(flags.spec),
     framing: parseFraming(flags.framing, {

@@ -20,7 +20,9 @@ function isUsageMistake(error: unknown): boolean {
  * Runs a command's action and turns its outcome into an exit code: a number it returns, 2 for a
  * user's mistake (printed without a stack), 1 for any other failure (stack only with RX8583_DEBUG).
  */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  run: (...args: A) => Promise<number | void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       process.exitCode = (await run(...args)) ?? EXIT.ok;

@@ -15,7 +15,13 @@ export const BUILTIN_SPECS: Record<string, MessageSpec> = { spec87ascii, spec87b
 
 /** The framing presets, by name. */
 type PresetName = 'binary2' | 'ascii4' | 'bcd2' | 'binary4' | 'vmlh';
-const PRESETS: Record<PresetName, (options?: FramingOptions) => LengthPrefixedFraming> = { binary2: framing.binary2, ascii4: framing.ascii4, bcd2: framing.bcd2, binary4: framing.binary4, vmlh: framing.vmlh };
+const PRESETS: Record<PresetName, (options?: FramingOptions) => LengthPrefixedFraming> = {
+  binary2: framing.binary2,
+  ascii4: framing.ascii4,
+  bcd2: framing.bcd2,
+  binary4: framing.binary4,
+  vmlh: framing.vmlh,
+};
 
 /** Reads a file the user named, as text; a missing or unreadable file is a usage error. */
 export function readUserFile(path: string, what: string): string {
@@ -92,10 +98,15 @@ function hexBytes(r: JsonReader, length?: number): Uint8Array {
 function headerCodec(r: JsonReader): FixedHeaderCodec {
   r.object(['type', 'length', 'default', 'reply']);
   const type = r.child('type').string(/^(tpdu|bytes)$/, "'tpdu' or 'bytes'");
-  const reply = r.optional('reply', (x) => x.string(/^(swap|same)$/, "'swap' or 'same'")) ?? (type === 'tpdu' ? 'swap' : 'same');
+  const reply =
+    r.optional('reply', (x) => x.string(/^(swap|same)$/, "'swap' or 'same'")) ?? (type === 'tpdu' ? 'swap' : 'same');
   if (type === 'tpdu') {
     if (r.has('length')) r.child('length').fail('is fixed at 5 for a TPDU');
-    const fromBytes = (b: Uint8Array, o: number) => ({ id: b[o]!, destination: (b[o + 1]! << 8) | b[o + 2]!, source: (b[o + 3]! << 8) | b[o + 4]! });
+    const fromBytes = (b: Uint8Array, o: number) => ({
+      id: b[o]!,
+      destination: (b[o + 1]! << 8) | b[o + 2]!,
+      source: (b[o + 3]! << 8) | b[o + 4]!,
+    });
     const initial = r.optional('default', (x) => fromBytes(hexBytes(x, 5), 0));
     return {
       size: 5,
@@ -105,11 +116,14 @@ function headerCodec(r: JsonReader): FixedHeaderCodec {
         target.set([id, destination >> 8, destination & 0xff, source >> 8, source & 0xff], o);
       },
       defaultHeader: initial,
-      replyHeader: reply === 'swap' ? (h) => ({ id: h['id'], destination: h['source'], source: h['destination'] }) : (h) => h,
+      replyHeader:
+        reply === 'swap' ? (h) => ({ id: h['id'], destination: h['source'], source: h['destination'] }) : (h) => h,
     };
   }
   if (reply === 'swap') r.child('reply').fail("'swap' is for a TPDU; fixed bytes are sent back as they came ('same')");
-  const length = r.child('length').number({ min: 1, max: 1024, integer: true, what: 'a number of bytes from 1 to 1024' });
+  const length = r
+    .child('length')
+    .number({ min: 1, max: 1024, integer: true, what: 'a number of bytes from 1 to 1024' });
   const initial = r.optional('default', (x) => hexBytes(x, length));
   return {
     size: length,
@@ -130,7 +144,10 @@ function headerCodec(r: JsonReader): FixedHeaderCodec {
  * parseFraming('{"preset":"binary2","header":{"type":"tpdu","default":"6000010000"}}');
  * ```
  */
-export function parseFraming(value: string, extra: { includesHeader?: boolean; maxFrameLength?: number } = {}): Framing {
+export function parseFraming(
+  value: string,
+  extra: { includesHeader?: boolean; maxFrameLength?: number } = {},
+): Framing {
   let json: unknown;
   if (value.trimStart().startsWith('{')) json = parseUserJson(value, '--framing');
   else if (value in PRESETS) json = { preset: value };
@@ -143,14 +160,19 @@ export function parseFraming(value: string, extra: { includesHeader?: boolean; m
   }
   const r = readDocument(json, usage, 'framing');
   r.object(['preset', 'includesHeader', 'maxFrameLength', 'header']);
-  const preset = r.optional('preset', (x) => {
-    const name = x.string();
-    if (!(name in PRESETS)) x.fail(`must be one of ${Object.keys(PRESETS).join(', ')}, got '${name}'`);
-    return name as PresetName;
-  }) ?? 'binary2';
+  const preset =
+    r.optional('preset', (x) => {
+      const name = x.string();
+      if (!(name in PRESETS)) x.fail(`must be one of ${Object.keys(PRESETS).join(', ')}, got '${name}'`);
+      return name as PresetName;
+    }) ?? 'binary2';
   const includesHeader = extra.includesHeader ?? r.optional('includesHeader', (x) => x.boolean());
-  const maxFrameLength = extra.maxFrameLength ?? r.optional('maxFrameLength', (x) => x.number({ min: 1, integer: true }));
-  const base = PRESETS[preset]({ ...(includesHeader !== undefined && { includesHeader }), ...(maxFrameLength !== undefined && { maxFrameLength }) });
+  const maxFrameLength =
+    extra.maxFrameLength ?? r.optional('maxFrameLength', (x) => x.number({ min: 1, integer: true }));
+  const base = PRESETS[preset]({
+    ...(includesHeader !== undefined && { includesHeader }),
+    ...(maxFrameLength !== undefined && { maxFrameLength }),
+  });
   if (!r.has('header')) return base;
   const codec = headerCodec(r.child('header'));
   return new LengthPrefixedFraming(base.prefix, base.includesHeader, base.maxFrameLength, codec, `${base.name}+header`);
@@ -175,13 +197,15 @@ export function parsePositiveInt(value: string, option: string): number {
 export function parseAddress(value: string, option: string): { host: string; port: number } {
   const match = /^(?:(.+):)?(\d{1,5})$/.exec(value);
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port < 1 || port > 65_535) throw new UsageError(`${option} must be host:port or a port, got '${value}'`);
+  if (!match || port < 1 || port > 65_535)
+    throw new UsageError(`${option} must be host:port or a port, got '${value}'`);
   return { host: match[1] ?? '127.0.0.1', port };
 }
 
 /** A port to listen on: 0–65535 (0 picks a free one). */
 export function parseListenPort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be 0–65535, got '${value}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be 0–65535, got '${value}'`);
   return port;
 }

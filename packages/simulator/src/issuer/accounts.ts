@@ -123,6 +123,9 @@ export class CardAccounts {
     card.balance += restored;
     card.spent.set(original.day, Math.max(0, (card.spent.get(original.day) ?? 0) - restored));
     original.reversible = 0;
-    return { code: '00', reason: kept > 0 ? `partially reversed: ${restored} restored` : `reversed: ${restored} restored` };
+    return {
+      code: '00',
+      reason: kept > 0 ? `partially reversed: ${restored} restored` : `reversed: ${restored} restored`,
+    };
   }
 }

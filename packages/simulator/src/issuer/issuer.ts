@@ -1,6 +1,5 @@
 import type { Message } from '@rx8583/iso8583';
 import { Subject, type Observable } from 'rxjs';
-import { responseTo } from '../response';
 import { CardAccounts } from './accounts';
 import { sampleLatency } from './latency';
 import { matchesRule, textOf } from './match-rule';
@@ -84,17 +83,20 @@ export class IssuerSimulator {
     const rule = this.#ruleFor(request);
     const ruleName = rule ? (rule.rule.name ?? `rule ${rule.index}`) : undefined;
     const delay =
-      rule?.rule.fault?.type === 'answerAfter' ? rule.rule.fault.delay : sampleLatency(rule?.rule.latency, this.#random);
+      rule?.rule.fault?.type === 'answerAfter'
+        ? rule.rule.fault.delay
+        : sampleLatency(rule?.rule.latency, this.#random);
     const fault = rule?.rule.fault;
     const answerWith = (code: string, by: string, reason?: string): IssuerAnswer => ({
-      response: responseTo(request, { ...rule?.rule.respond?.fields, 39: code }),
+      response: request.toResponse({ ...rule?.rule.respond?.fields, 39: code }),
       delay,
       fault,
       decision: { ...base, code, by, ...(reason ? { reason } : {}), ...(fault ? { fault: fault.type } : {}) },
     });
     if (fault?.type === 'noAnswer') return { delay, fault, decision: { ...base, by: ruleName!, fault: 'noAnswer' } };
 
-    const network = this.rules.networkManagement === false ? undefined : networkRequest(request, this.rules.networkManagement ?? {});
+    const network =
+      this.rules.networkManagement === false ? undefined : networkRequest(request, this.rules.networkManagement ?? {});
     if (network !== undefined && rule?.rule.respond?.code === undefined) {
       link.signedOn = network === 'signOn' ? true : network === 'signOff' ? false : link.signedOn;
       return answerWith(networkResponseCode(request, network), 'network management', network);
@@ -103,7 +105,11 @@ export class IssuerSimulator {
     if (rule?.rule.respond?.code !== undefined) return answerWith(rule.rule.respond.code, ruleName!);
 
     const isReversal = mti[1] === '4';
-    const fromAccounts = isReversal ? this.accounts?.reverse(request) : this.#authorizes(mti) ? this.accounts?.authorize(request) : undefined;
+    const fromAccounts = isReversal
+      ? this.accounts?.reverse(request)
+      : this.#authorizes(mti)
+        ? this.accounts?.authorize(request)
+        : undefined;
     if (fromAccounts) return answerWith(fromAccounts.code, 'accounts', fromAccounts.reason);
     return answerWith(this.rules.defaultCode ?? '00', ruleName ?? 'default');
   }

@@ -64,7 +64,8 @@ export interface RuleMatch {
 }
 
 /** How long to wait before answering, in milliseconds. */
-export type Latency = { fixed: number } | { uniform: { min: number; max: number } } | { normal: { mean: number; stddev: number } };
+export type Latency =
+  { fixed: number } | { uniform: { min: number; max: number } } | { normal: { mean: number; stddev: number } };
 
 /** Misbehaviour a rule can order. */
 export type Fault =
@@ -121,14 +122,16 @@ export function validateRules(document: unknown): IssuerRules {
   const top = root.object(['rules', 'defaultCode', 'accounts', 'networkManagement', 'requireSignOn']);
   const rules = root.optional('rules', (r) => r.array().map(readRule)) ?? [];
   const result: IssuerRules = { rules };
-  if (top.defaultCode !== undefined) result.defaultCode = root.child('defaultCode').string(CODE, 'a 2-character response code');
+  if (top.defaultCode !== undefined)
+    result.defaultCode = root.child('defaultCode').string(CODE, 'a 2-character response code');
   if (top.accounts !== undefined) result.accounts = readAccounts(root.child('accounts'));
   if (top.networkManagement !== undefined) {
     const nm = root.child('networkManagement');
     if (nm.value === false) result.networkManagement = false;
     else {
       nm.object(['signOn', 'signOff', 'echo']);
-      const codes = (key: string) => nm.optional(key, (r) => r.array().map((c) => c.string(/^\d{3}$/, 'a 3-digit code')));
+      const codes = (key: string) =>
+        nm.optional(key, (r) => r.array().map((c) => c.string(/^\d{3}$/, 'a 3-digit code')));
       result.networkManagement = { signOn: codes('signOn'), signOff: codes('signOff'), echo: codes('echo') };
     }
   }
@@ -164,7 +167,8 @@ function readRule(reader: JsonReader, index: number): Rule {
   }
   if (r.has('latency')) rule.latency = readLatency(r.child('latency'));
   if (r.has('fault')) rule.fault = readFault(r.child('fault'));
-  if (r.has('probability')) rule.probability = r.child('probability').number({ min: 0, max: 1, what: 'a number from 0 to 1' });
+  if (r.has('probability'))
+    rule.probability = r.child('probability').number({ min: 0, max: 1, what: 'a number from 0 to 1' });
   return rule;
 }
 
@@ -195,7 +199,9 @@ function readMatch(m: JsonReader): RuleMatch {
     const fields = m.child('fields');
     fields.object(['present', 'absent']);
     const numbers = (key: string) =>
-      fields.optional(key, (r) => r.array().map((n) => n.number({ min: 2, max: 128, integer: true, what: 'a field number 2–128' })));
+      fields.optional(key, (r) =>
+        r.array().map((n) => n.number({ min: 2, max: 128, integer: true, what: 'a field number 2–128' })),
+      );
     match.fields = { present: numbers('present'), absent: numbers('absent') };
   }
   return match;
@@ -233,8 +239,10 @@ function readLatency(l: JsonReader): Latency {
 function readFault(f: JsonReader): Fault {
   f.object(['type', 'delay']);
   const type = f.child('type').string();
-  if (!(FAULTS as readonly string[]).includes(type)) f.child('type').fail(`must be one of ${FAULTS.join(', ')}, got ${JSON.stringify(type)}`);
-  if (type === 'answerAfter') return { type, delay: f.child('delay').number({ min: 0, what: 'a number of milliseconds ≥ 0' }) };
+  if (!(FAULTS as readonly string[]).includes(type))
+    f.child('type').fail(`must be one of ${FAULTS.join(', ')}, got ${JSON.stringify(type)}`);
+  if (type === 'answerAfter')
+    return { type, delay: f.child('delay').number({ min: 0, what: 'a number of milliseconds ≥ 0' }) };
   if (f.has('delay')) f.child('delay').fail(`is only for the answerAfter fault`);
   return { type } as Fault;
 }
@@ -258,7 +266,9 @@ function readAccounts(a: JsonReader): AccountsConfig {
     if (!/^\d{8,19}$/.test(pan)) masked.fail('must be keyed by a PAN of 8–19 digits');
     masked.object(['balance', 'dailyLimit']);
     const balance = masked.child('balance').number({ min: 0, integer: true, what: 'an integer ≥ 0 (minor units)' });
-    const dailyLimit = masked.optional('dailyLimit', (r) => r.number({ min: 0, integer: true, what: 'an integer ≥ 0 (minor units)' }));
+    const dailyLimit = masked.optional('dailyLimit', (r) =>
+      r.number({ min: 0, integer: true, what: 'an integer ≥ 0 (minor units)' }),
+    );
     cards[pan] = dailyLimit === undefined ? { balance } : { balance, dailyLimit };
   }
   return { timeZone, cards };

@@ -33,7 +33,11 @@ const BUCKET_BOUNDS_US = Array.from({ length: 21 }, (_, i) => 50 * 2 ** i);
  * resolution, 3 significant digits) for the percentiles, and into doubling buckets for the bars.
  */
 export class LatencyRecorder {
-  readonly #histogram: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  readonly #histogram: Histogram = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   readonly #buckets = new Array<number>(BUCKET_BOUNDS_US.length).fill(0);
   readonly codes: Record<string, number> = {};
   readonly errors: Record<string, number> = {};
@@ -84,7 +88,10 @@ export class LatencyRecorder {
         p999: ms(h.getValueAtPercentile(99.9)),
         max: ms(h.maxValue),
       },
-      histogram: first < 0 ? [] : BUCKET_BOUNDS_US.slice(first, last + 1).map((bound, i) => [bound / 1000, this.#buckets[first + i]!]),
+      histogram:
+        first < 0
+          ? []
+          : BUCKET_BOUNDS_US.slice(first, last + 1).map((bound, i) => [bound / 1000, this.#buckets[first + i]!]),
     };
   }
 }
@@ -93,7 +100,9 @@ export class LatencyRecorder {
 export function renderReport(report: LoadReport): string {
   const lines: string[] = [];
   const mode = 'rate' in report.mode ? `rate ${report.mode.rate}/s` : `concurrency ${report.mode.concurrency}`;
-  lines.push(`${report.sent} requests (${mode}) in ${(report.elapsedMs / 1000).toFixed(1)} s: ${report.answered} answered, ${report.sent - report.answered} failed, ${report.throughput} rt/s`);
+  lines.push(
+    `${report.sent} requests (${mode}) in ${(report.elapsedMs / 1000).toFixed(1)} s: ${report.answered} answered, ${report.sent - report.answered} failed, ${report.throughput} rt/s`,
+  );
   lines.push('', 'latency histogram (ms)');
   const widest = Math.max(1, ...report.histogram.map(([, c]) => c));
   let below = 0;
@@ -101,15 +110,22 @@ export function renderReport(report: LoadReport): string {
     below += count;
     const bar = '█'.repeat(Math.round((count / widest) * 40));
     const share = ((below / Math.max(1, report.answered)) * 100).toFixed(1);
-    lines.push(`  ≤ ${formatMs(bound).padStart(9)} │${bar.padEnd(40)} ${String(count).padStart(8)}  ${share.padStart(5)} %`);
+    lines.push(
+      `  ≤ ${formatMs(bound).padStart(9)} │${bar.padEnd(40)} ${String(count).padStart(8)}  ${share.padStart(5)} %`,
+    );
   }
   const l = report.latencyMs;
-  lines.push('', `p50 ${formatMs(l.p50)}   p90 ${formatMs(l.p90)}   p99 ${formatMs(l.p99)}   p99.9 ${formatMs(l.p999)}   max ${formatMs(l.max)}   mean ${formatMs(l.mean)}`);
+  lines.push(
+    '',
+    `p50 ${formatMs(l.p50)}   p90 ${formatMs(l.p90)}   p99 ${formatMs(l.p99)}   p99.9 ${formatMs(l.p999)}   max ${formatMs(l.max)}   mean ${formatMs(l.mean)}`,
+  );
   lines.push('', 'response codes');
-  for (const [code, count] of Object.entries(report.codes).sort()) lines.push(`  ${code.padEnd(6)} ${String(count).padStart(8)}`);
+  for (const [code, count] of Object.entries(report.codes).sort())
+    lines.push(`  ${code.padEnd(6)} ${String(count).padStart(8)}`);
   if (Object.keys(report.errors).length > 0) {
     lines.push('', 'errors (no response)');
-    for (const [name, count] of Object.entries(report.errors).sort()) lines.push(`  ${name.padEnd(24)} ${String(count).padStart(8)}`);
+    for (const [name, count] of Object.entries(report.errors).sort())
+      lines.push(`  ${name.padEnd(24)} ${String(count).padStart(8)}`);
   }
   return lines.join('\n');
 }

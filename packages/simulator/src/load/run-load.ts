@@ -49,7 +49,8 @@ function codeOf(response: Message): string {
  */
 export function runLoad(options: LoadOptions): Promise<LoadReport> {
   const { send, next, concurrency, rate, count = Infinity, durationMs = Infinity } = options;
-  if ((concurrency === undefined) === (rate === undefined)) throw new RangeError('runLoad: give concurrency or rate (one of them)');
+  if ((concurrency === undefined) === (rate === undefined))
+    throw new RangeError('runLoad: give concurrency or rate (one of them)');
   if (count === Infinity && durationMs === Infinity) throw new RangeError('runLoad: give count or durationMs');
   const now = options.now ?? (() => performance.now());
   const recorder = new LatencyRecorder();
@@ -85,7 +86,7 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
   } else {
     const period = 1000 / rate!;
     requests$ = interval(1).pipe(
-      map(() => Math.min(count, Math.floor((Math.min(now() - start, durationMs) / period)) + 1) - issued),
+      map(() => Math.min(count, Math.floor(Math.min(now() - start, durationMs) / period) + 1) - issued),
       takeWhile(() => more(), true),
       mergeMap((due) => (due > 0 ? range(issued, due) : EMPTY)),
       map((index) => (issued++, index)),

@@ -23,7 +23,10 @@ export function inputMessages(input: Buffer, format: DecodeFlags['format']): Uin
   const text = input.toString('latin1');
   const kind = format !== 'auto' ? format : HEX.test(text) ? 'hex' : BASE64.test(text) ? 'base64' : 'binary';
   if (kind === 'binary') return [input];
-  const lines = text.split(/\r?\n/).map((l) => l.replace(/\s+/g, '')).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+/g, ''))
+    .filter((l) => l !== '');
   if (lines.length === 0) throw new UsageError('nothing to decode: the input is empty');
   return lines.map((line, i) => {
     if (kind === 'hex' && (!HEX.test(line) || line.length % 2 !== 0)) {
@@ -62,23 +65,39 @@ function decodeAll(bodies: Uint8Array[], spec: MessageSpec, mask: boolean): numb
 export function decodeCommand(): Command {
   const command = withLinkOptions(
     new Command('decode')
-      .description('decode ISO 8583 messages (hex, base64 or binary; from an argument, a file or stdin) and print them masked')
+      .description(
+        'decode ISO 8583 messages (hex, base64 or binary; from an argument, a file or stdin) and print them masked',
+      )
       .argument('[data]', 'the message as hex or base64; without it --file or standard input is read')
       .option('--file <path>', 'read the input from a file')
-      .addOption(new Option('--format <format>', 'how the input is written').choices(['auto', 'hex', 'base64', 'binary']).default('auto'))
+      .addOption(
+        new Option('--format <format>', 'how the input is written')
+          .choices(['auto', 'hex', 'base64', 'binary'])
+          .default('auto'),
+      )
       .option('--framed', 'the input carries the framing (length prefix, header) of --framing; may hold several frames')
-      .option('--unmask', 'show card data (PAN, track, PIN block) in clear: only on request, never for production logs'),
+      .option(
+        '--unmask',
+        'show card data (PAN, track, PIN block) in clear: only on request, never for production logs',
+      ),
   ).action(
     action(async (data: string | undefined, flags: DecodeFlags) => {
       const { spec, framing } = linkFrom(flags);
-      if (data !== undefined && flags.file !== undefined) throw new UsageError('give the data as an argument or --file, not both');
-      const input = data !== undefined ? Buffer.from(data, 'latin1') : flags.file !== undefined ? readFile(flags.file) : readStdin();
+      if (data !== undefined && flags.file !== undefined)
+        throw new UsageError('give the data as an argument or --file, not both');
+      const input =
+        data !== undefined
+          ? Buffer.from(data, 'latin1')
+          : flags.file !== undefined
+            ? readFile(flags.file)
+            : readStdin();
       let bodies = inputMessages(input, flags.format);
       if (flags.framed) {
         bodies = bodies.flatMap((chunk) => {
           const decoder = framing.decoder();
           const frames = decoder.push(chunk).map((frame) => frame.body);
-          if (decoder.buffered > 0) throw new UsageError(`the input ends inside a frame (${decoder.buffered} bytes left over)`);
+          if (decoder.buffered > 0)
+            throw new UsageError(`the input ends inside a frame (${decoder.buffered} bytes left over)`);
           return frames;
         });
       }
@@ -86,7 +105,7 @@ export function decodeCommand(): Command {
     }),
   );
   return examples(command, [
-    'rx8583 decode 30383030822000000000000004000000000000001201103000000001301',
+    'rx8583 decode 30383030383232303030303030303030303030303034303030303030303030303030303031323031313033303030303030303031333031',
     'rx8583 decode --file trace.hex --spec spec87binary',
     'grep "raw=" app.log | cut -d= -f2 | rx8583 decode --spec ./visa-spec.json',
     'rx8583 decode --file capture.bin --format binary --framed --framing binary2',

@@ -48,14 +48,12 @@ function progressReporter(flags: LoadFlags, total: number, byTime: boolean): { u
   const mode = flags.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : flags.progress;
   if (mode === 'none') return { update: () => undefined, stop: () => undefined };
   if (mode === 'bar') {
-    const bar = new SingleBar(
-      {
-        format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
-        hideCursor: true,
-        stream: process.stderr,
-        noTTYOutput: false,
-      },
-    );
+    const bar = new SingleBar({
+      format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
+      hideCursor: true,
+      stream: process.stderr,
+      noTTYOutput: false,
+    });
     bar.start(total, 0, { done: 0, rts: 0, p99: '0.000', errors: 0, elapsed: '0.0' });
     return {
       update: (r, elapsed) =>
@@ -95,9 +93,15 @@ export function loadCommand(): Command {
     new Command('load')
       .description('generate load against a host and report throughput, latency percentiles and response codes')
       .requiredOption('--to <host:port>', 'the host to load')
-      .option('--mix <file>', 'message mix JSON: {"messages":[{"name":"…","weight":3,"mti":"0200","fields":{…}}]}; default an 0800 echo')
+      .option(
+        '--mix <file>',
+        'message mix JSON: {"messages":[{"name":"…","weight":3,"mti":"0200","fields":{…}}]}; default an 0800 echo',
+      )
       .option('--concurrency <n>', 'closed loop: keep n requests in flight (default 10 when no --rate)')
-      .option('--rate <n>', 'open loop: n requests a second on a fixed schedule; latency counted from the scheduled time')
+      .option(
+        '--rate <n>',
+        'open loop: n requests a second on a fixed schedule; latency counted from the scheduled time',
+      )
       .option('--duration <duration>', 'how long to issue requests (10s, 2m)')
       .option('--count <n>', 'how many requests to send')
       .option('--connections <n>', 'links to open, used round-robin', '1')
@@ -108,15 +112,24 @@ export function loadCommand(): Command {
   ).action(
     action(async (flags: LoadFlags) => {
       const { spec, framing } = linkFrom(flags);
-      if (flags.concurrency !== undefined && flags.rate !== undefined) throw new UsageError('give --concurrency or --rate, not both');
-      if (flags.duration === undefined && flags.count === undefined) throw new UsageError('give --duration or --count (or both)');
+      if (flags.concurrency !== undefined && flags.rate !== undefined)
+        throw new UsageError('give --concurrency or --rate, not both');
+      if (flags.duration === undefined && flags.count === undefined)
+        throw new UsageError('give --duration or --count (or both)');
       const rate = flags.rate === undefined ? undefined : parsePositiveInt(flags.rate, '--rate');
-      const concurrency = rate !== undefined ? undefined : flags.concurrency === undefined ? 10 : parsePositiveInt(flags.concurrency, '--concurrency');
+      const concurrency =
+        rate !== undefined
+          ? undefined
+          : flags.concurrency === undefined
+            ? 10
+            : parsePositiveInt(flags.concurrency, '--concurrency');
       const count = flags.count === undefined ? undefined : parsePositiveInt(flags.count, '--count');
       const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
       const maxErrorRate = Number(flags.maxErrorRate);
-      if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw new UsageError(`--max-error-rate must be a fraction from 0 to 1, got '${flags.maxErrorRate}'`);
-      if (!['auto', 'bar', 'lines', 'none'].includes(flags.progress)) throw new UsageError(`--progress must be auto, bar, lines or none, got '${flags.progress}'`);
+      if (!(maxErrorRate >= 0 && maxErrorRate <= 1))
+        throw new UsageError(`--max-error-rate must be a fraction from 0 to 1, got '${flags.maxErrorRate}'`);
+      if (!['auto', 'bar', 'lines', 'none'].includes(flags.progress))
+        throw new UsageError(`--progress must be auto, bar, lines or none, got '${flags.progress}'`);
       const pick = mixPicker(readMix(flags.mix ? readJsonFile(flags.mix, 'mix file') : ECHO_MIX, spec));
       const number = numbered(spec);
       const timeout = parseDuration(flags.timeout, '--timeout');

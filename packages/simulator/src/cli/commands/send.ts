@@ -31,13 +31,17 @@ export function withTraceFields(message: Message, stan: number): Message {
 }
 
 function messageFrom(flags: SendFlags, spec: MessageSpec): Message {
-  if (flags.message !== undefined && flags.mti !== undefined) throw new UsageError('give --message or --mti with --field, not both');
+  if (flags.message !== undefined && flags.mti !== undefined)
+    throw new UsageError('give --message or --mti with --field, not both');
   const usage = (_path: string, text: string) => new UsageError(text);
   if (flags.message !== undefined) {
-    const text = flags.message.trimStart().startsWith('{') ? flags.message : readUserFile(flags.message, 'message file');
+    const text = flags.message.trimStart().startsWith('{')
+      ? flags.message
+      : readUserFile(flags.message, 'message file');
     return readMessage(readDocument(parseUserJson(text, '--message'), usage, 'message'), spec);
   }
-  if (flags.mti === undefined) throw new UsageError('give the message: --message <file|json>, or --mti with --field n=value');
+  if (flags.mti === undefined)
+    throw new UsageError('give the message: --message <file|json>, or --mti with --field n=value');
   const fields: Record<string, string | number> = {};
   for (const item of flags.field ?? []) {
     const eq = item.indexOf('=');

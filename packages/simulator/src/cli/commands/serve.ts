@@ -32,10 +32,14 @@ export function serveCommand(): Command {
       );
       if (flags.verbose) {
         issuer.simulator.decisions$.subscribe((d) =>
-          process.stdout.write(`${d.mti} ${d.stan ?? '------'} → ${d.code ?? 'no answer'} by ${d.by}${d.reason ? ` (${d.reason})` : ''}${d.fault ? ` fault ${d.fault}` : ''}\n`),
+          process.stdout.write(
+            `${d.mti} ${d.stan ?? '------'} → ${d.code ?? 'no answer'} by ${d.by}${d.reason ? ` (${d.reason})` : ''}${d.fault ? ` fault ${d.fault}` : ''}\n`,
+          ),
         );
       }
-      issuer.errors$.subscribe((e) => process.stderr.write(`rx8583 serve: could not answer ${e.mti} ${e.stan ?? ''}: ${e.error.message}\n`));
+      issuer.errors$.subscribe((e) =>
+        process.stderr.write(`rx8583 serve: could not answer ${e.mti} ${e.stan ?? ''}: ${e.error.message}\n`),
+      );
       await untilSignal();
       await issuer.close();
     }),

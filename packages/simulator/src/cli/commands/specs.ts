@@ -6,7 +6,9 @@ import { BUILTIN_SPECS, readUserFile } from '../link-options';
 
 /** `rx8583 specs`: list the built-in specs, print one as JSON, validate a JSON spec. */
 export function specsCommand(): Command {
-  const specs = new Command('specs').description('list the built-in specs, show one as JSON, or validate a JSON spec file');
+  const specs = new Command('specs').description(
+    'list the built-in specs, show one as JSON, or validate a JSON spec file',
+  );
   specs
     .command('list', { isDefault: true })
     .description('list the built-in specs')
@@ -25,7 +27,9 @@ export function specsCommand(): Command {
       action(async (name: string) => {
         const spec = BUILTIN_SPECS[name];
         if (!spec) {
-          process.stderr.write(`rx8583 specs show: unknown spec '${name}' (built-ins: ${Object.keys(BUILTIN_SPECS).join(', ')})\n`);
+          process.stderr.write(
+            `rx8583 specs show: unknown spec '${name}' (built-ins: ${Object.keys(BUILTIN_SPECS).join(', ')})\n`,
+          );
           return EXIT.usage;
         }
         process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
