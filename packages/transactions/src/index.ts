@@ -1,3 +1,6 @@
+// Our declarations use Node types (Buffer, node:crypto KeyObject); this makes the shipped index.d.ts load them
+// itself, since TypeScript 6 no longer loads @types/node unless a project lists it.
+/// <reference types="node" preserve="true" />
 /**
  * @rx8583/transactions — what payment networks demand around a link: trace numbers (STAN, RRN,
  * date fields), automatic reversals, durable store-and-forward of advices, card data kept safe at
@@ -53,11 +56,4 @@ export type {
   ForwardErrorEvent,
 } from './forward/events';
 
-export {
-  TransactionsError,
-  LockHeldError,
-  JournalError,
-  StoreClosedError,
-  CardDataError,
-  ParkedError,
-} from './errors';
+export { TransactionsError, LockHeldError, JournalError, StoreClosedError, CardDataError, ParkedError } from './errors';

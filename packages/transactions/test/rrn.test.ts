@@ -8,9 +8,18 @@ describe('date fields', () => {
 
   it('fields 12 and 13 are the acceptor’s wall clock, across a date line and DST', () => {
     // 23:30 UTC is already the next day in Berlin (UTC+1 in winter, +2 in summer).
-    expect(localTransactionTime(new Date('2026-03-09T23:30:00Z'), 'Europe/Berlin')).toEqual({ time: '003000', date: '0310' });
-    expect(localTransactionTime(new Date('2026-07-01T22:15:00Z'), 'Europe/Berlin')).toEqual({ time: '001500', date: '0702' });
-    expect(localTransactionTime(new Date('2026-01-01T03:00:00Z'), 'America/New_York')).toEqual({ time: '220000', date: '1231' });
+    expect(localTransactionTime(new Date('2026-03-09T23:30:00Z'), 'Europe/Berlin')).toEqual({
+      time: '003000',
+      date: '0310',
+    });
+    expect(localTransactionTime(new Date('2026-07-01T22:15:00Z'), 'Europe/Berlin')).toEqual({
+      time: '001500',
+      date: '0702',
+    });
+    expect(localTransactionTime(new Date('2026-01-01T03:00:00Z'), 'America/New_York')).toEqual({
+      time: '220000',
+      date: '1231',
+    });
     expect(localTransactionTime(new Date('2026-01-01T00:00:00Z'), 'UTC')).toEqual({ time: '000000', date: '0101' });
   });
 

@@ -78,6 +78,8 @@ describe('openStanGenerator', () => {
   });
 
   it('refuses a block size outside 1..999999', async () => {
-    await expect(openStanGenerator({ blockSize: 0 })).rejects.toThrow('blockSize must be an integer in 1..999999, got 0');
+    await expect(openStanGenerator({ blockSize: 0 })).rejects.toThrow(
+      'blockSize must be an integer in 1..999999, got 0',
+    );
   });
 });

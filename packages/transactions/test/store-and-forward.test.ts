@@ -44,11 +44,19 @@ describe('store-and-forward over a real socket', () => {
   }
 
   const next = (type: ForwardEvent['type'], count = 1) =>
-    firstValueFrom(saf!.events$.pipe(filter((e) => e.type === type), take(count), toArray()));
+    firstValueFrom(
+      saf!.events$.pipe(
+        filter((e) => e.type === type),
+        take(count),
+        toArray(),
+      ),
+    );
 
   it('delivers in enqueue order; an advice without a response goes again as a repeat 0221 until answered', async () => {
     let silentFor = 1;
-    host = await new TestHost((request) => (request.get(11) === '000001' && silentFor-- > 0 ? undefined : '00')).start();
+    host = await new TestHost((request) =>
+      request.get(11) === '000001' && silentFor-- > 0 ? undefined : '00',
+    ).start();
     await start();
     const delivered = next('delivered', 3);
     for (const stan of ['000001', '000002', '000003']) await saf!.enqueue('host', cardMessage('0220', stan));
@@ -153,9 +161,9 @@ describe('store-and-forward over a real socket', () => {
     expect(() => createStoreAndForward({ store, spec, cardData: {} as never, destinations: {} })).toThrow(
       'createStoreAndForward: cardData needs { key } (AES-GCM) or { tokenizer }: PANs are never stored in clear',
     );
-    expect(() =>
-      createStoreAndForward({ store, spec, cardData: { key: Buffer.alloc(5) }, destinations: {} }),
-    ).toThrow('createStoreAndForward: cardData.key must be 16, 24 or 32 bytes (AES-128/192/256), got 5');
+    expect(() => createStoreAndForward({ store, spec, cardData: { key: Buffer.alloc(5) }, destinations: {} })).toThrow(
+      'createStoreAndForward: cardData.key must be 16, 24 or 32 bytes (AES-128/192/256), got 5',
+    );
     expect(() =>
       createStoreAndForward({
         store,

@@ -32,7 +32,10 @@ export function assertPanProtection(where: string, protection: PanProtection | u
     if (size !== 16 && size !== 24 && size !== 32) {
       throw new RangeError(`${where}: cardData.key must be 16, 24 or 32 bytes (AES-128/192/256), got ${String(size)}`);
     }
-  } else if (typeof protection.tokenizer?.tokenize !== 'function' || typeof protection.tokenizer.detokenize !== 'function') {
+  } else if (
+    typeof protection.tokenizer?.tokenize !== 'function' ||
+    typeof protection.tokenizer.detokenize !== 'function'
+  ) {
     throw new TypeError(`${where}: cardData.tokenizer needs tokenize(pan) and detokenize(token)`);
   }
 }
@@ -50,7 +53,8 @@ export async function protectPan(protection: PanProtection, field: string, pan: 
 /** Restores a protected PAN; throws `CardDataError` when the key or token does not fit. */
 export async function restorePan(protection: PanProtection, field: string, stored: ProtectedPan): Promise<string> {
   if ('t' in stored) {
-    if (!('tokenizer' in protection)) throw new CardDataError(field, 'stored as a token, but no tokenizer is configured');
+    if (!('tokenizer' in protection))
+      throw new CardDataError(field, 'stored as a token, but no tokenizer is configured');
     try {
       return await protection.tokenizer.detokenize(stored.t);
     } catch (error) {
@@ -65,9 +69,13 @@ export async function restorePan(protection: PanProtection, field: string, store
     decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch (error) {
-    throw new CardDataError(field, 'the PAN fails authentication under the configured key (wrong key or altered file)', {
-      cause: error,
-    });
+    throw new CardDataError(
+      field,
+      'the PAN fails authentication under the configured key (wrong key or altered file)',
+      {
+        cause: error,
+      },
+    );
   }
 }
 

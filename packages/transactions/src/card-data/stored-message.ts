@@ -18,7 +18,8 @@ export type CardDataOptions = PanProtection & {
 export const ALWAYS_STRIPPED_FIELDS: readonly number[] = [35, 36, 45, 52];
 
 /** A field value as stored: text, `{ h }` hex bytes, a protected PAN, or composite parts. */
-export type StoredValue = string | { h: string } | ProtectedPan | { p: Record<string, StoredValue> } | { l: StoredTlv[] };
+export type StoredValue =
+  string | { h: string } | ProtectedPan | { p: Record<string, StoredValue> } | { l: StoredTlv[] };
 type StoredTlv = [tag: string, value: StoredValue];
 
 /** A message as a store keeps it: no sensitive authentication data, the PAN protected. */
@@ -44,7 +45,11 @@ export async function toStoredMessage(message: Message, options: CardDataOptions
 }
 
 /** The message back from storage, its PANs restored (`CardDataError` when they cannot be). */
-export async function fromStoredMessage(spec: MessageSpec, stored: StoredMessage, options: PanProtection): Promise<Message> {
+export async function fromStoredMessage(
+  spec: MessageSpec,
+  stored: StoredMessage,
+  options: PanProtection,
+): Promise<Message> {
   const message = new Message(spec, { mti: stored.mti });
   for (const [path, value] of Object.entries(stored.fields)) {
     message.set(Number(path), (await restoreValue(value, path, options)) as never);

@@ -101,7 +101,8 @@ export function resolveForwardOptions(options: StoreAndForwardOptions): Map<stri
 }
 
 function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+  if (typeof value !== 'number' || !(value > 0))
+    throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
   return value;
 }
 

@@ -59,9 +59,6 @@ export function createRrnGenerator(options: RrnGeneratorOptions): (at?: Date) =>
 export function defaultRrnFormat(parts: RrnParts): string {
   const sequence = parts.sequence.slice(-6).padStart(6, '0');
   return (
-    String(parts.year % 10) +
-    String(parts.dayOfYear).padStart(3, '0') +
-    String(parts.hour).padStart(2, '0') +
-    sequence
+    String(parts.year % 10) + String(parts.dayOfYear).padStart(3, '0') + String(parts.hour).padStart(2, '0') + sequence
   );
 }
