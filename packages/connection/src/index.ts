@@ -1,3 +1,6 @@
+// Our declarations use Node types (Buffer, node:net, node:tls); this makes the shipped index.d.ts load them
+// itself, since TypeScript 6 no longer loads @types/node unless a project lists it.
+/// <reference types="node" preserve="true" />
 // @rx8583/connection: the public API, listed explicitly.
 
 // framing and operators
