@@ -2,14 +2,13 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
-import { openConnection } from '../connection/open-connection';
+import { openConnection } from '../connection/sign-on';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
-import { peerAddress } from '../connection/socket-lifecycle';
 import { asError } from '../errors';
-import type { SocketConnection } from '../connection/socket-connection';
+import { peerAddress, type SocketConnection } from '../connection/connection';
 import type { Connection } from '../connection/types';
 import type { Server, ServerEvent, ServerOptions } from './server-types';
-import { explainTlsClientError } from './tls-client-error';
+import { explainTlsClientError } from '../connection/tls-errors';
 
 /** The `Server` behind `createServer`. */
 class ConnectionServer implements Server {
