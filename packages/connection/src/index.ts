@@ -1,16 +1,19 @@
+// Our declarations use Node types (Buffer, node:net, node:tls); this makes the shipped index.d.ts load them
+// itself, since TypeScript 6 no longer loads @types/node unless a project lists it.
+/// <reference types="node" preserve="true" />
 // @rx8583/connection: the public API, listed by name.
 
 // framing
 export { framing } from './framing/index';
 export type { Frame, FrameDecoder, Framing, FramingOptions } from './framing/types';
-export type { WithHeaderOptions } from './framing/with-header';
+export type { HeaderLayout, WithHeaderOptions } from './framing/with-header';
 export type { LengthEncoding, LengthPrefix } from './framing/length-prefix';
 export { LengthPrefixedFraming, type FixedHeaderCodec } from './framing/length-prefixed-framing';
 export { DEFAULT_MAX_FRAME_LENGTH } from './framing/presets';
 export { tpdu, swapTpdu, type Tpdu } from './framing/tpdu';
 
 // operators
-export { decodeFrames } from './operators/decode-frames';
+export { decodeFrames, type DecodeFramesConfig } from './operators/decode-frames';
 export { decodeMessages, type DecodedFrame } from './operators/decode-messages';
 export { matchResponse, type ResponseTarget } from './operators/match-response';
 export { defaultRequestKey, isResponseMti, mtiClass, type RequestKeyFn } from './operators/request-key';

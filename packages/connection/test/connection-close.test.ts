@@ -166,6 +166,18 @@ describe('Connection: closing', () => {
     expect(info.error).toBeInstanceOf(FramingError);
   });
 
+  it('closes with FramingError when a frame is not complete within frameTimeout', async () => {
+    const { port } = await loop.rawServer((socket) => {
+      socket.once('data', () => socket.write(Buffer.from([0x00, 0x40, 0x30]))); // 64 bytes announced, 1 sent
+    });
+    const conn = await connectClient(loop, port, { frameTimeout: 50 });
+    const pending = conn.send(msg('0800', { 11: nextStan() }));
+    await expect(pending).rejects.toThrow(ConnectionClosedError);
+    const info = await conn.closed;
+    expect(info.reason).toBe('error');
+    expect(info.error).toEqual(new FramingError('binary2 frame not complete within 50 ms (3 bytes of it arrived)', 0));
+  });
+
   it('reports an undecodable message as unpackError without card data, and goes on', async () => {
     const binary2 = framing.binary2();
     const { port } = await loop.rawServer((socket) => {

@@ -281,8 +281,8 @@ export class SocketConnection implements SignOffCapable {
       unpackError: (error) => this.emit({ type: 'unpackError', error }),
       refused: (message, error) => this.onRefused(message, asError(error)),
     };
-    const { framing, spec, requestKey, inboundBytes: check } = this.options;
-    const config = { framing, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
+    const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
+    const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => this.inbox.push(message),

@@ -10,6 +10,8 @@ import type { TrafficTap } from './traffic';
 /** What the read side needs to know. */
 export interface InboundConfig {
   framing: Framing;
+  /** Milliseconds from a frame's first byte to its last. */
+  frameTimeout: number;
   spec: MessageSpec;
   requestKey: RequestKeyFn;
   /** The connection's pending requests, which take their responses out of the stream. */
@@ -53,7 +55,7 @@ export function inboundMessages(
   config: InboundConfig,
   sides: InboundSideChannels,
 ): Observable<Message> {
-  const { framing, spec, requestKey, pending, check, traffic } = config;
+  const { framing, frameTimeout, spec, requestKey, pending, check, traffic } = config;
 
   const reportSideChannels = (item: DecodedFrame): void => {
     if (item.kind === 'message') {
@@ -78,8 +80,8 @@ export function inboundMessages(
   };
 
   return chunks$.pipe(
-    // bytes → frames; a FramingError ends the link
-    decodeFrames(framing),
+    // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
+    decodeFrames(framing, { frameTimeout }),
     // frames → message | keep-alive | unpack error
     decodeMessages(spec),
     // side channels: network headers kept for replies; keep-alives and unpack errors reported

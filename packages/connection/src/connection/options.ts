@@ -54,6 +54,8 @@ export const DEFAULT_LINK_OPTIONS = Object.freeze({
   inboundBufferSize: 1_024,
   /** Milliseconds a closing socket may take before it is destroyed. */
   closeTimeout: 2_000,
+  /** Milliseconds from a frame's first byte to its last before the link closes with `FramingError`. */
+  frameTimeout: 30_000,
   /** Milliseconds for TCP connect plus TLS handshake (dialled links). */
   connectTimeout: 10_000,
 });
@@ -90,6 +92,11 @@ export interface LinkOptions {
   closeTimeout?: number;
   /** Transform outbound and check inbound message bytes (MACs). Default none. */
   byteHooks?: ByteHooks;
+  /**
+   * Milliseconds a frame may take from its first byte to its last; then the link closes with
+   * `FramingError` (a peer trickling a frame, or sending a length and stopping). Default 30 000.
+   */
+  frameTimeout?: number;
 }
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
@@ -122,6 +129,7 @@ export interface ResolvedLinkOptions {
   echoKeepAlive: boolean;
   inboundBufferSize: number;
   closeTimeout: number;
+  frameTimeout: number;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
 }
@@ -200,6 +208,7 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
     echoKeepAlive: options.echoKeepAlive ?? D.echoKeepAlive,
     inboundBufferSize,
     closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
+    frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
     outboundBytes: optionalFunction(where, 'byteHooks.outbound', hooks?.outbound),
     inboundBytes: optionalFunction(where, 'byteHooks.inbound', hooks?.inbound),
   };

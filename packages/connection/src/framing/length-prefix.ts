@@ -74,27 +74,7 @@ export const ascii4Prefix: LengthPrefix = {
 };
 
 /** 2 bytes of packed BCD, four digits (NCCChannel, BCDChannel, moov-io's BCD2Bytes). */
-export const bcd2Prefix: LengthPrefix = {
-  name: 'bcd2',
-  size: 2,
-  maxLength: 9999,
-  read(bytes, offset) {
-    let length = 0;
-    for (let i = offset; i < offset + 2; i++) {
-      const high = bytes[i]! >>> 4;
-      const low = bytes[i]! & 0x0f;
-      if (high > 9 || low > 9) return NOT_A_LENGTH;
-      length = length * 100 + high * 10 + low;
-    }
-    return length;
-  },
-  write(length, target, offset) {
-    const high = Math.floor(length / 100);
-    const low = length % 100;
-    target[offset] = (Math.floor(high / 10) << 4) | (high % 10);
-    target[offset + 1] = (Math.floor(low / 10) << 4) | (low % 10);
-  },
-};
+export const bcd2Prefix: LengthPrefix = bcdPrefix(2);
 
 /**
  * Visa's VML header: a 2-byte big-endian length followed by 2 reserved bytes, written as zeros.
@@ -145,30 +125,7 @@ export function lengthPrefixOf(encoding: LengthEncoding, size: number): LengthPr
       },
     };
   }
-  if (encoding === 'bcd') {
-    return {
-      name,
-      size,
-      maxLength: 10 ** (2 * size) - 1,
-      read(bytes, offset) {
-        let length = 0;
-        for (let i = offset; i < offset + size; i++) {
-          const high = bytes[i]! >>> 4;
-          const low = bytes[i]! & 0x0f;
-          if (high > 9 || low > 9) return NOT_A_LENGTH;
-          length = length * 100 + high * 10 + low;
-        }
-        return length;
-      },
-      write(length, target, offset) {
-        for (let i = offset + size - 1; i >= offset; i--) {
-          const pair = length % 100;
-          target[i] = (Math.floor(pair / 10) << 4) | (pair % 10);
-          length = Math.floor(length / 100);
-        }
-      },
-    };
-  }
+  if (encoding === 'bcd') return bcdPrefix(size);
   const radix = encoding === 'hex' ? 16 : 10;
   return {
     name,
@@ -206,6 +163,31 @@ export function checkLengthPrefix(where: string, encoding: unknown, size: unknow
 }
 
 const DIGITS = '0123456789ABCDEF';
+
+function bcdPrefix(size: number): LengthPrefix {
+  return {
+    name: `bcd${size}`,
+    size,
+    maxLength: 10 ** (2 * size) - 1,
+    read(bytes, offset) {
+      let length = 0;
+      for (let i = offset; i < offset + size; i++) {
+        const high = bytes[i]! >>> 4;
+        const low = bytes[i]! & 0x0f;
+        if (high > 9 || low > 9) return NOT_A_LENGTH;
+        length = length * 100 + high * 10 + low;
+      }
+      return length;
+    },
+    write(length, target, offset) {
+      for (let i = offset + size - 1; i >= offset; i--) {
+        const pair = length % 100;
+        target[i] = (Math.floor(pair / 10) << 4) | (pair % 10);
+        length = Math.floor(length / 100);
+      }
+    },
+  };
+}
 
 function digitValue(byte: number, radix: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
