@@ -53,11 +53,36 @@ export type { TrafficRecord, TrafficOutcome } from './connection/traffic';
 export { createPool } from './pool/pool';
 export { DEFAULT_RECONNECT } from './pool/options';
 export { routingHash } from './pool/route';
-export type { Pool, PoolOptions, PoolEvent, GetOptions } from './pool/types';
+export type {
+  Pool,
+  PoolOptions,
+  PoolEvent,
+  PoolUpEvent,
+  PoolDownEvent,
+  PoolRetryEvent,
+  PoolErrorEvent,
+  PoolClosedEvent,
+  PoolSummary,
+  GetOptions,
+} from './pool/types';
 
 // server
-export { createServer } from './server/server';
-export type { Server, ServerOptions, ServerEvent, TlsServerOptions } from './server/server-types';
+export { createServer, DEFAULT_SERVER_OPTIONS } from './server/server';
+export type {
+  Server,
+  ServerOptions,
+  ServerSummary,
+  ServerRejectReason,
+  ServerEvent,
+  ServerListeningEvent,
+  ServerConnectionEvent,
+  ServerRejectedEvent,
+  ServerTlsErrorEvent,
+  ServerConnectFailedEvent,
+  ServerErrorEvent,
+  ServerClosedEvent,
+  TlsServerOptions,
+} from './server/server-types';
 
 // errors
 export {
@@ -76,4 +101,6 @@ export {
   FramingError,
   NoConnectionsError,
   PoolClosedError,
+  TlsHandshakeTimeoutError,
+  TlsMismatchError,
 } from './errors';
