@@ -1,6 +1,13 @@
 import * as path from 'node:path';
 import { statSync } from 'node:fs';
-import { SendTimeoutError, ConnectionClosedError, connect, createPool, type Connection, type Pool } from '@rx8583/connection';
+import {
+  SendTimeoutError,
+  ConnectionClosedError,
+  connect,
+  createPool,
+  type Connection,
+  type Pool,
+} from '@rx8583/connection';
 import { spec87ascii } from '@rx8583/iso8583';
 import {
   createAutoReversal,
@@ -41,7 +48,9 @@ describe('automatic reversal over real sockets', () => {
       store: await openJournalStore({ path: path.join(temp.dir, 'saf.journal') }),
       spec: spec87ascii,
       cardData: { key: TEST_KEY },
-      destinations: { host: { target, responseTimeout: 150, retry: { initial: 20, max: 80, jitter: 0 }, ...destination } },
+      destinations: {
+        host: { target, responseTimeout: 150, retry: { initial: 20, max: 80, jitter: 0 }, ...destination },
+      },
     });
     reversals = createAutoReversal({ saf, destination: 'host' });
   }

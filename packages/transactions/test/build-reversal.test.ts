@@ -1,5 +1,10 @@
 import { Message, defineSpec, spec87ascii } from '@rx8583/iso8583';
-import { buildReversal, originalDataElements, originalDataElements93, DEFAULT_REVERSAL_FIELDS } from '@rx8583/transactions';
+import {
+  buildReversal,
+  originalDataElements,
+  originalDataElements93,
+  DEFAULT_REVERSAL_FIELDS,
+} from '@rx8583/transactions';
 import { cardMessage } from './support/host';
 
 const at = new Date('2026-03-09T10:11:12Z');
@@ -38,7 +43,14 @@ describe('buildReversal', () => {
       mti: '1200',
       fields: { 2: '4761739001010119', 4: 1500, 11: '000321', 12: '260309101112', 32: '12345' },
     });
-    const context = { mti: '1420', reasonCode: '4021', reasonField: 25, stan: '000321', at, copyFields: [2, 4, 12, 32] };
+    const context = {
+      mti: '1420',
+      reasonCode: '4021',
+      reasonField: 25,
+      stan: '000321',
+      at,
+      copyFields: [2, 4, 12, 32],
+    };
     const full = buildReversal(original, context);
     expect(full.get(56)).toBe('1200' + '000321' + '260309101112' + '05' + '12345');
     expect(originalDataElements93(original)).toBe(full.get(56));

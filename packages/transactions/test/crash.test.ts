@@ -15,7 +15,7 @@ function child(args: string[]): {
   const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, ...args], {
     cwd: root,
     env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.test.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const waiters: Array<{ predicate: (l: string) => boolean; resolve: () => void }> = [];

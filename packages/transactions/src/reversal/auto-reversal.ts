@@ -146,7 +146,8 @@ export class AutoReversal {
    */
   async reverse(original: Message, reason: ReversalReason, options: ReverseOptions = {}): Promise<StoredEntry> {
     const o = this.#options;
-    const reasonCode = reason === 'timeout' ? o.reasonCodes.timeout : reason === 'linkDown' ? o.reasonCodes.linkDown : reason;
+    const reasonCode =
+      reason === 'timeout' ? o.reasonCodes.timeout : reason === 'linkDown' ? o.reasonCodes.linkDown : reason;
     const stan = typeof o.stan === 'function' ? o.stan() : String(original.get(11) ?? '');
     const context: ReversalContext = {
       mti: o.mti,

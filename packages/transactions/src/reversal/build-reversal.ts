@@ -56,7 +56,13 @@ export function originalDataElements(original: Message): string {
  */
 export function originalDataElements93(original: Message): string {
   const acquirer = text(original, 32);
-  return original.mti + digits(original, 11, 6) + digits(original, 12, 12) + String(acquirer.length).padStart(2, '0') + acquirer;
+  return (
+    original.mti +
+    digits(original, 11, 6) +
+    digits(original, 12, 12) +
+    String(acquirer.length).padStart(2, '0') +
+    acquirer
+  );
 }
 
 /**

@@ -45,7 +45,12 @@ async function main(): Promise<void> {
         await reversals.send(link, cardMessage('0100', stan), { timeout: 30 }).catch(() => out(`rev ${stan}`));
       }
     })();
+    // The last 100 wait for a `go` line on stdin that the crash test never sends, so the kill always
+    // lands part-way; before them, batches of 20 concurrent enqueues every 10 ms.
+    const go = new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
     for (let i = 0; i < count; i += 20) {
+      if (i >= count - 100) await go;
+      await new Promise((resolve) => setTimeout(resolve, 10));
       await Promise.all(
         Array.from({ length: Math.min(20, count - i) }, async () => {
           const stan = stans.next();
