@@ -158,6 +158,18 @@ describe('automatic reversal over real sockets', () => {
     expect(saf!.store.pending('host')).toEqual([]);
   });
 
+  it('sends no reversal for a request refused before it reached the socket (written: false)', async () => {
+    const host = new TestHost(() => undefined);
+    hosts.push(await host.start());
+    conn = await connect(linkTo(host.port));
+    await setUp(() => connect(linkTo(host.port)));
+    await conn.close();
+    const failure = await reversals!.send(conn, cardMessage('0100', '000130')).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConnectionClosedError);
+    expect((failure as ConnectionClosedError).written).toBe(false);
+    expect(saf!.store.pending('host')).toEqual([]);
+  });
+
   it('manual partial reversal: field 95 and the same durable path', async () => {
     const host = new TestHost((request) => (isReversal(request) ? '00' : undefined));
     hosts.push(await host.start());

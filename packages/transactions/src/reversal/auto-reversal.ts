@@ -175,9 +175,8 @@ export class AutoReversal {
   #reasonFor(message: Message, error: unknown): ReversalReason | undefined {
     if (!this.#options.reverseMtis.includes(message.mti)) return undefined;
     if (error instanceof SendTimeoutError) return 'timeout';
-    // `written: false` means the request never left this process: nothing to reverse. Anything else
-    // (true, or a link that cannot tell) may have reached the host.
-    if (error instanceof ConnectionClosedError && (error as { written?: boolean }).written !== false) return 'linkDown';
+    // `written: false` means the request never left this process: nothing to reverse.
+    if (error instanceof ConnectionClosedError && error.written) return 'linkDown';
     return undefined;
   }
 
