@@ -2,8 +2,8 @@
 # Installs the packages as a payment team would, outside the workspace: runs the README's
 # "Use it in your project" commands (pack in the clone, then `npm install` the tarballs in an empty
 # app folder made with mktemp -d), then in that app a CommonJS program, an ES-module program, each
-# package's command-line programs (`--help`), and a
-# strict `tsc --noEmit` (skipLibCheck off, nodenext) with TypeScript 6 and with TypeScript 7.
+# package's command-line programs (`--help`), and a strict `tsc --noEmit` (skipLibCheck off,
+# nodenext) with TypeScript 6 and with TypeScript 7.
 # Needs only Node 20, npm and the npm registry. Run from anywhere: bash .ci/consumer/check.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
