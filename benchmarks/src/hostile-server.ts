@@ -83,7 +83,9 @@ server.connections$.subscribe((link: Connection) => {
   link.inbound$.subscribe((request) => {
     if (request.mti === '0800') link.reply(echoResponse(request)).catch(() => undefined);
   });
-  void link.closed.then((info) => count(closedReasons, info.error ? `${info.reason}: ${info.error.name}` : info.reason));
+  void link.closed.then((info) =>
+    count(closedReasons, info.error ? `${info.reason}: ${info.error.name}` : info.reason),
+  );
   if (config.peer && peerSends) peerSends.driveFlatOut(link, config.peer.window, config.peer.durationMs, echoRequest);
 });
 

@@ -111,7 +111,9 @@ async function attackA(checks: Check[]): Promise<object> {
 }
 
 async function attackB(checks: Check[]): Promise<object> {
-  const { server, port } = await startServer({ options: { frameTimeout: B_FRAME_TIMEOUT } as HostileServerConfig['options'] });
+  const { server, port } = await startServer({
+    options: { frameTimeout: B_FRAME_TIMEOUT } as HostileServerConfig['options'],
+  });
   const sockets = attacker('ffff30', port, { sockets: 1_000, watchMs: B_FRAME_TIMEOUT + 5_000 });
   await sockets.next('holding');
   // What the held sockets pin, after a collection (the judged figure), and the peak seen so far.
