@@ -1,6 +1,6 @@
 import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { FramingError } from '../errors';
-import { startsLikeTlsRecord, startsWithTlsAlert } from '../connection/tls-mismatch';
+import { startsLikeTlsRecord, startsWithTlsAlert } from '../framing/tls-mismatch';
 import type { Frame, Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
 
