@@ -3,7 +3,7 @@ import { written, type FieldCodec } from './codec/field-codec';
 import { WireStore, Writer } from './codec/io';
 import { describe, maskedContent, type MaskedContent } from './describe';
 import { PackError } from './errors';
-import { packField, packMessage, SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
+import { packField, packMessage, type PackSource, SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
 import { fillResponse, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
@@ -286,7 +286,7 @@ export class Message {
    * MTI, or for a byte or composite value changed in place into one its field cannot carry.
    */
   pack(): Uint8Array {
-    return packMessage(this.#compiled, this.#seg, this.#values, this.#store, this.#stores);
+    return packMessage(this.#source());
   }
 
   /**
@@ -301,7 +301,7 @@ export class Message {
    */
   fieldBytes(n: number): Uint8Array | undefined {
     if (n === 1 || !this.has(n)) return undefined;
-    return packField(this.#compiled, this.#seg, this.#values, this.#store, this.#stores, n);
+    return packField(this.#source(), n);
   }
 
   /**
@@ -344,6 +344,10 @@ export class Message {
   /** `console.log` and `util.inspect` show the masked {@link describe} output, never raw card data. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return `Message (${this.spec.name})\n${describe(this)}`;
+  }
+
+  #source(): PackSource {
+    return { compiled: this.#compiled, seg: this.#seg, values: this.#values, store: this.#store, stores: this.#stores };
   }
 
   /** Builds (once) the value of field `n` from its bytes. */

@@ -21,12 +21,12 @@ const writer = new Writer();
 const bitmapWords = new Uint32Array(4);
 
 /** What the bytes of one message are packed from: its fields' bytes and built values. */
-interface Source {
-  compiled: CompiledSpec;
-  seg: readonly number[];
-  values: ReadonlyArray<FieldValue | undefined>;
-  store: WireStore;
-  stores: ReadonlyArray<WireStore | undefined> | undefined;
+export interface PackSource {
+  readonly compiled: CompiledSpec;
+  readonly seg: readonly number[];
+  readonly values: ReadonlyArray<FieldValue | undefined>;
+  readonly store: WireStore;
+  readonly stores: ReadonlyArray<WireStore | undefined> | undefined;
 }
 
 /** A run of bytes waiting to be copied (fields that lie one after the other are copied at once). */
@@ -38,67 +38,23 @@ const run = { buf: undefined as Buffer | undefined, start: 0, end: 0 };
  * changed in place since is written again from its value. The result is a view of the writer's
  * slab, shared with other messages' bytes like Node's pooled buffers.
  */
-export function packMessage(
-  compiled: CompiledSpec,
-  seg: readonly number[],
-  values: ReadonlyArray<FieldValue | undefined>,
-  store: WireStore,
-  stores: ReadonlyArray<WireStore | undefined> | undefined,
-): Buffer {
-  const w = writer;
-  const source: Source = { compiled, seg, values, store, stores };
-  w.begin();
-  run.buf = undefined;
-  try {
-    if (!(seg[SEG_AT]! >= 0)) throw new PackError(0, 'the MTI is missing');
-    let highest = seg.length / SEG - 1;
-    while (highest > 1 && !(seg[highest * SEG + SEG_AT]! >= 0)) highest--;
-    emit(w, source, 0);
-    if (seg.length > SEG && seg[SEG + SEG_AT]! >= 0) {
-      // The bitmap as received still tells which fields are present.
-      emit(w, source, 1);
-      for (let n = 2; n <= highest; n++) if (seg[n * SEG + SEG_AT]! >= 0) emit(w, source, n);
-      flush(w);
-    } else {
-      // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
-      flush(w);
-      const bitmap = compiled.bitmap;
-      const bitmapSize = bitmap.sizeFor(highest);
-      w.ensure(bitmapSize);
-      const bitmapAt = w.pos;
-      w.pos += bitmapSize;
-      const words = bitmapWords;
-      words[0] = words[1] = words[2] = words[3] = 0;
-      for (let n = 2; n <= highest; n++) {
-        if (!(seg[n * SEG + SEG_AT]! >= 0)) continue;
-        BitmapCodec.set(words, n);
-        emit(w, source, n);
-      }
-      flush(w);
-      bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
-    }
-    return w.finish();
-  } catch (error) {
-    run.buf = undefined;
-    w.abort();
-    throw error;
-  }
+export function packMessage(source: PackSource): Buffer {
+  return packWith(source, -1);
 }
 
 /** The bytes present field `n` packs to, length prefix included (see {@link packMessage}). */
-export function packField(
-  compiled: CompiledSpec,
-  seg: readonly number[],
-  values: ReadonlyArray<FieldValue | undefined>,
-  store: WireStore,
-  stores: ReadonlyArray<WireStore | undefined> | undefined,
-  n: number,
-): Buffer {
+export function packField(source: PackSource, n: number): Buffer {
+  return packWith(source, n);
+}
+
+/** Packs the whole message (`only` -1) or one field into a new view of the writer's slab. */
+function packWith(source: PackSource, only: number): Buffer {
   const w = writer;
   w.begin();
   run.buf = undefined;
   try {
-    emit(w, { compiled, seg, values, store, stores }, n);
+    if (only >= 0) emit(w, source, only);
+    else writeMessage(w, source);
     flush(w);
     return w.finish();
   } catch (error) {
@@ -108,8 +64,38 @@ export function packField(
   }
 }
 
+function writeMessage(w: Writer, source: PackSource): void {
+  const seg = source.seg;
+  if (!(seg[SEG_AT]! >= 0)) throw new PackError(0, 'the MTI is missing');
+  let highest = seg.length / SEG - 1;
+  while (highest > 1 && !(seg[highest * SEG + SEG_AT]! >= 0)) highest--;
+  emit(w, source, 0);
+  if (seg.length > SEG && seg[SEG + SEG_AT]! >= 0) {
+    // The bitmap as received still tells which fields are present.
+    emit(w, source, 1);
+    for (let n = 2; n <= highest; n++) if (seg[n * SEG + SEG_AT]! >= 0) emit(w, source, n);
+    return;
+  }
+  // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
+  flush(w);
+  const bitmap = source.compiled.bitmap;
+  const bitmapSize = bitmap.sizeFor(highest);
+  w.ensure(bitmapSize);
+  const bitmapAt = w.pos;
+  w.pos += bitmapSize;
+  const words = bitmapWords;
+  words[0] = words[1] = words[2] = words[3] = 0;
+  for (let n = 2; n <= highest; n++) {
+    if (!(seg[n * SEG + SEG_AT]! >= 0)) continue;
+    BitmapCodec.set(words, n);
+    emit(w, source, n);
+  }
+  flush(w);
+  bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
+}
+
 /** Adds present field `n` to the run of bytes to copy, or writes it from its value if that was changed in place. */
-function emit(w: Writer, source: Source, n: number): void {
+function emit(w: Writer, source: PackSource, n: number): void {
   const { seg, stores } = source;
   const i = n * SEG;
   const from = stores?.[n] ?? source.store;
