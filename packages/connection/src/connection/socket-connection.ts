@@ -18,7 +18,9 @@ import { NetworkHeaders } from './network-headers';
 import { watchLinkActivity } from './link-timers';
 import { checkSendTimeout, type ResolvedLinkOptions } from './options';
 import { RequestMux } from './request-mux';
-import { keyOf, mtiLabel } from './request-key';
+import { isResponseMti, keyOf, mtiLabel } from './request-key';
+import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
+import { Serving } from './serving';
 import { signOffView, type SignOffCapable } from './sign-off-view';
 import { sendObservable } from './send-observable';
 import { closedError, closeSocket, explainSocketError, peerAddress, receivedChunks } from './socket-lifecycle';
@@ -60,6 +62,7 @@ export class SocketConnection implements SignOffCapable {
   private readonly reading = new Subscription();
   private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
+  private serving: Serving | undefined;
   private signingOff = false;
   private closeInfo: CloseInfo | undefined;
   private resolveClosed!: (info: CloseInfo) => void;
@@ -147,6 +150,31 @@ export class SocketConnection implements SignOffCapable {
     return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
   }
 
+  serve(handler: RequestHandler, options?: ServeOptions): void {
+    const resolved = resolveServeOptions('serve', handler, options);
+    if (this.serving !== undefined) throw new Error('serve: this connection is already served by a handler');
+    const serving = new Serving(
+      {
+        connection: this,
+        reply: (response, request) => this.reply(response, { request }),
+        keyOf: (request) => {
+          try {
+            return keyOf(this.options.requestKey, request);
+          } catch {
+            return undefined;
+          }
+        },
+        report: (failure) => this.emit({ type: 'handlerError', ...failure }),
+        holdReading: (held) => (held ? this.socket.pause() : this.socket.resume()),
+      },
+      handler,
+      resolved,
+    );
+    this.serving = serving;
+    if (this.state === 'closed') serving.stop();
+    for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
+  }
+
   headerOf(message: Message): Record<string, unknown> | undefined {
     return this.headers.of(message);
   }
@@ -224,7 +252,10 @@ export class SocketConnection implements SignOffCapable {
     const { framing, spec, requestKey } = this.options;
     this.reading.add(
       inboundMessages(receivedChunks(socket), { framing, spec, requestKey, pending: this.mux }, handlers).subscribe({
-        next: (message) => this.inbox.push(message),
+        next: (message) => {
+          if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
+          else this.inbox.push(message);
+        },
         error: (error: unknown) => this.terminate('error', asError(error), true),
       }),
     );
@@ -277,7 +308,7 @@ export class SocketConnection implements SignOffCapable {
       );
       this.signingOff = false;
     }
-    await this.mux.whenIdle();
+    await Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
     if (this.closeInfo === undefined) {
       this.writer.flushNow();
       closeSocket(this.socket, this.options.closeTimeout);
@@ -292,6 +323,7 @@ export class SocketConnection implements SignOffCapable {
     this.state = 'closed';
     this.watching.unsubscribe();
     this.reading.unsubscribe();
+    this.serving?.stop();
     this.mux.rejectAll(() => closedError(reason, error));
     for (const ticket of this.writer.close()) (ticket as WriteAck).fail(closedError(reason, error));
     this.acks.clear();

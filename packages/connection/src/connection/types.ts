@@ -1,5 +1,6 @@
 import type { Message, UnpackError } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
+import type { RequestHandler, ServeOptions } from './request-handler';
 
 /** Who ended a connection: we did (`close()`), the peer did, or a failure (network, framing). */
 export type CloseReason = 'local' | 'peer' | 'error';
@@ -35,6 +36,12 @@ export type ConnectionEvent =
   | { type: 'keepAlive'; echoed: boolean }
   /** An inbound message could not be decoded; it was dropped and the connection goes on. */
   | { type: 'unpackError'; error: UnpackError }
+  /**
+   * A `serve` handler failed on a request — threw, rejected, gave back something that is not a
+   * message, or its reply failed to pack. `answered` says whether `failureReply` answered it.
+   * Carries the request's MTI and key, never its fields.
+   */
+  | { type: 'handlerError'; mti: string; key: string | undefined; error: Error; answered: boolean }
   /** A failure that belongs to no caller: a `ping` or `onClose` that threw, an overflow, ... */
   | { type: 'error'; error: Error }
   /** The connection is gone (the last event). */
@@ -93,6 +100,18 @@ export interface Connection {
    * Messages that arrive before the first subscription are held for it, up to a bound.
    */
   readonly inbound$: Observable<Message>;
+  /**
+   * Answers every request the peer sends with `handler` — also the requests held before anyone
+   * subscribed to `inbound$`. From then on `inbound$` carries only late and unmatched responses.
+   * A handler that fails is reported (`handlerError` on `events$`) and never crashes the process.
+   *
+   * @throws TypeError | RangeError for a bad handler or options, Error when already serving.
+   * @example
+   * ```ts
+   * conn.serve((request) => request.toResponse({ 39: '00' }));
+   * ```
+   */
+  serve(handler: RequestHandler, options?: ServeOptions): void;
   /** Lifecycle and diagnostics; completes after `closed`. */
   readonly events$: Observable<ConnectionEvent>;
   /** The application's status for this connection (never set by the library). */
@@ -114,6 +133,12 @@ export interface Connection {
    * Idempotent; resolves when the socket is closed.
    */
   close(): Promise<void>;
+  /**
+   * Ends the connection at once, without `onClose` or waiting: the socket is destroyed and
+   * everything pending fails with `ConnectionClosedError` (its `cause` is `error` when given, and
+   * `closed` then resolves with reason `'error'`, else `'local'`).
+   */
+  destroy(error?: Error): void;
   /** Resolves (never rejects) when the connection is gone, with who ended it. */
   readonly closed: Promise<CloseInfo>;
   /** The network header the message arrived with, for framings that carry one. */

@@ -8,6 +8,7 @@ import { peerAddress } from '../connection/socket-lifecycle';
 import { asError } from '../errors';
 import type { SocketConnection } from '../connection/socket-connection';
 import type { Connection } from '../connection/types';
+import { resolveServeOptions, type RequestHandler, type ServeOptions } from '../connection/request-handler';
 import type { Server, ServerEvent, ServerOptions } from './server-types';
 import { explainTlsClientError } from './tls-client-error';
 
@@ -23,6 +24,7 @@ class ConnectionServer implements Server {
   private readonly server: net.Server;
   private closing: Promise<void> | undefined;
   private closedEvent = false;
+  private handler: { handler: RequestHandler; options: ServeOptions | undefined } | undefined;
 
   constructor(
     private readonly link: ResolvedLinkOptions,
@@ -93,6 +95,13 @@ class ConnectionServer implements Server {
     });
   }
 
+  serve(handler: RequestHandler, options?: ServeOptions): void {
+    resolveServeOptions('server.serve', handler, options);
+    if (this.handler !== undefined) throw new Error('server.serve: this server already has a handler');
+    this.handler = { handler, options };
+    for (const conn of this.live) conn.serve(handler, options);
+  }
+
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
@@ -117,6 +126,7 @@ class ConnectionServer implements Server {
           return;
         }
         this.live.add(conn);
+        if (this.handler !== undefined) conn.serve(this.handler.handler, this.handler.options);
         void conn.closed.then(() => this.live.delete(conn));
         this.events.next({ type: 'connection', remoteAddress });
         this.accepted.push(conn);
