@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 // Tests import workspace packages by name and run against their TypeScript sources.
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
+  roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   moduleNameMapper: { '^@rx8583/([a-z0-9-]+)$': '<rootDir>/packages/$1/src/index.ts' },
   transform: {

@@ -1,8 +1,11 @@
+// Our declarations use Node types (Buffer, node:net, node:tls); this makes the shipped index.d.ts load them
+// itself, since TypeScript 6 no longer loads @types/node unless a project lists it.
+/// <reference types="node" preserve="true" />
 // @rx8583/connection: the public API, listed explicitly.
 
 // framing and operators
 export * from './framing/index';
-export { decodeFrames } from './operators/decode-frames';
+export { decodeFrames, type DecodeFramesConfig } from './operators/decode-frames';
 export { decodeMessages, type DecodedFrame } from './operators/decode-messages';
 export { idlePing, type IdlePingConfig } from './operators/idle-ping';
 export { readTimeout, type ReadTimeoutConfig } from './operators/read-timeout';

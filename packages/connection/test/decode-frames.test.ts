@@ -69,9 +69,72 @@ describe('decodeFrames', () => {
     });
   });
 
-  it('validates its argument up front', () => {
+  it('validates its arguments up front', () => {
     expect(() => decodeFrames({} as never)).toThrow(
       'decodeFrames: framing must be a Framing such as framing.binary2()',
     );
+    expect(() => decodeFrames(f, { frameTimeout: 0 })).toThrow(
+      'decodeFrames: frameTimeout must be a positive number of milliseconds, got 0',
+    );
+    expect(() => decodeFrames(f, null as never)).toThrow('decodeFrames: config must be an object');
+  });
+});
+
+describe('decodeFrames with frameTimeout', () => {
+  const timeoutError = (held: number, offset: number) =>
+    new FramingError(`binary2 frame not complete within 10 ms (${held} bytes of it arrived)`, offset);
+
+  it('fails a frame that began and did not end within frameTimeout, however bytes trickle in', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // the first byte at 0, more at 4 and 8: counted from the first byte, so it fails at 10.
+      const chunks = cold('a 3ms b 3ms c 9ms d|', {
+        a: one.subarray(0, 1),
+        b: one.subarray(1, 3),
+        c: one.subarray(3, 4),
+        d: one.subarray(4),
+      });
+      expectObservable(chunks.pipe(decodeFrames(f, { frameTimeout: 10 }), map(bodyOf))).toBe(
+        '10ms #',
+        undefined,
+        timeoutError(4, 0),
+      );
+      expectSubscriptions(chunks.subscriptions).toBe('^ 9ms !');
+    });
+  });
+
+  it('lets a frame that completes in time through, and starts no clock between frames', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const chunks = cold('a 8ms b 30ms a 8ms b 30ms |', { a: one.subarray(0, 3), b: one.subarray(3) });
+      expectObservable(chunks.pipe(decodeFrames(f, { frameTimeout: 10 }), map(bodyOf))).toBe('9ms x 39ms x 30ms |', {
+        x: '0800',
+      });
+    });
+  });
+
+  it('starts the clock of a frame that begins in the chunk that ends the one before', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const partialNext = Buffer.concat([one.subarray(3), two.subarray(0, 5)]);
+      // frame 1 began at 0, ended at 8; frame 2 began at 8: it fails at 18, not at 10.
+      const chunks = cold('a 7ms b 20ms |', { a: one.subarray(0, 3), b: partialNext });
+      expectObservable(chunks.pipe(decodeFrames(f, { frameTimeout: 10 }), map(bodyOf))).toBe(
+        '8ms x 9ms #',
+        { x: '0800' },
+        timeoutError(5, one.length),
+      );
+    });
+  });
+
+  it('never times out with frameTimeout Infinity', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const chunks = cold('a 100ms |', { a: one.subarray(0, 3) });
+      expectObservable(chunks.pipe(decodeFrames(f, { frameTimeout: Infinity }), map(bodyOf))).toBe('101ms |');
+    });
+  });
+
+  it('stops the clock on unsubscribe', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const chunks = cold('a 100ms |', { a: one.subarray(0, 3) });
+      expectObservable(chunks.pipe(decodeFrames(f, { frameTimeout: 10 }), map(bodyOf)), '^ 5ms !').toBe('');
+    });
   });
 });

@@ -111,6 +111,27 @@ describe('frame decoder', () => {
     expect(thrown(() => decoder.push(framing.ascii4().encode(bodies[0]!)))).toBe(error);
   });
 
+  it('reserves what has arrived, not the length a peer announces', () => {
+    const decoder = f.decoder();
+    decoder.push(bytes(0xff, 0xff, 0x30)); // announces 65 535 bytes, sends one
+    expect(decoder.buffered).toBe(3);
+    expect(decoder.reserved).toBeLessThanOrEqual(1024);
+  });
+
+  it('grows in steps while a large frame trickles in, and delivers it whole', () => {
+    const body = Uint8Array.from({ length: 60_000 }, (_, i) => i % 251);
+    const frame = f.encode(body);
+    const decoder = f.decoder();
+    const frames = [];
+    for (let at = 0; at < frame.length; at += 1000) {
+      frames.push(...decoder.push(frame.subarray(at, at + 1000)));
+      if (frames.length === 0) expect(decoder.reserved).toBeLessThanOrEqual(2 * decoder.buffered + 1024);
+    }
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.body).toEqual(body);
+    expect(decoder.buffered).toBe(0);
+  });
+
   it('gives each decoder its own state', () => {
     const a = f.decoder();
     const b = f.decoder();

@@ -11,7 +11,7 @@ export function fieldLabel(field: FieldPath): string {
   return `field ${field}`;
 }
 
-/** What the three codec errors share: the field a problem is in and the problem alone. */
+/** What the codec errors share: the field a problem is in and the problem alone. */
 abstract class FieldProblem<Field extends FieldPath | undefined> extends Error {
   /** The field (or composite element path) the problem is in. */
   readonly field: Field;
@@ -79,5 +79,40 @@ export class UnpackError extends FieldProblem<FieldPath> {
   constructor(field: FieldPath, offset: number, problem: string, options?: { cause?: unknown }) {
     super(field, problem, `${fieldLabel(field)} at offset ${offset}: ${problem}`, options);
     this.offset = offset;
+  }
+}
+
+/**
+ * A typed getter (`getString`, `getBytes`) was asked for a field the message does not carry. Check
+ * `has(n)` first, or use `get(n)`, which returns `undefined` for an absent field.
+ *
+ * @example
+ * ```ts
+ * try { request.getString(41) } catch (e) { if (e instanceof MissingFieldError) console.warn(e.field) } // 41
+ * ```
+ */
+export class MissingFieldError extends FieldProblem<FieldPath> {
+  override readonly name = 'MissingFieldError';
+
+  constructor(field: FieldPath, options?: { cause?: unknown }) {
+    const problem = `absent (check has(${field}) first, or use get(${field}), which returns undefined)`;
+    super(field, problem, `${fieldLabel(field)}: ${problem}`, options);
+  }
+}
+
+/**
+ * A typed getter was asked for a field whose value is of another kind: `getString` of a binary or
+ * composite field, `getBytes` of a text or numeric one. The message names the getter to use instead.
+ *
+ * @example
+ * ```ts
+ * request.getString(52); // FieldTypeError: field 52: holds bytes, not a string (use getBytes(52))
+ * ```
+ */
+export class FieldTypeError extends FieldProblem<FieldPath> {
+  override readonly name = 'FieldTypeError';
+
+  constructor(field: FieldPath, problem: string, options?: { cause?: unknown }) {
+    super(field, problem, `${fieldLabel(field)}: ${problem}`, options);
   }
 }

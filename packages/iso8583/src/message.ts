@@ -2,6 +2,8 @@ import { compileSpec, type CompiledSpec } from './codec/compile-spec';
 import { describe } from './describe';
 import { PackError } from './errors';
 import { packMessage } from './pack';
+import { fillResponse, type ResponseFields } from './response/to-response';
+import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
 import type { UnpackedInput } from './unpack';
 import type { FieldInput, FieldValue } from './values';
@@ -80,6 +82,37 @@ export class Message {
   get(n: number): FieldValue | undefined {
     const value = this.#values[n];
     return typeof value === 'number' ? this.#build(n, value) : value;
+  }
+
+  /**
+   * The text of field `n` (a string or numeric field; `getString(0)` is the MTI). Throws
+   * `MissingFieldError` when the field is absent and `FieldTypeError` when it holds bytes or subfields.
+   */
+  getString(n: number): string {
+    return asString(n, this.get(n));
+  }
+
+  /** The bytes of binary field `n`. Throws `MissingFieldError` when absent, `FieldTypeError` for text or subfields. */
+  getBytes(n: number): Uint8Array {
+    return asBytes(n, this.get(n));
+  }
+
+  /**
+   * A new message answering this request: the response MTI (function digit + 1, repeat flag
+   * cleared: 0100 and 0101 → 0110, 0421 → 0430, 0800 → 0810, 1804 → 1814), the fields the spec
+   * echoes for this MTI class (`spec.echo`; by default 2, 3, 4, 7, 11, 12, 13, 32, 33, 37, 41, 42, 49
+   * for authorization and financial messages, those and 90 for reversals, 7, 11, 70 for network
+   * management; never track data, PIN blocks, ICC data or MACs) copied, then `fields` set
+   * (`undefined` removes an echoed field). Throws `PackError` (field 0) for a response or another
+   * MTI that has no response.
+   *
+   * @example
+   * ```ts
+   * const response = request.toResponse({ 38: 'A1B2C3', 39: '00' }); // 0100 → 0110 with 2, 3, 4, 7, 11, 41, ... echoed
+   * ```
+   */
+  toResponse(fields?: ResponseFields): Message {
+    return fillResponse(this, new Message(this.spec), fields);
   }
 
   /**

@@ -21,17 +21,27 @@ export interface FrameFormat {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * First buffer for a frame that straddles chunks. A declared length is only a claim: 1 000
+ * sockets that each send `FF FF 30` and stop would pin 64 MiB if the claim were allocated up
+ * front, so the buffer starts this small and doubles as bytes really arrive (a 64 KiB frame
+ * costs 8 copies, ~128 KiB of copying in total — nothing next to reading it from the network).
+ */
+const FIRST_CAPACITY = 512;
+
+/**
  * Splits one connection's inbound byte stream into frames. Whole frames inside a chunk are
  * returned as subarrays of it (no copy); only a frame that straddles chunks is copied, into a
- * buffer allocated once its length is known and checked.
+ * buffer that holds what has arrived and grows in steps up to the length once checked.
  */
 export class LengthPrefixedDecoder implements FrameDecoder {
   /** Prefix bytes of a frame whose prefix straddles chunks. */
   private readonly prefixBytes: Uint8Array;
   private prefixFilled = 0;
-  /** Header + body of the frame being reassembled, once its prefix is complete. */
+  /** Header + body bytes of the frame being reassembled, once its prefix is complete (grows). */
   private content: Uint8Array | null = null;
   private contentFilled = 0;
+  /** Header + body length the prefix declared, once complete and checked. */
+  private contentLengthDeclared = 0;
   /** Stream offset of the first byte of the next chunk. */
   private consumed = 0;
   /** Stream offset of the prefix of the frame being reassembled. */
@@ -45,6 +55,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
 
   get buffered(): number {
     return this.prefixFilled + this.contentFilled;
+  }
+
+  get reserved(): number {
+    return this.prefixBytes.length + (this.content?.length ?? 0);
   }
 
   push(chunk: Uint8Array): Frame[] {
@@ -88,11 +102,11 @@ export class LengthPrefixedDecoder implements FrameDecoder {
       if (this.prefixFilled < size) return pos;
       this.startContent(this.contentLength(this.prefixBytes, 0, this.frameStart), EMPTY);
     }
-    const content = this.content!;
-    const take = Math.min(content.length - this.contentFilled, chunk.length - pos);
+    const take = Math.min(this.contentLengthDeclared - this.contentFilled, chunk.length - pos);
+    const content = this.room(this.contentFilled + take);
     content.set(chunk.subarray(pos, pos + take), this.contentFilled);
     this.contentFilled += take;
-    if (this.contentFilled === content.length) {
+    if (this.contentFilled === this.contentLengthDeclared) {
       frames.push(this.frame(content, this.frameStart));
       this.content = null;
       this.prefixFilled = 0;
@@ -108,9 +122,20 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   }
 
   private startContent(length: number, firstBytes: Uint8Array): void {
-    this.content = new Uint8Array(length);
+    this.contentLengthDeclared = length;
+    this.content = new Uint8Array(Math.min(length, Math.max(FIRST_CAPACITY, firstBytes.length)));
     this.content.set(firstBytes, 0);
     this.contentFilled = firstBytes.length;
+  }
+
+  /** The content buffer, grown (doubling, never past the declared length) to hold `needed` bytes. */
+  private room(needed: number): Uint8Array {
+    const content = this.content!;
+    if (needed <= content.length) return content;
+    const grown = new Uint8Array(Math.min(this.contentLengthDeclared, Math.max(needed, content.length * 2)));
+    grown.set(content.subarray(0, this.contentFilled), 0);
+    this.content = grown;
+    return grown;
   }
 
   /** Reads and checks the length at `offset`: the bytes of header + body that follow the prefix. */

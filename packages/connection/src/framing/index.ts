@@ -15,7 +15,7 @@ import { withHeader } from './with-header';
 export const framing = { binary2, ascii4, bcd2, binary4, vmlh, withHeader } as const;
 
 export type { Frame, FrameDecoder, Framing, FramingOptions } from './types';
-export type { WithHeaderOptions } from './with-header';
+export type { HeaderLayout, WithHeaderOptions } from './with-header';
 export { NOT_A_LENGTH, type LengthPrefix } from './length-prefix';
 export { LengthPrefixedFraming, type FixedHeaderCodec } from './length-prefixed-framing';
 export { DEFAULT_MAX_FRAME_LENGTH } from './presets';

@@ -19,8 +19,13 @@ export interface Frame {
 export interface FrameDecoder {
   /** Takes the next chunk of the stream; returns the frames it completes, in order (often none). */
   push(chunk: Uint8Array): Frame[];
-  /** Bytes held that do not yet make a frame. */
+  /** Bytes held that do not yet make a frame: more than 0 while a frame is in progress. */
   readonly buffered: number;
+  /**
+   * Bytes of memory set aside for the frame in progress (at least `buffered`). The presets keep
+   * it near what has arrived, never the length a peer announced. Optional for custom decoders.
+   */
+  readonly reserved?: number;
 }
 
 /** Options every framing preset takes, e.g. `framing.ascii4({ includesHeader: true })`. */

@@ -1,28 +1,56 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { FramingError } from '../errors';
 import type { Frame, Framing } from '../framing/types';
+import { assertPeriod } from './quiet-periods';
+
+/** Configuration of {@link decodeFrames}. */
+export interface DecodeFramesConfig {
+  /**
+   * Milliseconds a frame may take from its first byte to its last; then the stream errors with
+   * `FramingError` (a peer that trickles a frame, or sends a length and stops, holds memory and a
+   * connection slot for nothing). Counted per frame, not reset by the frame's later bytes.
+   * Default: no limit (links set it from `frameTimeout`, default 30 000).
+   */
+  frameTimeout?: number;
+  /** Scheduler for the frame timer; a `TestScheduler` in tests. Default: the async scheduler. */
+  scheduler?: SchedulerLike;
+}
 
 /**
  * Turns a connection's inbound chunks into frames: reassembles frames split across chunks,
  * splits the ones coalesced in a chunk, and errors the stream with `FramingError` on a bad or
- * oversize length (a byte stream that lost its framing cannot be resynchronised).
- * Each subscription gets its own decoder, so the operator can be reused across connections.
+ * oversize length (a byte stream that lost its framing cannot be resynchronised) or on a frame
+ * not complete within `frameTimeout`. Each subscription gets its own decoder, so the operator can
+ * be reused across connections.
  *
  * @example
  * ```ts
- * const frames$ = chunks$.pipe(decodeFrames(framing.binary2()));
+ * const frames$ = chunks$.pipe(decodeFrames(framing.binary2(), { frameTimeout: 30_000 }));
  * frames$.subscribe((frame) => console.log(frame.body.length));
  * ```
  */
-export function decodeFrames(framing: Framing): OperatorFunction<Uint8Array, Frame> {
+export function decodeFrames(framing: Framing, config: DecodeFramesConfig = {}): OperatorFunction<Uint8Array, Frame> {
   if (!framing || typeof framing.decoder !== 'function') {
     throw new TypeError('decodeFrames: framing must be a Framing such as framing.binary2()');
   }
+  if (typeof config !== 'object' || config === null) throw new TypeError('decodeFrames: config must be an object');
+  const { frameTimeout, scheduler = asyncScheduler } = config;
+  const timed = frameTimeout !== undefined && frameTimeout !== Infinity;
+  if (timed) assertPeriod('decodeFrames', 'frameTimeout', frameTimeout);
   // A hand-rolled subscriber rather than concatMap: one chunk yields many frames on the hot
   // path, and emitting them in a loop avoids an inner Observable per chunk.
   return (source) =>
     new Observable<Frame>((subscriber) => {
       const decoder = framing.decoder();
-      return source.subscribe({
+      /** Bytes pushed so far: the stream offset where the next chunk starts. */
+      let received = 0;
+      let timer = Subscription.EMPTY;
+      const expire = (): void => {
+        const held = decoder.buffered;
+        const message = `${framing.name} frame not complete within ${frameTimeout} ms (${held} bytes of it arrived)`;
+        subscriber.error(new FramingError(message, received - held));
+      };
+      const sub = source.subscribe({
         next(chunk) {
           let frames: Frame[];
           try {
@@ -31,10 +59,26 @@ export function decodeFrames(framing: Framing): OperatorFunction<Uint8Array, Fra
             subscriber.error(error);
             return;
           }
+          received += chunk.length;
+          if (timed) {
+            // `buffered` is the frame in progress. It is a new frame when nothing was pending
+            // before, or when this chunk finished a frame: then its clock starts now.
+            if (decoder.buffered === 0) {
+              timer.unsubscribe();
+              timer = Subscription.EMPTY;
+            } else if (timer === Subscription.EMPTY || frames.length > 0) {
+              timer.unsubscribe();
+              timer = scheduler.schedule(expire, frameTimeout);
+            }
+          }
           for (const frame of frames) subscriber.next(frame);
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       });
+      return () => {
+        timer.unsubscribe();
+        sub.unsubscribe();
+      };
     });
 }

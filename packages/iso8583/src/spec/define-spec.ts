@@ -1,4 +1,5 @@
 import { SpecError } from '../errors';
+import { validateEcho } from '../response/echo-sets';
 import type { MessageSpec } from './types';
 import { validateField } from './validate-field';
 
@@ -40,9 +41,9 @@ function deepFreeze<T>(value: T): T {
 export function defineSpec<S extends MessageSpec>(spec: S): S & MessageSpec {
   if (definedSpecs.has(spec)) return spec;
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
-    throw new SpecError(undefined, 'a spec must be an object { name, fields }');
+    throw new SpecError(undefined, 'a spec must be an object { name, fields, echo? }');
   for (const key of Object.keys(spec)) {
-    if (key !== 'name' && key !== 'fields') throw new SpecError(undefined, `unknown option '${key}'`);
+    if (key !== 'name' && key !== 'fields' && key !== 'echo') throw new SpecError(undefined, `unknown option '${key}'`);
   }
   if (typeof spec.name !== 'string' || spec.name === '')
     throw new SpecError(undefined, 'name must be a non-empty string');
@@ -63,6 +64,7 @@ export function defineSpec<S extends MessageSpec>(spec: S): S & MessageSpec {
     const beyond = Object.keys(fields).find((key) => Number(key) > 64);
     if (beyond !== undefined) throw new SpecError(1, `a one-block bitmap cannot announce field ${beyond}`);
   }
+  if (spec.echo !== undefined) validateEcho(spec.echo, fields);
   deepFreeze(spec);
   definedSpecs.add(spec);
   return spec;

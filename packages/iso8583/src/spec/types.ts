@@ -116,6 +116,30 @@ export interface CompositeFieldSpec extends FieldSpecBase {
 export type FieldSpec = ScalarFieldSpec | BitmapFieldSpec | CompositeFieldSpec;
 
 /**
+ * The MTI classes (the second MTI digit) a spec declares echo fields for: 1 authorization,
+ * 2 financial, 3 file action, 4 reversal (and chargeback), 5 reconciliation, 6 administrative,
+ * 7 fee collection, 8 network management.
+ */
+export type MtiClass =
+  | 'authorization'
+  | 'financial'
+  | 'fileAction'
+  | 'reversal'
+  | 'reconciliation'
+  | 'administrative'
+  | 'feeCollection'
+  | 'networkManagement';
+
+/**
+ * The fields `toResponse` copies from a request into its response, by MTI class; `default` serves
+ * every class without a list of its own, and without `default` such a class gets the standard set
+ * (see {@link MessageSpec.echo}). Lists name fields the spec defines and never card data a
+ * response must not carry back (14, 35, 45, 52, 55, 64, 128, nor any field marked `track`, `pin` or
+ * `secret`).
+ */
+export type EchoFields = { readonly [C in MtiClass | 'default']?: readonly number[] };
+
+/**
  * A message format: plain, JSON-serialisable data. Field 0 is the MTI, field 1 the bitmaps, 2..128
  * the data fields.
  */
@@ -128,4 +152,10 @@ export interface MessageSpec {
    * `{ ...spec87ascii.fields, 48: { ...spec87ascii.fields[48]!, length: 512 } }`.
    */
   fields: Readonly<Record<number, FieldSpec>>;
+  /**
+   * The fields a response echoes, by MTI class. Absent (or for a class it does not list): the standard sets (authorization and
+   * financial 2, 3, 4, 7, 11, 12, 13, 32, 33, 37, 41, 42, 49; reversal the same and 90; network
+   * management 7, 11, 70; other classes 7, 11, 32, 33, 37, 41, 42), limited to the fields the spec defines.
+   */
+  echo?: EchoFields;
 }
