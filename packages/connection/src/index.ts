@@ -34,6 +34,14 @@ export type {
   SendOptions,
   ReplyOptions,
 } from './connection/types';
+export {
+  defaultFailureReply,
+  DEFAULT_SERVE_CONCURRENCY,
+  type RequestHandler,
+  type HandlerResult,
+  type FailureReply,
+  type ServeOptions,
+} from './connection/request-handler';
 export { defaultRequestKey, isResponseMti, mtiClass, type RequestKeyFn } from './connection/request-key';
 export { matchResponse, type ResponseTarget } from './operators/match-response';
 export { createServer } from './server/server';
@@ -50,6 +58,7 @@ export {
   InboundOverflowError,
   DuplicateRequestError,
   RejectedMessageError,
+  HandlerResultError,
   FramingError,
   NoConnectionsError,
   PoolClosedError,

@@ -57,7 +57,9 @@ describe('refuseUnknownKeys', () => {
   });
 
   it('lists the known keys when nothing is close', () => {
-    expect(() => refuseUnknownKeys('createPool: options.reconnect', { delay: 5 }, ['initial', 'max', 'jitter'])).toThrow(
+    expect(() =>
+      refuseUnknownKeys('createPool: options.reconnect', { delay: 5 }, ['initial', 'max', 'jitter']),
+    ).toThrow(
       new TypeError("createPool: options.reconnect: unknown option 'delay' (known options: initial, max, jitter)"),
     );
   });

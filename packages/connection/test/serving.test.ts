@@ -24,8 +24,6 @@ const issuer: RequestHandler = (request) => {
   if (how === 'nothing') return undefined;
   return responseTo(request, { 39: '00' });
 };
-/** The test spec has the fields the default rule echoes only in part; answer 96 the test's way. */
-const answer96 = (request: Message) => responseTo(request, { 39: '96' });
 
 async function serveOn(
   handler: RequestHandler,
@@ -45,8 +43,10 @@ async function serveOn(
   return { port, events, accepted };
 }
 
-const authorization = (how?: string) =>
-  msg('0100', { 2: PAN, 3: '000000', 4: '000000001500', 11: nextStan(), 41: 'TERM0001', ...(how ? { 63: how } : {}) });
+function authorization(how?: string): Message {
+  const request = msg('0100', { 2: PAN, 3: '000000', 4: '000000001500', 11: nextStan(), 41: 'TERM0001' });
+  return how === undefined ? request : request.set(63, how);
+}
 
 describe('serve (requests answered by a handler)', () => {
   it('sends what the handler returns, resolves or emits first', async () => {
@@ -69,9 +69,9 @@ describe('serve (requests answered by a handler)', () => {
     ['bad reply', PackError, /field 39/],
     ['not a message', HandlerResultError, /returned the string 'approved', not a Message/],
   ])(
-    'a handler that fails (%s) is reported, its request answered by failureReply, and the link and others go on',
+    'a handler that fails (%s) is reported, its request answered 96 by default, and the link and others go on',
     async (how, errorClass, text) => {
-      const { port, events } = await serveOn(issuer, { failureReply: answer96 });
+      const { port, events } = await serveOn(issuer);
       const client = await connectClient(loop, port);
       const other = await connectClient(loop, port);
       const failing = authorization(how);
@@ -127,7 +127,7 @@ describe('serve (requests answered by a handler)', () => {
     expect(events[0]!.error.message).toMatch(/second reply/);
   });
 
-  it('answers an Observable that errors before a value by failureReply, and one that completes empty with nothing', async () => {
+  it('answers an Observable that errors before a value by the configured failureReply, and one that completes empty with nothing', async () => {
     let turn = 0;
     const { port, events } = await serveOn(
       (request) => {
@@ -135,10 +135,10 @@ describe('serve (requests answered by a handler)', () => {
         if (turn === 1) return new Observable<Message>((s) => s.error(new Error('no route')));
         return turn === 2 ? of() : responseTo(request, { 39: '00' });
       },
-      { failureReply: answer96 },
+      { failureReply: (request) => request.toResponse({ 39: '91' }) },
     );
     const client = await connectClient(loop, port);
-    expect((await client.send(authorization())).get(39)).toBe('96');
+    expect((await client.send(authorization())).get(39)).toBe('91');
     await expectUnanswered(client, authorization());
     expect(events.map((e) => e.error.message)).toEqual(['no route']);
   });
@@ -194,7 +194,9 @@ describe('serve (requests answered by a handler)', () => {
     server.serve(issuer);
     expect(() => server.serve(issuer)).toThrow(/already has a handler/);
     expect(() => createServer({ spec: linkSpec }).serve('approve' as never)).toThrow(
-      new TypeError("server.serve: handler must be a function (request, connection) => reply, got the string 'approve'"),
+      new TypeError(
+        "server.serve: handler must be a function (request, connection) => reply, got the string 'approve'",
+      ),
     );
     expect(() => createServer({ spec: linkSpec }).serve(issuer, { concurency: 4 } as never)).toThrow(
       new TypeError("server.serve: unknown option 'concurency' — did you mean 'concurrency'?"),
@@ -208,7 +210,6 @@ describe('serve (requests answered by a handler)', () => {
     expect(() => client.serve(issuer)).toThrow(/already served/);
   });
 });
-
 
 /**
  * Sends `request` on a link whose handler is expected not to answer it, then another that gets

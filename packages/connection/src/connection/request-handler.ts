@@ -9,11 +9,7 @@ import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from 
  * a value sends none; a second value is reported (`handlerError`) and never sent.
  */
 export type HandlerResult =
-  | Message
-  | void
-  | undefined
-  | PromiseLike<Message | void | undefined>
-  | Observable<Message | void | undefined>;
+  Message | void | undefined | PromiseLike<Message | void | undefined> | Observable<Message | void | undefined>;
 
 /**
  * Answers one inbound request: `server.serve(handler)`, `conn.serve(handler)` — and the packages
@@ -86,13 +82,15 @@ export function defaultFailureReply(request: Message): Message | undefined {
   const messageClass = mti.charCodeAt(1) - ZERO;
   const messageFunction = mti.charCodeAt(2) - ZERO;
   if (mti.length !== 4 || messageFunction !== 0 || (messageClass !== 1 && messageClass !== 2)) return undefined;
-  return (request as unknown as { toResponse(f: object): Message }).toResponse({ 39: '96' }); // TOREMOVE-cast
+  return request.toResponse({ 39: '96' });
 }
 
 /** Validates `serve`'s arguments up front; `where` names the caller. */
 export function resolveServeOptions(where: string, handler: unknown, options: unknown = {}): ResolvedServeOptions {
   if (typeof handler !== 'function') {
-    throw new TypeError(`${where}: handler must be a function (request, connection) => reply, got ${describeValue(handler)}`);
+    throw new TypeError(
+      `${where}: handler must be a function (request, connection) => reply, got ${describeValue(handler)}`,
+    );
   }
   requireObject(where, 'options', options);
   refuseUnknownKeys(where, options, SERVE_OPTION_KEYS);

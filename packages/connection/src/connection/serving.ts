@@ -102,7 +102,8 @@ export class Serving {
         next: (value) => {
           values++;
           if (values === 1) this.answer(request, value);
-          else this.report(request, new HandlerResultError('the handler emitted a second reply: only the first is sent'));
+          else
+            this.report(request, new HandlerResultError('the handler emitted a second reply: only the first is sent'));
         },
         error: (error: unknown) => {
           stream.unsubscribe();
