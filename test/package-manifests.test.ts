@@ -27,6 +27,7 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   devDependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
 }
 
 const packageDirs = readdirSync(join(root, 'packages')).filter((dir) =>
@@ -65,11 +66,16 @@ function importedPackages(text: string): string[] {
 const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.includes(name);
 
 /** compilerOptions after following `extends` (relative paths only, as this workspace uses). */
+interface BuildConfig {
+  extends?: string;
+  compilerOptions?: Record<string, unknown>;
+  references?: { path: string }[];
+}
+
+const readBuildConfig = (configPath: string) => JSON.parse(readFileSync(configPath, 'utf8')) as BuildConfig;
+
 function buildOptions(configPath: string): Record<string, unknown> {
-  const config = JSON.parse(readFileSync(configPath, 'utf8')) as {
-    extends?: string;
-    compilerOptions?: Record<string, unknown>;
-  };
+  const config = readBuildConfig(configPath);
   const inherited = config.extends ? buildOptions(join(configPath, '..', config.extends)) : {};
   return { ...inherited, ...config.compilerOptions };
 }
@@ -84,6 +90,21 @@ function lowerBound(range: string): [number, number, number] | undefined {
 function compareVersions(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return 0;
+}
+
+/** The tsconfig.build.json files a build config references, as paths from the workspace root. */
+function referencedBuilds(configPath: string): string[] {
+  const references = readBuildConfig(configPath).references ?? [];
+  return references.map(({ path }) => relative(root, join(configPath, '..', path))).sort();
+}
+
+/** The build configs of the workspace packages a manifest depends on. */
+function workspaceDependencyBuilds(manifest: Manifest): string[] {
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies });
+  return names
+    .filter((name) => name.startsWith('@rx8583/') && packageDirs.includes(name.slice('@rx8583/'.length)))
+    .map((name) => join('packages', name.slice('@rx8583/'.length), 'tsconfig.build.json'))
+    .sort();
 }
 
 it('finds the packages', () => {
@@ -143,6 +164,16 @@ describe.each(packageDirs)('packages/%s', (dir) => {
     if (options.declarationMap === true) expect(manifest.files).toContain('src');
   });
 
+  it('builds incrementally with tsc -b: composite, build info inside dist/, its workspace dependencies referenced', () => {
+    const configPath = join(packageDir, 'tsconfig.build.json');
+    const options = buildOptions(configPath);
+    expect(manifest.scripts?.build).toBe('tsc -b tsconfig.build.json');
+    expect(options.composite).toBe(true);
+    // Inside dist/, so deleting dist/ forces a rebuild (tsc -b trusts a build-info file it finds).
+    expect(options.tsBuildInfoFile).toBe('dist/tsconfig.build.tsbuildinfo');
+    expect(referencedBuilds(configPath)).toEqual(workspaceDependencyBuilds(manifest));
+  });
+
   it('declares every package its sources import, with workspace packages by workspace: range', () => {
     const declared = { ...manifest.dependencies, ...manifest.peerDependencies };
     const undeclared = [...imported].filter((name) => !isBuiltin(name) && !(name in declared));
@@ -174,4 +205,13 @@ describe.each(packageDirs)('packages/%s', (dir) => {
     expect(manifest.dependencies?.['@solana/buffer-layout']).toBeUndefined();
     expect(manifest.peerDependencies?.['@solana/buffer-layout']).toBeUndefined();
   });
+});
+
+it('builds the demo incrementally: examples reference every package they use, so tsc -b rebuilds only what changed', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'examples', 'package.json'), 'utf8')) as Manifest;
+  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+  expect(rootManifest.scripts?.demo).toMatch(/^tsc -b examples\/tsconfig\.build\.json && node examples\/dist\//);
+  const configPath = join(root, 'examples', 'tsconfig.build.json');
+  expect(buildOptions(configPath).incremental).toBe(true);
+  expect(referencedBuilds(configPath)).toEqual(workspaceDependencyBuilds(manifest));
 });

@@ -177,3 +177,34 @@ export class PoolClosedError extends Rx8583Error {
     super('pool is closed');
   }
 }
+
+/**
+ * A TLS client did not finish its handshake within the server's `handshakeTimeout`: the socket was
+ * destroyed, freeing its slot (reported on the server's `events$` as a `tlsError`).
+ */
+export class TlsHandshakeTimeoutError extends Rx8583Error {
+  constructor(
+    /** `host:port` of the client. */
+    readonly address: string,
+    /** The timeout that expired, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`TLS client ${address} did not finish its handshake within ${timeout} ms: closed`);
+  }
+}
+
+/**
+ * The two ends of a link disagree about TLS: a plain-TCP client reached a TLS server, or a TLS
+ * client a plain server. `peerSpeaks` says which the other end used.
+ */
+export class TlsMismatchError extends Rx8583Error {
+  constructor(
+    /** `host:port` of the other end. */
+    readonly address: string,
+    /** What the other end speaks. */
+    readonly peerSpeaks: 'tls' | 'plain',
+    reason: string,
+  ) {
+    super(`${address} ${reason}`);
+  }
+}

@@ -44,8 +44,22 @@ export {
 } from './connection/request-handler';
 export { defaultRequestKey, isResponseMti, mtiClass, type RequestKeyFn } from './connection/request-key';
 export { matchResponse, type ResponseTarget } from './operators/match-response';
-export { createServer } from './server/server';
-export type { Server, ServerOptions, ServerEvent, TlsServerOptions } from './server/server-types';
+export { createServer, DEFAULT_SERVER_OPTIONS } from './server/server';
+export type {
+  Server,
+  ServerOptions,
+  ServerSummary,
+  ServerRejectReason,
+  ServerEvent,
+  ServerListeningEvent,
+  ServerConnectionEvent,
+  ServerRejectedEvent,
+  ServerTlsErrorEvent,
+  ServerConnectFailedEvent,
+  ServerErrorEvent,
+  ServerClosedEvent,
+  TlsServerOptions,
+} from './server/server-types';
 export {
   Rx8583Error,
   SendTimeoutError,
@@ -62,4 +76,6 @@ export {
   FramingError,
   NoConnectionsError,
   PoolClosedError,
+  TlsHandshakeTimeoutError,
+  TlsMismatchError,
 } from './errors';
