@@ -1,21 +1,13 @@
 import { Message } from '@rx8583/iso8583';
 import { isObservable, Subscription, take, type Observable } from 'rxjs';
+import type { ConnectionHandlerErrorEvent } from './events';
 import type { Connection } from './types';
 import { asError, ConnectionClosedError, HandlerResultError } from '../errors';
 import { describeValue } from '../option-checks';
 import type { HandlerResult, RequestHandler, ResolvedServeOptions } from './request-handler';
 
 /** A failed request as `events$` reports it: what it was, never what it carried. */
-export interface HandlerFailure {
-  /** The request's MTI. */
-  mti: string;
-  /** The request's correlation key; undefined when it has none (no STAN, a throwing `requestKey`). */
-  key: string | undefined;
-  /** What went wrong: the handler's own error, a `PackError` of its reply, a `HandlerResultError`. */
-  error: Error;
-  /** Whether `failureReply` answered the request. */
-  answered: boolean;
-}
+export type HandlerFailure = Omit<ConnectionHandlerErrorEvent, 'type'>;
 
 /** What serving needs from the link it serves. */
 export interface ServedLink {

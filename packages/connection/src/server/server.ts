@@ -3,17 +3,16 @@ import * as tls from 'node:tls';
 import { inspect } from 'node:util';
 import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
-import { openConnection } from '../connection/open-connection';
+import { openConnection } from '../connection/sign-on';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
-import { peerAddress } from '../connection/socket-lifecycle';
 import { startsLikeTlsHello } from '../connection/tls-mismatch';
 import { asError, TlsMismatchError } from '../errors';
-import type { SocketConnection } from '../connection/socket-connection';
+import { peerAddress, type SocketConnection } from '../connection/connection';
 import type { Connection } from '../connection/types';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from '../connection/request-handler';
 import { Admission, allowList, type AdmissionLimits } from './admission';
 import type { Server, ServerEvent, ServerOptions, ServerSummary } from './server-types';
-import { explainTlsClientError } from './tls-client-error';
+import { explainTlsClientError } from '../connection/tls-errors';
 import { TlsHandshakes } from './tls-handshakes';
 
 /** Defaults of the server's own options (the link options' are `DEFAULT_LINK_OPTIONS`). */

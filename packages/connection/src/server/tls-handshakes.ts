@@ -1,6 +1,6 @@
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
-import { peerAddress } from '../connection/socket-lifecycle';
+import { peerAddress } from '../connection/connection';
 import { opensTlsHandshake, TLS_ALERT_UNEXPECTED_MESSAGE } from '../connection/tls-mismatch';
 import { TlsHandshakeTimeoutError, TlsMismatchError } from '../errors';
 

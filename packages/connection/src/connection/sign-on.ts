@@ -1,14 +1,14 @@
 import type * as net from 'node:net';
 import { ConnectError } from '../errors';
 import type { ResolvedLinkOptions } from './options';
-import { SocketConnection } from './socket-connection';
+import { SocketConnection } from './connection';
 import type { Connection } from './types';
 
 /**
- * Wraps an open socket in a `SocketConnection` and runs `onConnect` on it. Resolves with the
- * connection once `onConnect` is done; if it rejects, or `signal` aborts meanwhile, the
- * connection is destroyed and the promise rejects with a `ConnectError` (the original error as
- * its `cause`).
+ * The sign-on step: wraps an open socket (dialled or accepted) in a `SocketConnection` and runs
+ * `onConnect` on it. Resolves with the connection once `onConnect` is done; if it rejects, or
+ * `signal` aborts meanwhile, the connection is destroyed and the promise rejects with a
+ * `ConnectError` (the original error as its `cause`).
  */
 export async function openConnection(
   socket: net.Socket,

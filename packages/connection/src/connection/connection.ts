@@ -1,6 +1,6 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
-import { type Observable, Subject, Subscription } from 'rxjs';
+import { fromEvent, type Observable, Subject, Subscription } from 'rxjs';
 import {
   asError,
   ConnectionClosedError,
@@ -8,64 +8,67 @@ import {
   InboundOverflowError,
   RejectedMessageError,
 } from '../errors';
-import { callWithin } from './bounded-call';
+import { positiveMilliseconds } from '../milliseconds';
+import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
+import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { HeldUntilSubscribed } from './held-until-subscribed';
-import { inboundMessages, type InboundHandlers } from './inbound-pipeline';
-import { LinkSignals } from './link-signals';
-import { NetworkHeaders } from './network-headers';
+import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
+import { LinkEnd } from './link-end';
 import { watchLinkActivity } from './link-timers';
-import { checkSendTimeout, type ResolvedLinkOptions } from './options';
-import { RequestMux } from './request-mux';
-import { isResponseMti, keyOf, mtiLabel } from './request-key';
+import { NetworkHeaders } from './network-headers';
+import type { ResolvedLinkOptions } from './options';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
-import { Serving } from './serving';
-import { signOffView, type SignOffCapable } from './sign-off-view';
+import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
-import { closedError, closeSocket, explainSocketError, peerAddress, receivedChunks } from './socket-lifecycle';
-import type {
-  CloseInfo,
-  CloseReason,
-  ConnectionEvent,
-  ConnectionState,
-  ConnectionStatus,
-  ReplyOptions,
-  SendOptions,
-} from './types';
+import { Serving } from './serving';
+import { signOff, type SignOffCapable } from './sign-off';
+import { explainSocketError } from './tls-errors';
+import { TrafficTap, type TrafficRecord } from './traffic';
+import type { CloseInfo, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
 import { WriteAck } from './write-ack';
 import { WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
 
+/** `host:port` of a socket's peer; `unknown:0` once a reset socket no longer knows it. */
+export function peerAddress(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+}
+
 /**
  * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
  * socket from construction on: reads it through the inbound pipeline, writes it through the
- * coalescing write queue, and ends it exactly once.
+ * coalescing write queue, and ends it exactly once (see `LinkEnd`).
  */
 export class SocketConnection implements SignOffCapable {
-  state: ConnectionState = 'open';
   readonly remoteAddress: string;
   readonly closed: Promise<CloseInfo>;
   readonly inbound$: Observable<Message>;
   readonly events$: Observable<ConnectionEvent>;
   readonly status$: Observable<ConnectionStatus>;
+  readonly traffic$: Observable<TrafficRecord>;
 
+  private readonly end = new LinkEnd();
   private readonly mux: RequestMux;
   private readonly writer: WriteQueue;
   private readonly acks: DeadlineQueue;
   private readonly inbox: HeldUntilSubscribed<Message>;
-  private readonly signals: LinkSignals;
+  private readonly signals: ConnectionSignals;
+  private readonly traffic = new TrafficTap();
   private readonly metadata = new Map<string, unknown>();
   private readonly headers: NetworkHeaders;
   private readonly outbound = new Subject<void>();
+  private readonly chunks$: Observable<Uint8Array>;
   private readonly reading = new Subscription();
   private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
   private serving: Serving | undefined;
+  /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
+  private closeRequested = false;
   private signingOff = false;
-  private closeInfo: CloseInfo | undefined;
-  private resolveClosed!: (info: CloseInfo) => void;
+  private socketEnding = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -73,20 +76,39 @@ export class SocketConnection implements SignOffCapable {
     clock?: Clock,
   ) {
     this.remoteAddress = peerAddress(socket);
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.closed = this.end.closed;
     socket.setNoDelay(true);
-    this.writer = new WriteQueue(socket, () => this.outbound.next());
-    this.mux = new RequestMux((frame) => this.writer.push(frame), options.maxInFlight, clock);
+    this.writer = new WriteQueue(socket, () => this.outbound.next(), this.end);
+    const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
+      if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
+    };
+    const host = {
+      write: (request: OutboundRequest) => {
+        record('request', request);
+        return this.writer.push(request.frame);
+      },
+      wasWritten: (position: number) => this.writer.wasWritten(position),
+      timedOut: (request: OutboundRequest) => record('timedOut', request),
+    };
+    this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
     this.acks = new DeadlineQueue(clock);
     this.headers = new NetworkHeaders(options.framing);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
     this.inbound$ = this.inbox.observable;
-    this.signals = new LinkSignals(this.remoteAddress);
+    this.signals = new ConnectionSignals(this.remoteAddress, this.end);
     this.events$ = this.signals.events$;
     this.status$ = this.signals.status$;
+    this.traffic$ = this.traffic.traffic$;
+    this.chunks$ = fromEvent(socket, 'data') as Observable<Uint8Array>;
     this.listen();
+  }
+
+  /** `open`, then `closing` during a graceful `close()`, then `closed` once the link has ended. */
+  get state(): ConnectionState {
+    if (this.end.ended) return 'closed';
+    return this.closeRequested ? 'closing' : 'open';
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
@@ -107,7 +129,8 @@ export class SocketConnection implements SignOffCapable {
 
   reply(message: Message, options?: ReplyOptions): Promise<void> {
     try {
-      return this.writeFrame(message.pack(), this.headers.forReply(options?.header, options?.request));
+      const body = this.outboundBytes(message);
+      return this.writeFrame(body, this.headers.forReply(options?.header, options?.request), message);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -116,7 +139,7 @@ export class SocketConnection implements SignOffCapable {
   write(body: Uint8Array, options?: Omit<ReplyOptions, 'request'>): Promise<void> {
     if (!(body instanceof Uint8Array)) return Promise.reject(new TypeError('write: body must be a Uint8Array'));
     try {
-      return this.writeFrame(body, options?.header);
+      return this.writeFrame(body, options?.header, undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -171,7 +194,7 @@ export class SocketConnection implements SignOffCapable {
       resolved,
     );
     this.serving = serving;
-    if (this.state === 'closed') serving.stop();
+    if (this.end.ended) serving.stop();
     for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
   }
 
@@ -186,12 +209,27 @@ export class SocketConnection implements SignOffCapable {
 
   /** @internal The error the link failed with, once it has (synchronously available). */
   get failure(): Error | undefined {
-    return this.closeInfo?.error;
+    return this.end.info?.error;
   }
 
   /** Tears the connection down at once (failed `onConnect`, aborted connect, server shutdown). */
   destroy(error?: Error): void {
     this.terminate(error ? 'error' : 'local', error, true);
+  }
+
+  /** A short summary — address, state, requests in flight — never messages or buffers. */
+  toJSON(): { remoteAddress: string; state: ConnectionState; status: ConnectionStatus; inFlight: number } {
+    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.mux.size };
+  }
+
+  toString(): string {
+    const { remoteAddress, state, status, inFlight } = this.toJSON();
+    return `Connection ${remoteAddress} ${state} (status ${status}, ${inFlight} in flight)`;
+  }
+
+  /** `util.inspect` and `console.log` show the summary, never queued frames (they hold card data). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   /** Sends a request; `onKey` learns its correlation key (send$ needs it to abandon the request). */
@@ -204,11 +242,16 @@ export class SocketConnection implements SignOffCapable {
     const refusal = this.refusal(duringSignOff);
     if (refusal) return Promise.reject(refusal);
     try {
-      const timeout = options?.timeout === undefined ? this.options.sendTimeout : checkSendTimeout(options.timeout);
+      const timeout =
+        options?.timeout === undefined
+          ? this.options.sendTimeout
+          : positiveMilliseconds('send', 'options.timeout', options.timeout);
       const key = keyOf(this.options.requestKey, message);
       if (this.mux.has(key)) throw new DuplicateRequestError(key);
-      const frame = this.options.framing.encode(message.pack(), options?.header);
-      const promise = this.mux.register(key, frame, timeout);
+      const body = this.outboundBytes(message);
+      const header = options?.header;
+      const frame = this.options.framing.encode(body, header);
+      const promise = this.mux.register(key, message, body, frame, header, timeout);
       onKey?.(key);
       return promise;
     } catch (error) {
@@ -223,17 +266,33 @@ export class SocketConnection implements SignOffCapable {
     );
   }
 
-  private refusal(duringSignOff: boolean): Error | undefined {
-    if (this.state === 'open') return undefined;
-    if (this.state === 'closing' && duringSignOff && this.signingOff) return undefined;
-    return new ConnectionClosedError(this.state === 'closing' ? 'connection is closing' : 'connection is closed');
+  /** The bytes a message goes out as: packed, then through `byteHooks.outbound` when there is one. */
+  private outboundBytes(message: Message): Uint8Array {
+    const packed = message.pack();
+    const hook = this.options.outboundBytes;
+    if (hook === undefined) return packed;
+    const bytes = hook(packed, message);
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('byteHooks.outbound must return a Uint8Array');
+    return bytes;
   }
 
-  private writeFrame(body: Uint8Array, header: Record<string, unknown> | undefined): Promise<void> {
-    if (this.state === 'closed') return Promise.reject(new ConnectionClosedError('connection is closed'));
+  private refusal(duringSignOff: boolean): Error | undefined {
+    const state = this.state;
+    if (state === 'open') return undefined;
+    if (state === 'closing' && duringSignOff && this.signingOff) return undefined;
+    return new ConnectionClosedError(state === 'closing' ? 'connection is closing' : 'connection is closed');
+  }
+
+  private writeFrame(
+    body: Uint8Array,
+    header: Record<string, unknown> | undefined,
+    message: Message | undefined,
+  ): Promise<void> {
+    if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
     const frame = this.options.framing.encode(body, header);
     const ack = new WriteAck(this.options.sendTimeout, (settled) => this.acks.cancel(settled));
     this.acks.add(ack, ack.timeout);
+    if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
     this.writer.push(frame, ack);
     return ack.promise;
   }
@@ -244,14 +303,16 @@ export class SocketConnection implements SignOffCapable {
 
   private listen(): void {
     const socket = this.socket;
-    const handlers: InboundHandlers = {
+    const sides: InboundSideChannels = {
       header: (message, header) => this.headers.remember(message, header),
       keepAlive: () => this.onKeepAlive(),
       unpackError: (error) => this.emit({ type: 'unpackError', error }),
+      refused: (message, error) => this.onRefused(message, asError(error)),
     };
-    const { framing, spec, requestKey } = this.options;
+    const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
+    const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
     this.reading.add(
-      inboundMessages(receivedChunks(socket), { framing, spec, requestKey, pending: this.mux }, handlers).subscribe({
+      inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => {
           if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
           else this.inbox.push(message);
@@ -260,16 +321,16 @@ export class SocketConnection implements SignOffCapable {
       }),
     );
     socket.on('error', (error) =>
-      this.terminate(this.state === 'closing' ? 'local' : 'error', explainSocketError(this.remoteAddress, error), true),
+      this.terminate(this.closeRequested ? 'local' : 'error', explainSocketError(this.remoteAddress, error), true),
     );
-    socket.on('end', () => this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false));
+    socket.on('end', () => this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false));
     socket.on('close', () => this.onSocketClosed());
     this.startTimers();
   }
 
   private startTimers(): void {
     const { idleTime, ping, readTimeout } = this.options;
-    this.watching = watchLinkActivity(this.outbound, receivedChunks(this.socket), {
+    this.watching = watchLinkActivity(this.outbound, this.chunks$, {
       idleTime,
       onIdle: ping && (() => this.ping(ping)),
       readTimeout,
@@ -289,54 +350,80 @@ export class SocketConnection implements SignOffCapable {
   }
 
   private onKeepAlive(): void {
-    const echo = this.options.echoKeepAlive && this.state !== 'closed';
-    if (echo) this.writer.push(this.options.framing.encode(EMPTY));
+    const echo = this.options.echoKeepAlive && !this.end.ended;
+    if (echo) {
+      if (this.traffic.active) this.traffic.record('out', 'reply', EMPTY, undefined, undefined);
+      this.writer.push(this.options.framing.encode(EMPTY));
+    }
     this.emit({ type: 'keepAlive', echoed: echo });
   }
 
+  /** The inbound check refused `message`: report it, and fail the request it answers (if pending). */
+  private onRefused(message: Message, error: Error): void {
+    this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
+    const key = responseKey(this.options.requestKey, message);
+    if (key !== undefined && this.mux.awaits(key)) {
+      this.mux.reject(
+        key,
+        new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
+      );
+    }
+  }
+
   private async closeGracefully(): Promise<void> {
-    if (this.state !== 'open') return this.closed.then(() => undefined);
-    this.state = 'closing';
+    if (this.end.ended) return this.closed.then(() => undefined);
+    this.closeRequested = true;
     this.watching.unsubscribe();
     this.emit({ type: 'closing' });
     const onClose = this.options.onClose;
     if (onClose !== undefined) {
       this.signingOff = true;
-      // Bounded so that close() always finishes; the sign-off's sends have their own timeouts.
-      await callWithin(() => onClose(signOffView(this)), this.options.sendTimeout, 'onClose').catch((error: unknown) =>
+      await signOff(this, onClose, this.options.sendTimeout).catch((error: unknown) =>
         this.emit({ type: 'error', error: asError(error) }),
       );
       this.signingOff = false;
     }
     await Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
-    if (this.closeInfo === undefined) {
+    if (!this.end.ended) {
       this.writer.flushNow();
-      closeSocket(this.socket, this.options.closeTimeout);
+      this.endSocket();
     }
     await this.closed;
   }
 
+  /**
+   * Ends the socket gracefully — queued data is still sent, then FIN — and destroys it if it is not
+   * closed within `closeTimeout` (a TLS peer that never answers the close, a peer that stopped
+   * reading). Safe to call more than once.
+   */
+  private endSocket(): void {
+    const socket = this.socket;
+    if (socket.destroyed || this.socketEnding) return;
+    this.socketEnding = true;
+    const force = setTimeout(() => socket.destroy(), this.options.closeTimeout);
+    socket.once('close', () => clearTimeout(force));
+    socket.end();
+  }
+
   /** The link is over: settle everything pending, stop reading and writing, release the socket. */
   private terminate(reason: CloseReason, error: Error | undefined, destroy: boolean): void {
-    if (this.closeInfo !== undefined) return;
-    this.closeInfo = error === undefined ? { reason } : { reason, error };
-    this.state = 'closed';
+    if (!this.end.end(reason, error)) return;
     this.watching.unsubscribe();
     this.reading.unsubscribe();
     this.serving?.stop();
-    this.mux.rejectAll(() => closedError(reason, error));
-    for (const ticket of this.writer.close()) (ticket as WriteAck).fail(closedError(reason, error));
+    this.mux.rejectAll();
+    for (const ticket of this.writer.drop()) (ticket as WriteAck).fail(this.end.error());
     this.acks.clear();
     if (destroy) this.socket.destroy();
-    else closeSocket(this.socket, this.options.closeTimeout);
+    else this.endSocket();
   }
 
   private onSocketClosed(): void {
-    this.terminate(this.state === 'closing' ? 'local' : 'peer', undefined, false);
-    const info = this.closeInfo as CloseInfo;
-    this.signals.end(info);
+    this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false);
+    this.end.gone();
+    this.signals.finish();
     this.inbox.complete();
+    this.traffic.complete();
     this.outbound.complete();
-    this.resolveClosed(info);
   }
 }

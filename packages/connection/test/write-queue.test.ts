@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { LinkEnd } from '../src/connection/link-end';
 import { WriteQueue, type WriteTicket } from '../src/connection/write-queue';
 
 /** A socket stand-in that records writes and accepts only while `accepting`. */
@@ -18,7 +19,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   it('sends the frames queued in one turn of the event loop as one write, in order', async () => {
     const sink = new RecordingSink();
     let activity = 0;
-    const queue = new WriteQueue(sink, () => activity++);
+    const queue = new WriteQueue(sink, () => activity++, new LinkEnd());
     queue.push(Uint8Array.of(1, 2));
     queue.push(Uint8Array.of(3));
     queue.push(Uint8Array.of(4, 5));
@@ -33,7 +34,8 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
 
   it('writes a batch at once when 32 frames are queued, so the peer can start on it', async () => {
     const sink = new RecordingSink();
-    const queue = new WriteQueue(sink, () => undefined);
+    const end = new LinkEnd();
+    const queue = new WriteQueue(sink, () => undefined, end);
     for (let i = 0; i < 40; i++) queue.push(Uint8Array.of(i));
     expect(sink.writes).toEqual([Array.from({ length: 32 }, (_, i) => i)]);
     await nextTurn();
@@ -42,7 +44,8 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
 
   it('stops writing when the socket is full and resumes on drain', async () => {
     const sink = new RecordingSink();
-    const queue = new WriteQueue(sink, () => undefined);
+    const end = new LinkEnd();
+    const queue = new WriteQueue(sink, () => undefined, end);
     sink.accepting = false;
     queue.push(Uint8Array.of(1));
     await nextTurn();
@@ -60,7 +63,8 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
 
   it('tells each ticket when its frame reached the socket, and skips cancelled ones', async () => {
     const sink = new RecordingSink();
-    const queue = new WriteQueue(sink, () => undefined);
+    const end = new LinkEnd();
+    const queue = new WriteQueue(sink, () => undefined, end);
     const log: string[] = [];
     const gaveUp = ticket(log, 'cancelled');
     queue.push(Uint8Array.of(1), ticket(log, 'first'));
@@ -72,9 +76,10 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     expect(log).toEqual(['first', 'third']);
   });
 
-  it('flushNow writes at once even while waiting for drain; close returns unwritten tickets', async () => {
+  it('flushNow writes at once even while waiting for drain; once the link ended, drop returns unwritten tickets', async () => {
     const sink = new RecordingSink();
-    const queue = new WriteQueue(sink, () => undefined);
+    const end = new LinkEnd();
+    const queue = new WriteQueue(sink, () => undefined, end);
     sink.accepting = false;
     queue.push(Uint8Array.of(1));
     await nextTurn();
@@ -83,9 +88,12 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     expect(sink.writes).toEqual([[1], [2]]);
     const log: string[] = [];
     const lost = ticket(log, 'lost');
-    queue.push(Uint8Array.of(3), lost);
-    expect(queue.close()).toEqual([lost]);
-    queue.push(Uint8Array.of(4));
+    const third = queue.push(Uint8Array.of(3), lost);
+    expect(queue.wasWritten(0)).toBe(true);
+    expect(queue.wasWritten(third)).toBe(false);
+    end.end('peer');
+    expect(queue.drop()).toEqual([lost]);
+    expect(queue.wasWritten(queue.push(Uint8Array.of(4)))).toBe(false);
     await nextTurn();
     expect(sink.writes).toEqual([[1], [2]]);
     expect(log).toEqual([]);
