@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // The CI consumer's plain-JavaScript programs run on Node as an app would (CommonJS and ESM).
+    files: ['.ci/consumer/*.cjs', '.ci/consumer/*.mjs', '.ci/consumer/*.cts'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

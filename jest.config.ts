@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 // Tests import workspace packages by name and run against their TypeScript sources.
 const config: Config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
+  roots: ['<rootDir>/packages', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   moduleNameMapper: {
     '^@rx8583/iso8583/jpos$': '<rootDir>/packages/iso8583/src/jpos/index.ts',

@@ -41,10 +41,35 @@ export class WriteTimeoutError extends Rx8583Error {
   }
 }
 
-/** The connection is closing or closed, or failed while the request was pending. */
+/**
+ * The connection is closing or closed, or ended while the request (or reply, or write) was pending.
+ * `cause` is what ended it when that was a failure (`WriteTimeoutError`, `ReadTimeoutError`,
+ * `FramingError`, a socket error).
+ */
 export class ConnectionClosedError extends Rx8583Error {
-  constructor(message = 'connection closed', options?: { cause?: unknown }) {
+  /**
+   * Whether the request had been handed to the socket before the link ended: `true` means the peer
+   * may have received and acted on it (an authorization may need its reversal), `false` that it
+   * certainly never left this process.
+   */
+  readonly written: boolean;
+
+  constructor(message = 'connection closed', options?: { cause?: unknown; written?: boolean }) {
     super(message, options);
+    this.written = options?.written ?? false;
+  }
+}
+
+/**
+ * Nothing arrived for `readTimeout` ms and `closeOnReadTimeout` is on: the link was closed. What
+ * pending requests fail with as the `cause` of their `ConnectionClosedError`.
+ */
+export class ReadTimeoutError extends Rx8583Error {
+  constructor(
+    /** The timeout that passed, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`nothing received for ${timeout} ms: the peer is silent (readTimeout)`);
   }
 }
 
@@ -169,5 +194,36 @@ export class NoConnectionsError extends Rx8583Error {
 export class PoolClosedError extends Rx8583Error {
   constructor() {
     super('pool is closed');
+  }
+}
+
+/**
+ * A TLS client did not finish its handshake within the server's `handshakeTimeout`: the socket was
+ * destroyed, freeing its slot (reported on the server's `events$` as a `tlsError`).
+ */
+export class TlsHandshakeTimeoutError extends Rx8583Error {
+  constructor(
+    /** `host:port` of the client. */
+    readonly address: string,
+    /** The timeout that expired, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`TLS client ${address} did not finish its handshake within ${timeout} ms: closed`);
+  }
+}
+
+/**
+ * The two ends of a link disagree about TLS: a plain-TCP client reached a TLS server, or a TLS
+ * client a plain server. `peerSpeaks` says which the other end used.
+ */
+export class TlsMismatchError extends Rx8583Error {
+  constructor(
+    /** `host:port` of the other end. */
+    readonly address: string,
+    /** What the other end speaks. */
+    readonly peerSpeaks: 'tls' | 'plain',
+    reason: string,
+  ) {
+    super(`${address} ${reason}`);
   }
 }

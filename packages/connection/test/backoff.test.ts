@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { backoffDelay, assertBackoffSchedule } from '@rx8583/connection';
+import { backoffDelay } from '@rx8583/connection';
+import { assertBackoffSchedule } from '../src/operators/backoff';
 
 const noJitter = { initial: 100, max: 1_000, jitter: 0 };
 

@@ -1,7 +1,8 @@
 import type { Message } from '@rx8583/iso8583';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { connect, createConnection$ } from '../src/connection/create-connection';
-import type { Connection, ConnectionEvent } from '../src/connection/types';
+import type { Connection } from '../src/connection/types';
+import type { ConnectionEvent } from '../src/connection/events';
 import { framing } from '../src/framing/index';
 import { ConnectionClosedError, FramingError } from '../src/errors';
 import { linkSpec, msg, nextStan } from './support/link-spec';
@@ -139,6 +140,19 @@ describe('Connection: closing', () => {
     expect((error as Error).message).toMatch(/connection failed: .*ECONNRESET/);
   });
 
+  it('says whether each failed request had reached the socket (ConnectionClosedError.written)', async () => {
+    const { port } = await loop.rawServer((socket) => {
+      socket.once('data', () => socket.end()); // the first request arrived: the peer hangs up
+    });
+    const conn = await connectClient(loop, port, { maxInFlight: 1 });
+    const first = conn.send(msg('0100', { 11: nextStan() })).catch((e: unknown) => e);
+    const second = conn.send(msg('0100', { 11: nextStan() })).catch((e: unknown) => e); // waits for the slot
+    const [written, queued] = await Promise.all([first, second]);
+    expect(written).toEqual(new ConnectionClosedError('connection closed by the peer'));
+    expect((written as ConnectionClosedError).written).toBe(true);
+    expect((queued as ConnectionClosedError).written).toBe(false);
+  });
+
   it('closes with FramingError when the stream loses its framing, failing pending sends with it as cause', async () => {
     const { port } = await loop.rawServer((socket) => {
       socket.once('data', () => socket.write(Buffer.from([0xff, 0xff, 1, 2, 3]))); // 65535 > maxFrameLength
@@ -150,6 +164,18 @@ describe('Connection: closing', () => {
     const info = await conn.closed;
     expect(info.reason).toBe('error');
     expect(info.error).toBeInstanceOf(FramingError);
+  });
+
+  it('closes with FramingError when a frame is not complete within frameTimeout', async () => {
+    const { port } = await loop.rawServer((socket) => {
+      socket.once('data', () => socket.write(Buffer.from([0x00, 0x40, 0x30]))); // 64 bytes announced, 1 sent
+    });
+    const conn = await connectClient(loop, port, { frameTimeout: 50 });
+    const pending = conn.send(msg('0800', { 11: nextStan() }));
+    await expect(pending).rejects.toThrow(ConnectionClosedError);
+    const info = await conn.closed;
+    expect(info.reason).toBe('error');
+    expect(info.error).toEqual(new FramingError('binary2 frame not complete within 50 ms (3 bytes of it arrived)', 0));
   });
 
   it('reports an undecodable message as unpackError without card data, and goes on', async () => {

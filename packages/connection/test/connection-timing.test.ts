@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
-import type { ConnectionEvent } from '../src/connection/types';
+import type { ConnectionEvent } from '../src/connection/events';
 import { SendTimeoutError, WriteTimeoutError } from '../src/errors';
 import { msg, nextStan } from './support/link-spec';
 import { Loopback } from './support/loopback';

@@ -1,10 +1,11 @@
+import { inspect } from 'node:util';
 import type { Message } from '@rx8583/iso8583';
 import { PackError, unpack } from '@rx8583/iso8583';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { framing } from '../src/framing/index';
 import { tpdu, swapTpdu } from '../src/framing/tpdu';
 import { DuplicateRequestError, RejectedMessageError, RequestKeyError, SendTimeoutError } from '../src/errors';
-import type { ConnectionEvent } from '../src/connection/types';
+import type { ConnectionEvent } from '../src/connection/events';
 import { linkSpec, msg, nextStan, responseTo } from './support/link-spec';
 import { Loopback } from './support/loopback';
 import { approve, connectClient, startIssuer } from './support/issuer';
@@ -249,6 +250,18 @@ describe('Connection: request / response over loopback', () => {
     const conn = await connectClient(loop, port, { framing: nac });
     const response = await conn.send(msg('0100', { 11: nextStan() }));
     expect(conn.headerOf(response)).toEqual({ id: 0x60, destination: 0x0002, source: 0x0001 });
+  });
+
+  it('inspect, String() and toJSON give a short summary, never queued frames or card data', async () => {
+    const { port } = await loop.rawServer(() => undefined); // never answers
+    const conn = await connectClient(loop, port);
+    void conn.send(msg('0100', { 2: PAN, 11: nextStan() })).catch(() => undefined);
+    const summary = { remoteAddress: `127.0.0.1:${port}`, state: 'open', status: 'unknown', inFlight: 1 };
+    expect(JSON.parse(JSON.stringify(conn))).toEqual(summary);
+    expect(String(conn)).toBe(`Connection 127.0.0.1:${port} open (status unknown, 1 in flight)`);
+    const inspected = inspect(conn, { depth: 8, showHidden: true });
+    expect(inspected).toBe(String(conn));
+    expect(inspected).not.toMatch(/4111|34313131/);
   });
 
   it('keeps application status and metadata, status$ emitting each change', async () => {

@@ -1,4 +1,5 @@
-import { blob, cstr, struct, u8 } from '@solana/buffer-layout';
+import { blob, cstr, struct, u8, u16be } from '@solana/buffer-layout';
+import fc from 'fast-check';
 import { framing, swapTpdu, tpdu, type Tpdu } from '@rx8583/connection';
 import { FramingError } from '../src/errors';
 
@@ -99,6 +100,45 @@ describe('framing.withHeader with any fixed layout', () => {
     expect(() => framing.withHeader(framing.binary2(), tpdu, { replyHeader: 'swap' as never })).toThrow(TypeError);
     expect(() =>
       framing.withHeader(framing.binary2(), tpdu, { defaultHeader: { id: 300, destination: 0, source: 0 } }),
-    ).toThrow();
+    ).toThrow(new RangeError('tpdu.id must be an integer from 0 to 255, got 300'));
+  });
+});
+
+describe('tpdu, written without a layout library', () => {
+  // The same header declared with @solana/buffer-layout: the hand-written codec must match it byte for byte.
+  const libraryTpdu = struct<Tpdu>([u8('id'), u16be('destination'), u16be('source')], 'tpdu');
+  const anyTpdu = fc.record({
+    id: fc.integer({ min: 0, max: 0xff }),
+    destination: fc.integer({ min: 0, max: 0xffff }),
+    source: fc.integer({ min: 0, max: 0xffff }),
+  });
+
+  it('writes the bytes a buffer-layout struct writes, and reads them back', () => {
+    fc.assert(
+      fc.property(anyTpdu, fc.integer({ min: 0, max: 3 }), (header, offset) => {
+        const ours = new Uint8Array(offset + 5);
+        const theirs = new Uint8Array(offset + 5);
+        tpdu.encode(header, ours, offset);
+        libraryTpdu.encode(header, theirs, offset);
+        expect(ours).toEqual(theirs);
+        expect(tpdu.decode(theirs, offset)).toEqual(header);
+      }),
+    );
+  });
+
+  it('refuses a value that does not fit its bytes, naming the part', () => {
+    const target = new Uint8Array(5);
+    expect(() => tpdu.encode({ id: 0x60, destination: 0x10000, source: 0 }, target, 0)).toThrow(
+      new RangeError('tpdu.destination must be an integer from 0 to 65535, got 65536'),
+    );
+    expect(() => tpdu.encode({ id: 0x60, destination: 1, source: -1 }, target, 0)).toThrow(
+      new RangeError('tpdu.source must be an integer from 0 to 65535, got -1'),
+    );
+    expect(() => tpdu.encode({ id: 0x60, destination: 1.5, source: 0 }, target, 0)).toThrow(
+      new RangeError('tpdu.destination must be an integer from 0 to 65535, got 1.5'),
+    );
+    expect(() => tpdu.encode({ id: '60', destination: 1, source: 0 } as never, target, 0)).toThrow(
+      new RangeError('tpdu.id must be an integer from 0 to 255, got a string'),
+    );
   });
 });

@@ -17,6 +17,10 @@ describe('framing presets write the length each network expects', () => {
     ['binary4 includesHeader', framing.binary4({ includesHeader: true }), bytes(0, 0, 0x01, 0x30)],
     ['vmlh', framing.vmlh(), bytes(0x01, 0x2c, 0, 0)],
     ['vmlh includesHeader', framing.vmlh({ includesHeader: true }), bytes(0x01, 0x30, 0, 0)],
+    ['lengthPrefixed binary 3 (CMF)', framing.lengthPrefixed('binary', 3), bytes(0, 0x01, 0x2c)],
+    ['lengthPrefixed hex 4 (HEX)', framing.lengthPrefixed('hex', 4), ascii('012C')],
+    ['lengthPrefixed ascii 3', framing.lengthPrefixed('ascii', 3), ascii('300')],
+    ['lengthPrefixed bcd 3', framing.lengthPrefixed('bcd', 3), bytes(0, 0x03, 0x00)],
   ])('%s: encodes a 300-byte body behind its prefix and decodes it back', (_name, f, prefix) => {
     const message = body(300);
     const encoded = f.encode(message);
@@ -68,6 +72,27 @@ describe('framing presets write the length each network expects', () => {
     expect(() => framing.ascii4({ maxFrameLength: 1.5 })).toThrow(RangeError);
     expect(() => framing.bcd2({ includesHeader: 'yes' as unknown as boolean })).toThrow(TypeError);
     expect(() => framing.vmlh(null as never)).toThrow(TypeError);
+  });
+
+  it('lengthPrefixed reads either case of hex, refuses non-digits, and checks its arguments', () => {
+    const hex = framing.lengthPrefixed('hex', 4);
+    expect(hex.decoder().push(Uint8Array.of(...ascii('000a'), ...body(10)))[0]!.body).toEqual(body(10));
+    expect(() => hex.decoder().push(ascii('00G1'))).toThrow(new FramingError('hex4 length header is not a number', 0));
+    expect(() => framing.lengthPrefixed('bcd', 2).decoder().push(bytes(0x0a, 0x00))).toThrow(
+      new FramingError('bcd2 length header is not a number', 0),
+    );
+    expect(() => framing.lengthPrefixed('binary', 1).encode(body(256))).toThrow(
+      'binary1: a 256-byte body does not fit a length prefix of at most 255',
+    );
+    expect(() => framing.lengthPrefixed('base64' as never, 4)).toThrow(
+      "framing.lengthPrefixed: encoding must be 'binary', 'ascii', 'hex' or 'bcd', got base64",
+    );
+    expect(() => framing.lengthPrefixed('binary', 7)).toThrow(
+      'framing.lengthPrefixed: size of a binary length prefix must be an integer from 1 to 6, got 7',
+    );
+    expect(() => framing.lengthPrefixed('ascii', 2, { maxFrameLength: 0 })).toThrow(
+      'framing.lengthPrefixed: maxFrameLength must be a positive integer, got 0',
+    );
   });
 
   it('the error classes are the connection errors', () => {

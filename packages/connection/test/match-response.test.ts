@@ -1,7 +1,7 @@
 import type { Message } from '@rx8583/iso8583';
 import { TestScheduler } from 'rxjs/testing';
 import { matchResponse, type ResponseTarget } from '../src/operators/match-response';
-import { defaultRequestKey } from '../src/connection/request-key';
+import { defaultRequestKey } from '../src/operators/request-key';
 import { msg } from './support/link-spec';
 
 /** Pending requests by key; records which responses it took. */
@@ -64,13 +64,17 @@ describe('matchResponse', () => {
     scheduler.run(({ hot, expectObservable }) => {
       expectObservable(hot('--a-b-c-|', values).pipe(matchResponse(pending))).toBe('----b-c-|', values);
     });
+    expect(pending.taken).toEqual([values.a]);
   });
 
-  it('lets through a response whose key cannot be computed (no STAN)', () => {
+  it('lets through a response whose key cannot be computed (no STAN), without asking the target', () => {
     const values = { n: msg('0810') };
+    const asked: string[] = [];
+    const target: ResponseTarget = { resolve: (key) => asked.push(key) > 0 };
     scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-n|', values).pipe(matchResponse(pendingFor()))).toBe('-n|', values);
+      expectObservable(cold('-n|', values).pipe(matchResponse(target))).toBe('-n|', values);
     });
+    expect(asked).toEqual([]);
   });
 
   it('uses a custom requestKey for both sides', () => {
@@ -80,6 +84,7 @@ describe('matchResponse', () => {
     scheduler.run(({ cold, expectObservable }) => {
       expectObservable(cold('-r-s|', values).pipe(matchResponse(pending, byField4))).toBe('---s|', values);
     });
+    expect(pending.taken).toEqual([values.r]);
   });
 
   it('propagates errors and unsubscribes from the source when the consumer does', () => {

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { lastValueFrom, toArray } from 'rxjs';
 import { NoConnectionsError, PoolClosedError } from '../src/errors';
 import { createPool, type Pool, type PoolEvent } from '@rx8583/connection';
@@ -39,6 +40,43 @@ describe('pool over three servers', () => {
     expect(picks.map(portOf).sort()).toEqual([...hosts, ...hosts].map((h) => h.port).sort());
     const responses = await Promise.all(picks.map((conn) => conn.send(msg('0800', { 11: nextStan() }))));
     expect(responses.map((r) => r.get(39))).toEqual(Array(6).fill('00'));
+  });
+
+  it('inspect, String() and toJSON show addresses and states, never links, options or messages', async () => {
+    const up = hosts[0]!.address;
+    const down = `127.0.0.1:${await deadPort()}`;
+    pool = createPool({
+      addresses: [up, down],
+      connection: (a) => linkTo(a),
+      minConnections: 1,
+      reconnect: fast,
+    });
+    const idle = {
+      state: 'idle',
+      up: 0,
+      links: [
+        { address: up, up: false },
+        { address: down, up: false },
+      ],
+    };
+    expect(pool.toJSON()).toEqual(idle);
+    await pool.connect();
+    const degraded = {
+      state: 'degraded',
+      up: 1,
+      links: [
+        { address: up, up: true },
+        { address: down, up: false },
+      ],
+    };
+    expect(pool.toJSON()).toEqual(degraded);
+    expect(JSON.parse(JSON.stringify(pool))).toEqual(degraded);
+    expect(String(pool)).toBe('Pool(1/2 up, degraded)');
+    const shown = inspect(pool, { depth: 8 });
+    expect(shown).toBe(`Pool ${inspect(degraded)}`);
+    expect(shown).not.toMatch(/spec|Buffer|Connection/);
+    await pool.close();
+    expect(pool.toJSON().state).toBe('closed');
   });
 
   it('opens one link per entry when an address repeats', async () => {

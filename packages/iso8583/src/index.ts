@@ -1,3 +1,6 @@
+// Our declarations use Node's Buffer type; this makes the shipped index.d.ts load @types/node itself,
+// since TypeScript 6 no longer loads it unless a project lists it.
+/// <reference types="node" preserve="true" />
 /**
  * @rx8583/iso8583 — the ISO 8583 message codec: specs as plain data, encodings, length prefixes,
  * bitmaps, composite fields (positional, TLV, BER-TLV), `Message`, `unpack`, masking `describe`,

@@ -155,6 +155,21 @@ export class Message {
     return packMessage(this.#compiled, values as ReadonlyArray<FieldValue | undefined>);
   }
 
+  /**
+   * The exact bytes `unpack` read this message from (a fresh copy each call), or `undefined` for a
+   * message built with `new Message`. They stay those bytes after `set` or `delete`, and a `clone`
+   * keeps them: what checking a MAC over the received message needs.
+   *
+   * @example
+   * ```ts
+   * const m = unpack(spec87ascii, frame);
+   * Buffer.from(m.rawBytes()!).equals(frame); // true
+   * ```
+   */
+  rawBytes(): Uint8Array | undefined {
+    return this.#input === undefined ? undefined : Buffer.from(this.#input.text, 'latin1');
+  }
+
   /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
   clone(): Message {
     return messageWithValues(this.#compiled, this.#values.map(deepCopy), this.#input);

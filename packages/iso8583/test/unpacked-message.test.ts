@@ -32,6 +32,19 @@ describe.each([
   ['spec87ascii', spec87ascii],
   ['spec87binary', spec87binary],
 ])('a message from unpack (%s)', (_name, spec) => {
+  it('exposes the exact bytes it was read from (rawBytes), also after set and in a clone', () => {
+    const bytes = packed(spec);
+    const message = unpack(spec, Buffer.concat([Buffer.from('xx'), bytes]).subarray(2));
+    expect(Buffer.from(message.rawBytes()!).equals(bytes)).toBe(true);
+    message.set(41, 'TERM0002');
+    expect(Buffer.from(message.rawBytes()!).equals(bytes)).toBe(true);
+    expect(Buffer.from(message.clone().rawBytes()!).equals(bytes)).toBe(true);
+    const copy = message.rawBytes()!;
+    copy.fill(0);
+    expect(Buffer.from(message.rawBytes()!).equals(bytes)).toBe(true);
+    expect(new Message(spec, { mti: '0800' }).rawBytes()).toBeUndefined();
+  });
+
   it('keeps its own copy of the input: overwriting the bytes afterwards changes none of its values', () => {
     const bytes = packed(spec);
     const pristine = everyValue(unpack(spec, Buffer.from(bytes)));

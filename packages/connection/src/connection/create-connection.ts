@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import { ConnectionClosedError } from '../errors';
 import { dial } from './dial';
-import { openConnection } from './open-connection';
+import { openConnection } from './sign-on';
 import { resolveLinkOptions, validateDialOptions, type ConnectionOptions } from './options';
-import type { SocketConnection } from './socket-connection';
+import type { SocketConnection } from './connection';
 import type { Connection } from './types';
 
 /**

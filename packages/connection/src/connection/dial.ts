@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { ConnectError, ConnectTimeoutError } from '../errors';
+import { explainDialError } from './tls-errors';
 
 /** TLS settings for dialing: Node's `tls.connect` options minus what the dialer decides. */
 export type TlsDialOptions = Omit<tls.ConnectionOptions, 'host' | 'port' | 'socket' | 'path' | 'timeout'>;
@@ -19,37 +20,7 @@ export interface DialOptions {
   signal?: AbortSignal;
 }
 
-// Node codes for a certificate the client refuses, so the error can say so in plain words.
-const UNTRUSTED_CERTIFICATE = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-]);
-
 const ignore = (): void => undefined;
-
-/** Explains a dial failure in terms of what the user can fix. */
-export function describeDialError(address: string, error: unknown): ConnectError {
-  const code = String((error as { code?: unknown })?.code ?? 'UNKNOWN');
-  const detail = error instanceof Error ? error.message : String(error);
-  let reason: string;
-  if (UNTRUSTED_CERTIFICATE.has(code)) {
-    reason = `the server's TLS certificate is not trusted (${code}: ${detail}); pass its CA in tls.ca`;
-  } else if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    reason = `the server's TLS certificate does not name this host (${detail}); check tls.servername`;
-  } else if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    reason = `the server's TLS certificate is outside its validity period (${code})`;
-  } else if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA/.test(code)) {
-    reason = `the server refused the TLS handshake (${code}); it may require a client certificate (tls.cert, tls.key) it trusts`;
-  } else {
-    reason = `${detail} (${code})`;
-  }
-  return new ConnectError(address, code, reason, { cause: error });
-}
 
 /**
  * Opens a TCP or TLS socket and resolves once it is usable (after the TLS handshake when TLS is
@@ -87,7 +58,7 @@ export function dial(options: DialOptions): Promise<net.Socket> {
       cleanup();
       resolve(socket);
     };
-    const onError = (error: Error): void => fail(describeDialError(address, error));
+    const onError = (error: Error): void => fail(explainDialError(address, error));
     const onAbort = (): void => fail(new ConnectError(address, 'ABORT_ERR', 'aborted', { cause: signal?.reason }));
     const timer = setTimeout(() => fail(new ConnectTimeoutError(address, connectTimeout)), connectTimeout);
 

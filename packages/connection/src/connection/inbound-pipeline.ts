@@ -1,56 +1,121 @@
 import type { Message, MessageSpec, UnpackError } from '@rx8583/iso8583';
-import { filter, map, type Observable } from 'rxjs';
+import { filter, identity, map, Observable, tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { Framing } from '../framing/types';
 import { decodeFrames } from '../operators/decode-frames';
 import { decodeMessages, type DecodedFrame } from '../operators/decode-messages';
 import { matchResponse, type ResponseTarget } from '../operators/match-response';
-import type { RequestKeyFn } from './request-key';
+import { responseKey, type RequestKeyFn } from '../operators/request-key';
+import type { TrafficTap } from './traffic';
 
 /** What the read side needs to know. */
 export interface InboundConfig {
   framing: Framing;
+  /** Milliseconds from a frame's first byte to its last. */
+  frameTimeout: number;
   spec: MessageSpec;
   requestKey: RequestKeyFn;
   /** The connection's pending requests, which take their responses out of the stream. */
-  pending: ResponseTarget;
+  pending: ResponseTarget & {
+    /** A request under `key` is written and waiting for its response. */
+    awaits(key: string): boolean;
+  };
+  /** `byteHooks.inbound`: throws to refuse a message (a bad MAC). */
+  check: ((bytes: Uint8Array, message: Message) => void) | undefined;
+  /** The link's traffic tap. */
+  traffic: TrafficTap;
 }
 
-/** Side channels of the read side: everything that is not an unmatched message. */
-export interface InboundHandlers {
-  /** A message arrived with a fixed network header (before it is matched or emitted). */
+/** The side channels of the read side: everything that is not an unmatched message. */
+export interface InboundSideChannels {
+  /** A message arrived with a fixed network header (called before it is matched or emitted). */
   header(message: Message, header: Record<string, unknown>): void;
   /** A zero-length frame arrived. */
   keepAlive(): void;
   /** A frame did not unpack; the stream goes on. */
   unpackError(error: UnpackError): void;
+  /** The inbound check refused a message; the stream goes on without it. */
+  refused(message: Message, error: unknown): void;
 }
 
 type MessageItem = Extract<DecodedFrame, { kind: 'message' }>;
 
+const EMPTY = new Uint8Array(0);
+const isMessage = (item: DecodedFrame): item is MessageItem => item.kind === 'message';
+const messageOf = (item: MessageItem): Message => item.message;
+
 /**
- * A connection's read side: chunks → frames → messages → responses settle their requests; what
- * is emitted is everything else (requests from the peer, late and unknown responses). Errors
- * with `FramingError` when the byte stream loses its framing.
+ * A connection's read side, top to bottom as DESIGN.md draws it: socket chunks → frames → messages
+ * → (inbound check) → responses settle their requests. What comes out is everything else —
+ * requests from the peer, late and unknown responses — for `inbound$`. Errors with `FramingError`
+ * when the byte stream loses its framing. The side channels leave through `tap`s and the check's
+ * own output, never through a filter's predicate.
  */
 export function inboundMessages(
   chunks$: Observable<Uint8Array>,
   config: InboundConfig,
-  handlers: InboundHandlers,
+  sides: InboundSideChannels,
 ): Observable<Message> {
-  const isMessage = (item: DecodedFrame): item is MessageItem => {
+  const { framing, frameTimeout, spec, requestKey, pending, check, traffic } = config;
+
+  const reportSideChannels = (item: DecodedFrame): void => {
     if (item.kind === 'message') {
-      if (item.header !== undefined) handlers.header(item.message, item.header);
-      return true;
+      if (item.header !== undefined) sides.header(item.message, item.header);
+    } else if (item.kind === 'keepAlive') {
+      if (traffic.active) traffic.record('in', 'keepAlive', EMPTY, undefined, undefined);
+      sides.keepAlive();
+    } else {
+      if (traffic.active) traffic.record('in', 'undecodable', item.body, undefined, item.header);
+      sides.unpackError(item.error);
     }
-    if (item.kind === 'keepAlive') handlers.keepAlive();
-    else handlers.unpackError(item.error);
-    return false;
   };
+  const recordTraffic = (item: MessageItem): void => {
+    if (!traffic.active) return;
+    const key = responseKey(requestKey, item.message);
+    const outcome = key !== undefined && pending.awaits(key) ? 'matched' : 'unmatched';
+    traffic.record('in', outcome, item.body, item.message, item.header);
+  };
+  const onRefused = (item: MessageItem, error: unknown): void => {
+    if (traffic.active) traffic.record('in', 'refused', item.body, item.message, item.header);
+    sides.refused(item.message, error);
+  };
+
   return chunks$.pipe(
-    decodeFrames(config.framing),
-    decodeMessages(config.spec),
+    // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
+    decodeFrames(framing, { frameTimeout }),
+    // frames → message | keep-alive | unpack error
+    decodeMessages(spec),
+    // side channels: network headers kept for replies; keep-alives and unpack errors reported
+    tap(reportSideChannels),
     filter(isMessage),
-    map((item) => item.message),
-    matchResponse(config.pending, config.requestKey),
+    // byteHooks.inbound (MACs): a refused message leaves here, reported
+    check === undefined ? identity : refuseUnchecked(check, onRefused),
+    // traffic$, when someone listens
+    tap(recordTraffic),
+    map(messageOf),
+    // responses settle their pending send; everything else goes on to inbound$
+    matchResponse(pending, requestKey),
   );
+}
+
+/** Drops the messages `check` throws for, handing each to `onRefused` (its own output). */
+function refuseUnchecked(
+  check: (bytes: Uint8Array, message: Message) => void,
+  onRefused: (item: MessageItem, error: unknown) => void,
+): MonoTypeOperatorFunction<MessageItem> {
+  return (source) =>
+    new Observable<MessageItem>((subscriber) =>
+      source.subscribe({
+        next(item) {
+          try {
+            check(item.body, item.message);
+          } catch (error) {
+            onRefused(item, error);
+            return;
+          }
+          subscriber.next(item);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
 }

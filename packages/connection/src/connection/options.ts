@@ -1,10 +1,64 @@
-import type { MessageSpec } from '@rx8583/iso8583';
+import type { Message, MessageSpec } from '@rx8583/iso8583';
 import { LengthPrefixedFraming } from '../framing/length-prefixed-framing';
-import { binary2 } from '../framing/presets';
+import { binary2, DEFAULT_MAX_FRAME_LENGTH } from '../framing/presets';
 import type { Framing } from '../framing/types';
+import { positiveMilliseconds } from '../milliseconds';
+import { defaultRequestKey, type RequestKeyFn } from '../operators/request-key';
 import type { TlsDialOptions } from './dial';
-import { defaultRequestKey, type RequestKeyFn } from './request-key';
 import type { Connection } from './types';
+
+/**
+ * Hooks on the bytes of each message, where a MAC is computed and checked. Both run synchronously
+ * on the link's hot path.
+ *
+ * @example
+ * ```ts
+ * const byteHooks: ByteHooks = {
+ *   outbound: (packed) => withMac(packed, macKey),          // fills the last 8 bytes (field 64)
+ *   inbound: (bytes) => { if (!macValid(bytes, macKey)) throw new Error('MAC mismatch'); },
+ * };
+ * ```
+ */
+export interface ByteHooks {
+  /**
+   * Turns the packed bytes of each outbound message (`send`, `reply`; not raw `write`) into the
+   * bytes that are framed and sent. A throw fails that `send` or `reply`; the link goes on.
+   */
+  outbound?: (packed: Uint8Array, message: Message) => Uint8Array;
+  /**
+   * Checks each inbound message, given the frame's message bytes and what they unpacked to, before
+   * it is matched. A throw refuses it: it is reported (`inboundRefused` event), never matched nor put
+   * on `inbound$`, and a pending request it answers fails with `RejectedMessageError`.
+   */
+  inbound?: (bytes: Uint8Array, message: Message) => void;
+}
+
+/**
+ * Every link option's default, in one place (the docs cite it). `Infinity` means "never" or
+ * "unlimited".
+ */
+export const DEFAULT_LINK_OPTIONS = Object.freeze({
+  /** Milliseconds a `send` waits for its response. */
+  sendTimeout: 30_000,
+  /** Milliseconds without anything sent before `ping(conn)`. */
+  idleTime: 5_000,
+  /** Milliseconds without anything received before a `readTimeout` event. */
+  readTimeout: 60_000,
+  /** Largest inbound frame body, in bytes. */
+  maxFrameLength: DEFAULT_MAX_FRAME_LENGTH,
+  /** Requests awaiting a response at once. */
+  maxInFlight: Infinity,
+  /** Answer a zero-length frame with one. */
+  echoKeepAlive: false,
+  /** Inbound messages held for the first `inbound$` subscriber. */
+  inboundBufferSize: 1_024,
+  /** Milliseconds a closing socket may take before it is destroyed. */
+  closeTimeout: 2_000,
+  /** Milliseconds from a frame's first byte to its last before the link closes with `FramingError`. */
+  frameTimeout: 30_000,
+  /** Milliseconds for TCP connect plus TLS handshake (dialled links). */
+  connectTimeout: 10_000,
+});
 
 /** How a connection behaves once its socket is open: shared by clients and server-side connections. */
 export interface LinkOptions {
@@ -36,6 +90,13 @@ export interface LinkOptions {
   inboundBufferSize?: number;
   /** Milliseconds a closing socket may take to finish before it is destroyed (TLS peers can hang). Default 2 000. */
   closeTimeout?: number;
+  /** Transform outbound and check inbound message bytes (MACs). Default none. */
+  byteHooks?: ByteHooks;
+  /**
+   * Milliseconds a frame may take from its first byte to its last; then the link closes with
+   * `FramingError` (a peer trickling a frame, or sending a length and stopping). Default 30 000.
+   */
+  frameTimeout?: number;
 }
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
@@ -68,18 +129,25 @@ export interface ResolvedLinkOptions {
   echoKeepAlive: boolean;
   inboundBufferSize: number;
   closeTimeout: number;
+  frameTimeout: number;
+  outboundBytes: ByteHooks['outbound'];
+  inboundBytes: ByteHooks['inbound'];
 }
 
-// Node timers overflow above this and fire at once.
-const MAX_TIMER_DELAY = 2_147_483_647;
+/** A duration option, or its default when absent. */
+function duration(where: string, name: string, value: unknown, fallback: number, allowInfinity = false): number {
+  return value === undefined ? fallback : positiveMilliseconds(where, `options.${name}`, value, allowInfinity);
+}
 
-function positive(where: string, name: string, value: unknown, fallback: number, allowInfinity: boolean): number {
+/** A count option (a positive integer, or `Infinity` where allowed), or its default when absent. */
+function count(where: string, name: string, value: unknown, fallback: number, allowInfinity = false): number {
   if (value === undefined) return fallback;
   const ok =
-    typeof value === 'number' && value > 0 && (value <= MAX_TIMER_DELAY || (allowInfinity && value === Infinity));
+    typeof value === 'number' && ((Number.isSafeInteger(value) && value > 0) || (allowInfinity && value === Infinity));
   if (!ok) {
-    const what = `a positive number up to ${MAX_TIMER_DELAY}${allowInfinity ? ' or Infinity' : ''}`;
-    throw new RangeError(`${where}: options.${name} must be ${what}, got ${String(value)}`);
+    throw new RangeError(
+      `${where}: options.${name} must be a positive integer${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -113,34 +181,36 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
   if (typeof framing.encode !== 'function' || typeof framing.decoder !== 'function') {
     throw new TypeError(`${where}: options.framing must be a Framing (e.g. framing.binary2())`);
   }
-  const maxInFlight = positive(where, 'maxInFlight', options.maxInFlight, Infinity, true);
-  if (maxInFlight !== Infinity && !Number.isInteger(maxInFlight)) {
-    throw new RangeError(`${where}: options.maxInFlight must be a positive integer, got ${maxInFlight}`);
-  }
-  const inboundBufferSize = positive(where, 'inboundBufferSize', options.inboundBufferSize, 1024, false);
-  const maxFrameLength = positive(where, 'maxFrameLength', options.maxFrameLength, framing.maxFrameLength, false);
-  if (!Number.isInteger(maxFrameLength) || !Number.isInteger(inboundBufferSize)) {
-    throw new RangeError(`${where}: options.maxFrameLength and options.inboundBufferSize must be integers`);
-  }
+  const D = DEFAULT_LINK_OPTIONS;
+  const maxInFlight = count(where, 'maxInFlight', options.maxInFlight, D.maxInFlight, true);
+  const inboundBufferSize = count(where, 'inboundBufferSize', options.inboundBufferSize, D.inboundBufferSize);
+  const maxFrameLength = count(where, 'maxFrameLength', options.maxFrameLength, framing.maxFrameLength);
   const limitedFraming = withMaxFrameLength(where, framing, maxFrameLength);
   if (options.echoKeepAlive !== undefined && typeof options.echoKeepAlive !== 'boolean') {
     throw new TypeError(`${where}: options.echoKeepAlive must be a boolean`);
   }
+  const hooks = options.byteHooks;
+  if (hooks !== undefined && (typeof hooks !== 'object' || hooks === null)) {
+    throw new TypeError(`${where}: options.byteHooks must be an object { outbound?, inbound? }`);
+  }
   return {
     spec: options.spec,
     framing: limitedFraming,
-    sendTimeout: positive(where, 'sendTimeout', options.sendTimeout, 30_000, false),
-    idleTime: positive(where, 'idleTime', options.idleTime, 5_000, true),
+    sendTimeout: duration(where, 'sendTimeout', options.sendTimeout, D.sendTimeout),
+    idleTime: duration(where, 'idleTime', options.idleTime, D.idleTime, true),
     ping: optionalFunction(where, 'ping', options.ping),
-    readTimeout: positive(where, 'readTimeout', options.readTimeout, 60_000, true),
+    readTimeout: duration(where, 'readTimeout', options.readTimeout, D.readTimeout, true),
     onConnect: optionalFunction(where, 'onConnect', options.onConnect),
     onClose: optionalFunction(where, 'onClose', options.onClose),
     requestKey: optionalFunction(where, 'requestKey', options.requestKey) ?? defaultRequestKey,
     maxFrameLength,
     maxInFlight,
-    echoKeepAlive: options.echoKeepAlive ?? false,
+    echoKeepAlive: options.echoKeepAlive ?? D.echoKeepAlive,
     inboundBufferSize,
-    closeTimeout: positive(where, 'closeTimeout', options.closeTimeout, 2_000, false),
+    closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
+    frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
+    outboundBytes: optionalFunction(where, 'byteHooks.outbound', hooks?.outbound),
+    inboundBytes: optionalFunction(where, 'byteHooks.inbound', hooks?.inbound),
   };
 }
 
@@ -159,13 +229,5 @@ export function validateDialOptions(where: string, options: ConnectionOptions): 
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(`${where}: options.signal must be an AbortSignal`);
   }
-  return positive(where, 'connectTimeout', options.connectTimeout, 10_000, false);
-}
-
-/** Validates a per-call `send` timeout. */
-export function checkSendTimeout(timeout: unknown): number {
-  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > MAX_TIMER_DELAY) {
-    throw new RangeError(`send: options.timeout must be a positive number of milliseconds, got ${String(timeout)}`);
-  }
-  return timeout;
+  return duration(where, 'connectTimeout', options.connectTimeout, DEFAULT_LINK_OPTIONS.connectTimeout);
 }

@@ -2,28 +2,55 @@ import type { Message } from '@rx8583/iso8583';
 import { DuplicateRequestError, SendTimeoutError } from '../errors';
 import type { Clock } from './clock';
 import { DeadlineQueue, type Expirable, type Lane } from './deadline-queue';
+import type { LinkEnd } from './link-end';
 import { PendingTable } from './pending-table';
 
+/** A request as the write path and the traffic tap see it. */
+export interface OutboundRequest {
+  readonly key: string;
+  readonly message: Message;
+  /** The message bytes (after the outbound byte hook). */
+  readonly body: Uint8Array;
+  /** The whole frame: length prefix, network header, body. */
+  readonly frame: Uint8Array;
+  readonly header: Record<string, unknown> | undefined;
+}
+
+/** What the mux needs from the connection around it. */
+export interface MuxHost {
+  /** Hands a request's frame to the write path; returns its position there, for `wasWritten`. */
+  write(request: OutboundRequest): number;
+  /** Whether the frame at `position` has been handed to the socket. */
+  wasWritten(position: number): boolean;
+  /** A written request got no response within its timeout (it has just been failed). */
+  timedOut(request: OutboundRequest): void;
+}
+
 /** One request waiting for its response. */
-class PendingRequest implements Expirable {
+class PendingRequest implements Expirable, OutboundRequest {
   deadline = 0;
   deadlineLane: Lane | undefined = undefined;
   deadlineSlot = 0;
   /** Written to the socket (counts against maxInFlight), as opposed to waiting for a slot. */
   inFlight = false;
   settled = false;
+  /** Where the write path put the frame (see `MuxHost.write`). */
+  position = 0;
   resolve!: (response: Message) => void;
   reject!: (error: Error) => void;
 
   constructor(
     readonly mux: RequestMux,
     readonly key: string,
+    readonly message: Message,
+    readonly body: Uint8Array,
     readonly frame: Uint8Array,
+    readonly header: Record<string, unknown> | undefined,
     readonly timeout: number,
   ) {}
 
   expire(): void {
-    this.mux.fail(this, new SendTimeoutError(this.key, this.timeout));
+    this.mux.timeOut(this);
   }
 }
 
@@ -50,14 +77,13 @@ export class RequestMux {
   private inFlight = 0;
   private readonly deadlines: DeadlineQueue;
   private idleWaiters: (() => void)[] = [];
-  /** Set once the connection ended: nothing is written any more. */
-  private ended = false;
 
   constructor(
-    /** Hands a request's frame to the write path. */
-    private readonly write: (frame: Uint8Array) => void,
+    private readonly host: MuxHost,
     /** Requests written and not yet answered, at most. */
     private readonly maxInFlight: number,
+    /** Once the link has ended nothing is written any more. */
+    private readonly end: LinkEnd,
     clock?: Clock,
   ) {
     this.deadlines = new DeadlineQueue(clock);
@@ -66,6 +92,11 @@ export class RequestMux {
   /** Requests pending (written or waiting for a slot). */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** True when a request with this key is written and waiting for its response. */
+  awaits(key: string): boolean {
+    return this.pending.get(key)?.inFlight === true;
   }
 
   /** True when a request with this key is pending. */
@@ -79,13 +110,20 @@ export class RequestMux {
    *
    * @throws DuplicateRequestError when `key` is already pending.
    */
-  register(key: string, frame: Uint8Array, timeout: number): Promise<Message> {
+  register(
+    key: string,
+    message: Message,
+    body: Uint8Array,
+    frame: Uint8Array,
+    header: Record<string, unknown> | undefined,
+    timeout: number,
+  ): Promise<Message> {
     if (this.pending.has(key)) throw new DuplicateRequestError(key);
-    const request = new PendingRequest(this, key, frame, timeout);
+    const request = new PendingRequest(this, key, message, body, frame, header, timeout);
     registering = request;
     const promise = new Promise<Message>(captureSettlers);
     this.pending.add(key, request);
-    if (this.inFlight < this.maxInFlight && !this.ended) this.dispatch(request);
+    if (this.inFlight < this.maxInFlight && !this.end.ended) this.dispatch(request);
     else this.waiting.push(request);
     return promise;
   }
@@ -107,11 +145,12 @@ export class RequestMux {
     return true;
   }
 
-  /** Fails every pending request with errors made by `errorFor` (the connection ended). */
-  rejectAll(errorFor: () => Error): void {
-    this.ended = true;
+  /** The link ended: fails every pending request with the end's error, saying whether it was written. */
+  rejectAll(): void {
     const all = this.pending.values();
-    for (const request of all) this.fail(request, errorFor());
+    for (const request of all) {
+      this.fail(request, this.end.error(request.inFlight && this.host.wasWritten(request.position)));
+    }
     this.deadlines.clear();
   }
 
@@ -119,6 +158,13 @@ export class RequestMux {
   whenIdle(): Promise<void> {
     if (this.pending.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** @internal A request's deadline passed. */
+  timeOut(request: PendingRequest): void {
+    if (request.settled) return;
+    this.fail(request, new SendTimeoutError(request.key, request.timeout));
+    this.host.timedOut(request);
   }
 
   /** @internal Settles `request` with `error`. */
@@ -131,7 +177,7 @@ export class RequestMux {
   private dispatch(request: PendingRequest): void {
     request.inFlight = true;
     this.inFlight++;
-    this.write(request.frame);
+    request.position = this.host.write(request);
     this.deadlines.add(request, request.timeout);
   }
 
@@ -151,7 +197,7 @@ export class RequestMux {
   }
 
   private admitWaiting(): void {
-    if (this.ended) return;
+    if (this.end.ended) return;
     while (this.inFlight < this.maxInFlight && this.waitingHead < this.waiting.length) {
       const next = this.waiting[this.waitingHead++];
       if (!next.settled) this.dispatch(next);

@@ -1,5 +1,7 @@
-import type { Message, UnpackError } from '@rx8583/iso8583';
+import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
+import type { ConnectionEvent, ConnectionStatus } from './events';
+import type { TrafficRecord } from './traffic';
 
 /** Who ended a connection: we did (`close()`), the peer did, or a failure (network, framing). */
 export type CloseReason = 'local' | 'peer' | 'error';
@@ -14,31 +16,6 @@ export interface CloseInfo {
 
 /** Where a connection is in its life. */
 export type ConnectionState = 'open' | 'closing' | 'closed';
-
-/**
- * A status the application owns (the library never sets it), e.g. `'online'` after sign-on;
- * a pool's filter can select on it. Starts as `'unknown'`.
- */
-export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
-
-/** Everything notable that happens on a connection, by `type`. */
-export type ConnectionEvent =
-  /** The link is up (replayed to every new subscriber of `events$` while open). */
-  | { type: 'connected'; remoteAddress: string }
-  /** A graceful `close()` began: no new sends; `onClose` and in-flight requests still run. */
-  | { type: 'closing' }
-  /** Nothing was sent for `idleTime`: `ping(conn)` was called. */
-  | { type: 'ping' }
-  /** Nothing arrived for `readTimeout` ms (the connection stays open). */
-  | { type: 'readTimeout'; timeout: number }
-  /** A zero-length frame arrived; `echoed` when one was sent back (`echoKeepAlive`). */
-  | { type: 'keepAlive'; echoed: boolean }
-  /** An inbound message could not be decoded; it was dropped and the connection goes on. */
-  | { type: 'unpackError'; error: UnpackError }
-  /** A failure that belongs to no caller: a `ping` or `onClose` that threw, an overflow, ... */
-  | { type: 'error'; error: Error }
-  /** The connection is gone (the last event). */
-  | { type: 'closed'; reason: CloseReason; error?: Error };
 
 /** Per-call options of `send`. */
 export interface SendOptions {
@@ -95,6 +72,13 @@ export interface Connection {
   readonly inbound$: Observable<Message>;
   /** Lifecycle and diagnostics; completes after `closed`. */
   readonly events$: Observable<ConnectionEvent>;
+  /**
+   * Every message in and out — direction, time, outcome, the frame's message bytes — for metrics,
+   * monitors and audit logs. Hot: a subscriber sees what happens from then on; it never takes
+   * messages from `inbound$` (held messages stay held for `inbound$`'s first subscriber), and
+   * while nobody subscribes it costs nothing. Completes after `closed`.
+   */
+  readonly traffic$: Observable<TrafficRecord>;
   /** The application's status for this connection (never set by the library). */
   status: ConnectionStatus;
   /** `status` as a stream: the current value, then each change; completes on close. */

@@ -1,3 +1,5 @@
+import type { LinkEnd } from './link-end';
+
 /** The part of a socket the write path uses. */
 export interface ByteSink {
   write(chunk: Uint8Array): boolean;
@@ -35,12 +37,17 @@ export class WriteQueue {
   private bytes = 0;
   private flushScheduled: NodeJS.Immediate | undefined = undefined;
   private waitingForDrain = false;
-  private closed = false;
+  /** Frames ever pushed; a frame's position is this count before it was pushed. */
+  private pushed = 0;
+  /** Frames ever taken off the queue (handed to the socket, or skipped as cancelled). */
+  private taken = 0;
 
   constructor(
     private readonly sink: ByteSink,
     /** Called after each flush that wrote something (outbound activity, for idle pings). */
     private readonly onWrite: () => void,
+    /** Once the link has ended, nothing more is queued or written. */
+    private readonly end: LinkEnd,
   ) {}
 
   /** Bytes queued and not yet handed to the socket. */
@@ -53,15 +60,25 @@ export class WriteQueue {
     return this.waitingForDrain;
   }
 
-  /** Queues a frame; `ticket.written()` is called when it reaches the socket. */
-  push(frame: Uint8Array, ticket?: WriteTicket): void {
-    if (this.closed) return;
+  /** Whether the frame pushed at `position` (what `push` returned) has been handed to the socket. */
+  wasWritten(position: number): boolean {
+    return position < this.taken;
+  }
+
+  /**
+   * Queues a frame; `ticket.written()` is called when it reaches the socket. Returns the frame's
+   * position, for `wasWritten` (never written once the link has ended).
+   */
+  push(frame: Uint8Array, ticket?: WriteTicket): number {
+    if (this.end.ended) return Infinity;
     this.frames.push(frame);
     this.tickets.push(ticket);
     this.bytes += frame.length;
-    if (this.waitingForDrain) return;
+    const position = this.pushed++;
+    if (this.waitingForDrain) return position;
     if (this.frames.length - this.head >= EARLY_WRITE_FRAMES || this.bytes >= BATCH_BYTES) this.writeQueued(false);
     else this.flushScheduled ??= setImmediate(this.flush);
+    return position;
   }
 
   /**
@@ -74,9 +91,8 @@ export class WriteQueue {
     this.writeQueued(true);
   }
 
-  /** Stops the queue: drops queued frames and returns the tickets that never got written. */
-  close(): WriteTicket[] {
-    this.closed = true;
+  /** The link ended: drops the queued frames and returns the tickets that never got written. */
+  drop(): WriteTicket[] {
     if (this.flushScheduled !== undefined) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
     const unwritten: WriteTicket[] = [];
@@ -104,7 +120,7 @@ export class WriteQueue {
   /** Hands queued frames to the socket in batches until it is full (unless `force`) or all are out. */
   private writeQueued(force: boolean): void {
     let wrote = false;
-    while (!this.closed && this.head < this.frames.length && (force || !this.waitingForDrain)) {
+    while (!this.end.ended && this.head < this.frames.length && (force || !this.waitingForDrain)) {
       const start = this.head;
       let end = start;
       let size = 0;
@@ -114,6 +130,7 @@ export class WriteQueue {
         end++;
       }
       this.head = end;
+      this.taken += end - start;
       if (size > 0) {
         const accepted = this.sink.write(this.join(start, end, size));
         wrote = true;

@@ -15,7 +15,7 @@ export interface LengthPrefix {
   readonly size: number;
   /** Largest length the prefix can express. */
   readonly maxLength: number;
-  /** Reads the length at `offset`; {@link NOT_A_LENGTH} when the bytes are not one. */
+  /** Reads the length at `offset`; -1 ({@link NOT_A_LENGTH}) when the bytes are not one. */
   read(bytes: Uint8Array, offset: number): number;
   /** Writes `length` (already checked to be within `maxLength`) at `offset`. */
   write(length: number, target: Uint8Array, offset: number): void;
@@ -74,27 +74,7 @@ export const ascii4Prefix: LengthPrefix = {
 };
 
 /** 2 bytes of packed BCD, four digits (NCCChannel, BCDChannel, moov-io's BCD2Bytes). */
-export const bcd2Prefix: LengthPrefix = {
-  name: 'bcd2',
-  size: 2,
-  maxLength: 9999,
-  read(bytes, offset) {
-    let length = 0;
-    for (let i = offset; i < offset + 2; i++) {
-      const high = bytes[i]! >>> 4;
-      const low = bytes[i]! & 0x0f;
-      if (high > 9 || low > 9) return NOT_A_LENGTH;
-      length = length * 100 + high * 10 + low;
-    }
-    return length;
-  },
-  write(length, target, offset) {
-    const high = Math.floor(length / 100);
-    const low = length % 100;
-    target[offset] = (Math.floor(high / 10) << 4) | (high % 10);
-    target[offset + 1] = (Math.floor(low / 10) << 4) | (low % 10);
-  },
-};
+export const bcd2Prefix: LengthPrefix = bcdPrefix(2);
 
 /**
  * Visa's VML header: a 2-byte big-endian length followed by 2 reserved bytes, written as zeros.
@@ -110,4 +90,117 @@ export const vmlhPrefix: LengthPrefix = {
     target[offset + 2] = 0;
     target[offset + 3] = 0;
   },
+};
+
+/** How the digits of a length prefix are written: see {@link lengthPrefixOf}. */
+export type LengthEncoding = 'binary' | 'ascii' | 'hex' | 'bcd';
+
+// The most prefix units each encoding may have: lengths stay exact integers (and far above any frame).
+const MAX_UNITS: Record<LengthEncoding, number> = { binary: 6, ascii: 9, hex: 12, bcd: 4 };
+
+/**
+ * A length prefix of `size` units: `binary` bytes (big-endian), `ascii` decimal digits, `hex`
+ * digits as ASCII characters (either case on read, upper case on write) or `bcd` bytes (two
+ * decimal digits each). The common ones reuse the hand-written prefixes above.
+ */
+export function lengthPrefixOf(encoding: LengthEncoding, size: number): LengthPrefix {
+  const known = KNOWN[`${encoding}${size}`];
+  if (known !== undefined) return known;
+  const name = `${encoding}${size}`;
+  if (encoding === 'binary') {
+    return {
+      name,
+      size,
+      maxLength: 256 ** size - 1,
+      read(bytes, offset) {
+        let length = 0;
+        for (let i = offset; i < offset + size; i++) length = length * 256 + bytes[i]!;
+        return length;
+      },
+      write(length, target, offset) {
+        for (let i = offset + size - 1; i >= offset; i--) {
+          target[i] = length % 256;
+          length = Math.floor(length / 256);
+        }
+      },
+    };
+  }
+  if (encoding === 'bcd') return bcdPrefix(size);
+  const radix = encoding === 'hex' ? 16 : 10;
+  return {
+    name,
+    size,
+    maxLength: radix ** size - 1,
+    read(bytes, offset) {
+      let length = 0;
+      for (let i = offset; i < offset + size; i++) {
+        const digit = digitValue(bytes[i]!, radix);
+        if (digit < 0) return NOT_A_LENGTH;
+        length = length * radix + digit;
+      }
+      return length;
+    },
+    write(length, target, offset) {
+      for (let i = offset + size - 1; i >= offset; i--) {
+        target[i] = DIGITS.charCodeAt(length % radix);
+        length = Math.floor(length / radix);
+      }
+    },
+  };
+}
+
+/** Checks `encoding` and `size` for {@link lengthPrefixOf}; `where` names the caller. */
+export function checkLengthPrefix(where: string, encoding: unknown, size: unknown): void {
+  if (typeof encoding !== 'string' || !(encoding in MAX_UNITS)) {
+    throw new TypeError(`${where}: encoding must be 'binary', 'ascii', 'hex' or 'bcd', got ${String(encoding)}`);
+  }
+  const most = MAX_UNITS[encoding as LengthEncoding];
+  if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > most) {
+    throw new RangeError(
+      `${where}: size of a ${encoding} length prefix must be an integer from 1 to ${most}, got ${String(size)}`,
+    );
+  }
+}
+
+const DIGITS = '0123456789ABCDEF';
+
+function bcdPrefix(size: number): LengthPrefix {
+  return {
+    name: `bcd${size}`,
+    size,
+    maxLength: 10 ** (2 * size) - 1,
+    read(bytes, offset) {
+      let length = 0;
+      for (let i = offset; i < offset + size; i++) {
+        const high = bytes[i]! >>> 4;
+        const low = bytes[i]! & 0x0f;
+        if (high > 9 || low > 9) return NOT_A_LENGTH;
+        length = length * 100 + high * 10 + low;
+      }
+      return length;
+    },
+    write(length, target, offset) {
+      for (let i = offset + size - 1; i >= offset; i--) {
+        const pair = length % 100;
+        target[i] = (Math.floor(pair / 10) << 4) | (pair % 10);
+        length = Math.floor(length / 100);
+      }
+    },
+  };
+}
+
+function digitValue(byte: number, radix: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (radix === 16) {
+    const upper = byte & ~0x20;
+    if (upper >= 0x41 && upper <= 0x46) return upper - 0x41 + 10;
+  }
+  return NOT_A_LENGTH;
+}
+
+const KNOWN: Record<string, LengthPrefix | undefined> = {
+  binary2: binary2Prefix,
+  binary4: binary4Prefix,
+  ascii4: ascii4Prefix,
+  bcd2: bcd2Prefix,
 };

@@ -1,20 +1,34 @@
 import type { FramingOptions } from './types';
 import { LengthPrefixedFraming } from './length-prefixed-framing';
-import { ascii4Prefix, bcd2Prefix, binary2Prefix, binary4Prefix, vmlhPrefix, type LengthPrefix } from './length-prefix';
+import {
+  ascii4Prefix,
+  bcd2Prefix,
+  binary2Prefix,
+  binary4Prefix,
+  checkLengthPrefix,
+  lengthPrefixOf,
+  vmlhPrefix,
+  type LengthEncoding,
+  type LengthPrefix,
+} from './length-prefix';
 
 /** Default largest body: 64 KiB, above any ISO 8583 message a network sends in one frame. */
 export const DEFAULT_MAX_FRAME_LENGTH = 65_536;
 
-function preset(prefix: LengthPrefix, options: FramingOptions = {}): LengthPrefixedFraming {
+function preset(
+  prefix: LengthPrefix,
+  options: FramingOptions = {},
+  where = `framing.${prefix.name}`,
+): LengthPrefixedFraming {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`framing.${prefix.name}: options must be an object`);
+    throw new TypeError(`${where}: options must be an object`);
   }
   const { includesHeader = false, maxFrameLength = DEFAULT_MAX_FRAME_LENGTH } = options;
   if (typeof includesHeader !== 'boolean') {
-    throw new TypeError(`framing.${prefix.name}: includesHeader must be a boolean`);
+    throw new TypeError(`${where}: includesHeader must be a boolean`);
   }
   if (!Number.isSafeInteger(maxFrameLength) || maxFrameLength < 1) {
-    throw new RangeError(`framing.${prefix.name}: maxFrameLength must be a positive integer, got ${maxFrameLength}`);
+    throw new RangeError(`${where}: maxFrameLength must be a positive integer, got ${maxFrameLength}`);
   }
   return new LengthPrefixedFraming(prefix, includesHeader, maxFrameLength);
 }
@@ -81,4 +95,25 @@ export function binary4(options?: FramingOptions): LengthPrefixedFraming {
  */
 export function vmlh(options?: FramingOptions): LengthPrefixedFraming {
   return preset(vmlhPrefix, options);
+}
+
+/**
+ * A framing with any length prefix of `size` units — for the networks the presets do not cover:
+ * `binary` bytes (big-endian, 1–6), `ascii` decimal digits (1–9), `hex` digits written as ASCII
+ * characters (1–12) or `bcd` bytes of two digits each (1–4). Takes the presets' options.
+ *
+ * @example
+ * ```ts
+ * const cmf = framing.lengthPrefixed('binary', 3); // jPOS CMFChannel: 3-byte big-endian length
+ * const hex = framing.lengthPrefixed('hex', 4);    // jPOS HEXChannel: '01A3' for 419 bytes
+ * framing.lengthPrefixed('ascii', 3, { maxFrameLength: 999 });
+ * ```
+ */
+export function lengthPrefixed(
+  encoding: LengthEncoding,
+  size: number,
+  options?: FramingOptions,
+): LengthPrefixedFraming {
+  checkLengthPrefix('framing.lengthPrefixed', encoding, size);
+  return preset(lengthPrefixOf(encoding, size), options, 'framing.lengthPrefixed');
 }

@@ -1,5 +1,19 @@
-import type { Layout } from '@solana/buffer-layout';
 import { LengthPrefixedFraming, type FixedHeaderCodec } from './length-prefixed-framing';
+
+/**
+ * A fixed-size header's codec: all `framing.withHeader` needs. The built-in `tpdu` is one;
+ * `@solana/buffer-layout` structures (`struct([...])`) fit it as they are, with nothing to adapt.
+ */
+export interface HeaderLayout<T> {
+  /** Size of the header in bytes: fixed, at least 1 (a variable-size layout reports -1 and is refused). */
+  readonly span: number;
+  /** Name of the header, used in the framing's name (`binary2+tpdu`); default `header`. */
+  readonly property?: string;
+  /** Reads the header at `offset`. */
+  decode(bytes: Uint8Array, offset: number): T;
+  /** Writes `header` at `offset` (the `span` bytes there are zero beforehand); throws on a value it cannot write. */
+  encode(header: T, target: Uint8Array, offset: number): unknown;
+}
 
 /** How a fixed header is filled in on the messages we send. */
 export interface WithHeaderOptions<T> {
@@ -11,7 +25,8 @@ export interface WithHeaderOptions<T> {
 
 /**
  * A framing with a fixed network header (TPDU, BASE I header) between the length prefix and the
- * ISO 8583 message, declared as an `@solana/buffer-layout` structure. The length prefix counts the
+ * ISO 8583 message, declared as a {@link HeaderLayout} (the built-in `tpdu`, or an
+ * `@solana/buffer-layout` structure). The length prefix counts the
  * header; decoded frames carry it as `frame.header`, and `replyHeader` turns a request's header
  * into its reply's.
  *
@@ -28,7 +43,7 @@ export interface WithHeaderOptions<T> {
  */
 export function withHeader<T extends object>(
   base: LengthPrefixedFraming,
-  layout: Layout<T>,
+  layout: HeaderLayout<T>,
   options: WithHeaderOptions<T> = {},
 ): LengthPrefixedFraming {
   if (!(base instanceof LengthPrefixedFraming)) {
@@ -38,7 +53,7 @@ export function withHeader<T extends object>(
     throw new TypeError(`framing.withHeader: ${base.name} already has a fixed header`);
   }
   if (!layout || typeof layout.decode !== 'function' || typeof layout.encode !== 'function') {
-    throw new TypeError('framing.withHeader: layout must be an @solana/buffer-layout Layout');
+    throw new TypeError('framing.withHeader: layout must have decode and encode methods (a HeaderLayout)');
   }
   if (!Number.isInteger(layout.span) || layout.span < 1) {
     throw new RangeError('framing.withHeader: layout must have a fixed size of at least one byte');

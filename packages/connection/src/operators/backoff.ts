@@ -1,3 +1,5 @@
+import { positiveMilliseconds } from '../milliseconds';
+
 /** The shape of an exponential backoff. */
 export interface BackoffSchedule {
   /** Milliseconds to wait before the first retry. Positive. */
@@ -21,9 +23,7 @@ export function assertBackoffSchedule(where: string, schedule: BackoffSchedule):
     throw new TypeError(`${where}: expected { initial, max, jitter }`);
   }
   const { initial, max, jitter } = schedule;
-  if (typeof initial !== 'number' || !Number.isFinite(initial) || initial <= 0) {
-    throw new RangeError(`${where}: initial must be a positive number of milliseconds, got ${String(initial)}`);
-  }
+  positiveMilliseconds(where, 'initial', initial);
   if (typeof max !== 'number' || !Number.isFinite(max) || max < initial) {
     throw new RangeError(
       `${where}: max must be a number of milliseconds no less than initial (${initial}), got ${String(max)}`,

@@ -1,7 +1,7 @@
 import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { FramingError } from '../errors';
 import type { Frame, Framing } from '../framing/types';
-import { assertPeriod } from './quiet-periods';
+import { positiveMilliseconds } from '../milliseconds';
 
 /** Configuration of {@link decodeFrames}. */
 export interface DecodeFramesConfig {
@@ -36,7 +36,7 @@ export function decodeFrames(framing: Framing, config: DecodeFramesConfig = {}):
   if (typeof config !== 'object' || config === null) throw new TypeError('decodeFrames: config must be an object');
   const { frameTimeout, scheduler = asyncScheduler } = config;
   const timed = frameTimeout !== undefined && frameTimeout !== Infinity;
-  if (timed) assertPeriod('decodeFrames', 'frameTimeout', frameTimeout);
+  if (timed) positiveMilliseconds('decodeFrames', 'frameTimeout', frameTimeout);
   // A hand-rolled subscriber rather than concatMap: one chunk yields many frames on the hot
   // path, and emitting them in a loop avoids an inner Observable per chunk.
   return (source) =>

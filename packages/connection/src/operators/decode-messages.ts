@@ -4,12 +4,15 @@ import type { Frame } from '../framing/types';
 
 /** What one inbound frame turned out to be. */
 export type DecodedFrame =
-  /** An ISO 8583 message, with the frame's fixed network header when the framing has one. */
-  | { kind: 'message'; message: Message; header?: Record<string, unknown> }
+  /**
+   * An ISO 8583 message; `body` is the frame's message bytes it was unpacked from, `header` the
+   * frame's fixed network header when the framing has one.
+   */
+  | { kind: 'message'; message: Message; body: Uint8Array; header?: Record<string, unknown> }
   /** A zero-length frame: a keep-alive or a host poll. */
   | { kind: 'keepAlive' }
   /** A frame whose bytes are not a valid message for the spec; the stream goes on. */
-  | { kind: 'unpackError'; error: UnpackError; header?: Record<string, unknown> };
+  | { kind: 'unpackError'; error: UnpackError; body: Uint8Array; header?: Record<string, unknown> };
 
 const KEEP_ALIVE: DecodedFrame = Object.freeze({ kind: 'keepAlive' });
 
@@ -32,13 +35,14 @@ export function decodeMessages(spec: MessageSpec): OperatorFunction<Frame, Decod
     throw new TypeError('decodeMessages: spec must be a MessageSpec such as spec87ascii');
   }
   return map((frame: Frame): DecodedFrame => {
-    if (frame.body.length === 0) return KEEP_ALIVE;
+    const { body, header } = frame;
+    if (body.length === 0) return KEEP_ALIVE;
     try {
-      const message = unpack(spec, frame.body);
-      return frame.header ? { kind: 'message', message, header: frame.header } : { kind: 'message', message };
+      const message = unpack(spec, body);
+      return header ? { kind: 'message', message, body, header } : { kind: 'message', message, body };
     } catch (error) {
       if (!(error instanceof UnpackError)) throw error;
-      return frame.header ? { kind: 'unpackError', error, header: frame.header } : { kind: 'unpackError', error };
+      return header ? { kind: 'unpackError', error, body, header } : { kind: 'unpackError', error, body };
     }
   });
 }

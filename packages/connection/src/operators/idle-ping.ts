@@ -1,5 +1,6 @@
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
-import { assertPeriod, quietPeriods } from './quiet-periods';
+import { positiveMilliseconds } from '../milliseconds';
+import { quietPeriods } from './quiet-periods';
 
 /** Configuration of {@link idlePing}. */
 export interface IdlePingConfig {
@@ -21,7 +22,7 @@ export interface IdlePingConfig {
  * ```
  */
 export function idlePing(config: IdlePingConfig): OperatorFunction<unknown, number> {
-  assertPeriod('idlePing', 'idleTime', config?.idleTime);
+  positiveMilliseconds('idlePing', 'idleTime', config?.idleTime);
   const { idleTime, scheduler } = config;
   return (outbound$) => quietPeriods(outbound$, idleTime, scheduler);
 }

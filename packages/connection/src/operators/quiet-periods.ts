@@ -1,12 +1,5 @@
 import { Observable, asyncScheduler, type SchedulerAction, type SchedulerLike } from 'rxjs';
 
-/** Checks a period option: a positive, finite number of milliseconds. */
-export function assertPeriod(operator: string, option: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${operator}: ${option} must be a positive number of milliseconds, got ${String(value)}`);
-  }
-}
-
 /**
  * Emits 1, 2, 3, ... each time `period` passes with nothing from `activity$`, the count
  * restarting at every activity and at subscription. Completes with `activity$` (nothing is

@@ -1,5 +1,6 @@
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
-import { assertPeriod, quietPeriods } from './quiet-periods';
+import { positiveMilliseconds } from '../milliseconds';
+import { quietPeriods } from './quiet-periods';
 
 /** Configuration of {@link readTimeout}. */
 export interface ReadTimeoutConfig {
@@ -21,7 +22,7 @@ export interface ReadTimeoutConfig {
  * ```
  */
 export function readTimeout(config: ReadTimeoutConfig): OperatorFunction<unknown, number> {
-  assertPeriod('readTimeout', 'timeout', config?.timeout);
+  positiveMilliseconds('readTimeout', 'timeout', config?.timeout);
   const { timeout, scheduler } = config;
   return (inbound$) => quietPeriods(inbound$, timeout, scheduler);
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { BehaviorSubject, Subject, defer, filter, merge, switchMap, type Observable, type Subscription } from 'rxjs';
 import { createConnection$ } from '../connection/create-connection';
 import type { CloseInfo, Connection } from '../connection/types';
@@ -7,7 +8,7 @@ import { judgeConnect, type FirstAttempt, type GateSlot } from './connect-gate';
 import { reconnectingLink } from './link-loop';
 import { resolvePoolOptions, type ResolvedPoolOptions } from './options';
 import { slotForKey } from './route';
-import type { GetOptions, Pool, PoolEvent, PoolOptions } from './types';
+import type { GetOptions, Pool, PoolEvent, PoolOptions, PoolSummary } from './types';
 
 /** One address of the pool and the link it has now, if any. */
 class Slot implements GateSlot {
@@ -106,6 +107,21 @@ class LinkPool implements Pool {
     return this.closing;
   }
 
+  toJSON(): PoolSummary {
+    const links = this.slots.map((slot) => ({ address: slot.address, up: this.isUsable(slot) }));
+    const up = links.filter((link) => link.up).length;
+    return { state: this.summaryState(up), up, links };
+  }
+
+  toString(): string {
+    const { state, up, links } = this.toJSON();
+    return `Pool(${up}/${links.length} up, ${state})`;
+  }
+
+  [inspect.custom](_depth: number, options: object): string {
+    return `Pool ${inspect(this.toJSON(), options)}`;
+  }
+
   private async shutDown(): Promise<void> {
     const gate = this.gate;
     this.gate = null;
@@ -198,6 +214,14 @@ class LinkPool implements Pool {
       this.events.next({ type: 'error', error, address: slot.address, index: slot.index });
       return false;
     }
+  }
+
+  private summaryState(up: number): PoolSummary['state'] {
+    if (this.closing) return 'closed';
+    if (this.connecting === null) return 'idle';
+    if (up === this.slots.length) return 'up';
+    if (up > 0) return 'degraded';
+    return this.slots.some((slot) => slot.firstAttempt === 'pending') ? 'connecting' : 'down';
   }
 
   /** Emits the usable set when it changed. */

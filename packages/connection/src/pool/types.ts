@@ -36,18 +36,57 @@ export interface GetOptions {
   key?: string | number;
 }
 
-/** Everything notable that happens in a pool, by `type`. `index` is the address's position. */
-export type PoolEvent =
-  /** A link came up (after its sign-on) and joined the pool. */
-  | { type: 'up'; address: string; index: number; connection: Connection }
-  /** A link left the pool: closed by the peer, by a failure, or locally. */
-  | { type: 'down'; address: string; index: number; reason: CloseReason; error?: Error }
-  /** A dial or a link failed; the next attempt on this address comes after `delay` ms. */
-  | { type: 'retry'; address: string; index: number; attempt: number; delay: number; error: unknown }
-  /** A failure that belongs to no link attempt: a filter that threw, a close that failed. */
-  | { type: 'error'; error: unknown; address?: string; index?: number }
-  /** The pool closed (the last event). */
-  | { type: 'closed' };
+/** A link came up (after its sign-on) and joined the pool. `index` is the address's position. */
+export interface PoolUpEvent {
+  type: 'up';
+  address: string;
+  index: number;
+  connection: Connection;
+}
+
+/** A link left the pool: closed by the peer, by a failure, or locally. */
+export interface PoolDownEvent {
+  type: 'down';
+  address: string;
+  index: number;
+  reason: CloseReason;
+  error?: Error;
+}
+
+/** A dial or a link failed; the next attempt on this address comes after `delay` ms. */
+export interface PoolRetryEvent {
+  type: 'retry';
+  address: string;
+  index: number;
+  attempt: number;
+  delay: number;
+  error: unknown;
+}
+
+/** A failure that belongs to no link attempt: a filter that threw, a close that failed. */
+export interface PoolErrorEvent {
+  type: 'error';
+  error: unknown;
+  address?: string;
+  index?: number;
+}
+
+/** The pool closed (the last event). */
+export interface PoolClosedEvent {
+  type: 'closed';
+}
+
+/** Everything notable that happens in a pool, by `type`. */
+export type PoolEvent = PoolUpEvent | PoolDownEvent | PoolRetryEvent | PoolErrorEvent | PoolClosedEvent;
+
+/** A pool at a glance, as `toJSON()` gives it and `util.inspect` prints it. */
+export interface PoolSummary {
+  state: 'idle' | 'connecting' | 'up' | 'degraded' | 'down' | 'closed';
+  /** Usable links now (what `get()` chooses from). */
+  up: number;
+  /** One entry per address: whether its link is usable right now. */
+  links: ReadonlyArray<{ address: string; up: boolean }>;
+}
 
 /**
  * Several ISO 8583 links that heal themselves: every address is dialled, redialled with backoff
@@ -92,4 +131,6 @@ export interface Pool {
    * resolves when all are closed. Idempotent.
    */
   close(): Promise<void>;
+  /** The summary `util.inspect`, `String()` and `JSON.stringify` show: addresses and states, never messages. */
+  toJSON(): PoolSummary;
 }

@@ -1,15 +1,30 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { inspect } from 'node:util';
 import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
-import { openConnection } from '../connection/open-connection';
+import { openConnection } from '../connection/sign-on';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
-import { peerAddress } from '../connection/socket-lifecycle';
-import { asError } from '../errors';
-import type { SocketConnection } from '../connection/socket-connection';
+import { startsLikeTlsHello } from '../connection/tls-mismatch';
+import { asError, TlsMismatchError } from '../errors';
+import { peerAddress, type SocketConnection } from '../connection/connection';
 import type { Connection } from '../connection/types';
-import type { Server, ServerEvent, ServerOptions } from './server-types';
-import { explainTlsClientError } from './tls-client-error';
+import { Admission, allowList, type AdmissionLimits } from './admission';
+import type { Server, ServerEvent, ServerOptions, ServerSummary } from './server-types';
+import { explainTlsClientError } from '../connection/tls-errors';
+import { TlsHandshakes } from './tls-handshakes';
+
+/** Defaults of the server's own options (the link options' are `DEFAULT_LINK_OPTIONS`). */
+export const DEFAULT_SERVER_OPTIONS = {
+  maxConnections: 1024,
+  handshakeTimeout: 10_000,
+} as const;
+
+/** What the server needs beyond the link options: validated, defaults filled in. */
+interface ResolvedServerOptions extends AdmissionLimits {
+  tls: tls.TlsOptions | undefined;
+  handshakeTimeout: number;
+}
 
 /** The `Server` behind `createServer`. */
 class ConnectionServer implements Server {
@@ -20,13 +35,16 @@ class ConnectionServer implements Server {
   private readonly accepting = new Set<net.Socket>();
   private readonly accepted: HeldUntilSubscribed<Connection>;
   private readonly events = new Subject<ServerEvent>();
-  private readonly server: net.Server;
+  /** Accepts every socket, TLS or not: admission and the handshake timer come before TLS. */
+  private readonly server = net.createServer();
+  private readonly admission: Admission;
+  private readonly handshakes: TlsHandshakes | undefined;
   private closing: Promise<void> | undefined;
   private closedEvent = false;
 
   constructor(
     private readonly link: ResolvedLinkOptions,
-    options: ServerOptions,
+    private readonly options: ResolvedServerOptions,
   ) {
     this.accepted = new HeldUntilSubscribed<Connection>(1024, (dropped) => {
       // Nobody is taking connections: refuse the oldest rather than keep it unanswered.
@@ -41,30 +59,10 @@ class ConnectionServer implements Server {
       }
       return this.events.subscribe(subscriber);
     });
-    this.server = options.tls ? tls.createServer(options.tls) : net.createServer();
-    if (options.maxConnections !== undefined) this.server.maxConnections = options.maxConnections;
-    this.server.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
-      this.events.next({
-        type: 'rejected',
-        remoteAddress: `${data?.remoteAddress ?? 'unknown'}:${data?.remotePort ?? 0}`,
-        reason: 'maxConnections',
-      }),
-    );
-    this.server.on('connection', (socket: net.Socket) => this.track(socket));
-    if (options.tls) {
-      this.server.on('secureConnection', (socket: tls.TLSSocket) => this.accept(socket));
-      this.server.on('tlsClientError', (failure: Error, socket: tls.TLSSocket) => {
-        const error = explainTlsClientError(failure, socket);
-        this.events.next(
-          socket.remoteAddress === undefined
-            ? { type: 'tlsError', error }
-            : { type: 'tlsError', remoteAddress: peerAddress(socket), error },
-        );
-      });
-    } else {
-      this.server.on('connection', (socket: net.Socket) => this.accept(socket));
-    }
+    this.admission = new Admission(options);
+    this.server.on('connection', (socket: net.Socket) => this.onSocket(socket));
     this.server.on('error', (error) => this.events.next({ type: 'error', error }));
+    if (options.tls) this.handshakes = this.serveTls(options.tls, options.handshakeTimeout);
   }
 
   get connections(): ReadonlySet<Connection> {
@@ -98,10 +96,85 @@ class ConnectionServer implements Server {
     return this.closing;
   }
 
-  /** Every raw socket, so a shutdown can drop those still in a TLS handshake or onConnect. */
-  private track(socket: net.Socket): void {
-    this.accepting.add(socket);
-    socket.once('close', () => this.accepting.delete(socket));
+  toJSON(): ServerSummary {
+    const address = this.address();
+    return {
+      address: address ? `${address.address}:${address.port}` : null,
+      tls: this.handshakes !== undefined,
+      state: this.closedEvent ? 'closed' : this.closing ? 'closing' : this.server.listening ? 'listening' : 'idle',
+      connections: this.live.size,
+      accepting: this.accepting.size,
+      maxConnections: this.options.maxConnections,
+    };
+  }
+
+  toString(): string {
+    const { address, tls: secure, state, connections } = this.toJSON();
+    return `Server(${address ?? 'not listening'}${secure ? ', tls' : ''}, ${state}, ${connections} connections)`;
+  }
+
+  [inspect.custom](_depth: number, options: object): string {
+    return `Server ${inspect(this.toJSON(), options)}`;
+  }
+
+  /** The TLS layer: a `tls.Server` that is handed sockets once admitted, never listening itself. */
+  private serveTls(options: tls.TlsOptions, handshakeTimeout: number): TlsHandshakes {
+    // Node's own timer would only report; ours (from accept, earlier) destroys. Both are kept
+    // equal so that Node's never fires first; if it did, the socket is destroyed below all the same.
+    const tlsServer = tls.createServer({ ...options, handshakeTimeout });
+    const handshakes = new TlsHandshakes(tlsServer, handshakeTimeout, (remoteAddress, error) =>
+      this.events.next({ type: 'tlsError', remoteAddress, error }),
+    );
+    tlsServer.on('secureConnection', (socket: tls.TLSSocket) => {
+      const raw = handshakes.secured(socket);
+      if (raw !== undefined) this.accepting.delete(raw);
+      this.accept(socket);
+    });
+    tlsServer.on('tlsClientError', (failure: Error, socket: tls.TLSSocket) => {
+      const error = explainTlsClientError(failure, socket);
+      const remoteAddress = socket.remoteAddress === undefined ? undefined : peerAddress(socket);
+      socket.destroy();
+      this.events.next(
+        remoteAddress === undefined ? { type: 'tlsError', error } : { type: 'tlsError', remoteAddress, error },
+      );
+    });
+    return handshakes;
+  }
+
+  private onSocket(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const refusal = this.admission.admit(socket);
+    if (refusal !== undefined) {
+      socket.destroy();
+      this.events.next({ type: 'rejected', remoteAddress: peerAddress(socket), reason: refusal });
+      return;
+    }
+    if (this.handshakes) {
+      this.accepting.add(socket);
+      socket.once('close', () => this.accepting.delete(socket));
+      this.handshakes.begin(socket);
+    } else {
+      this.refuseTlsClient(socket);
+      this.accept(socket);
+    }
+  }
+
+  /** A TLS client on this plain server would wait for a frame of 5 000-odd bytes: fail it at once, saying why. */
+  private refuseTlsClient(socket: net.Socket): void {
+    socket.once('data', (first: Buffer) => {
+      if (!startsLikeTlsHello(first)) return;
+      const remoteAddress = peerAddress(socket);
+      const error = new TlsMismatchError(
+        remoteAddress,
+        'tls',
+        'opened a TLS handshake on this plain-TCP server: give the server tls options, or dial it without tls',
+      );
+      this.events.next({ type: 'tlsError', remoteAddress, error });
+      socket.destroy(error);
+    });
   }
 
   private accept(socket: net.Socket): void {
@@ -109,9 +182,12 @@ class ConnectionServer implements Server {
       socket.destroy();
       return;
     }
+    this.accepting.add(socket);
+    socket.once('close', () => this.accepting.delete(socket));
     const remoteAddress = peerAddress(socket);
     openConnection(socket, this.link).then(
       (conn) => {
+        this.accepting.delete(socket);
         if (this.closing) {
           void conn.close();
           return;
@@ -162,14 +238,38 @@ class ConnectionServer implements Server {
  */
 export function createServer(options: ServerOptions): Server {
   const link = resolveLinkOptions('createServer', options);
-  const { maxConnections, tls: tlsOptions } = options;
-  if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
-    throw new RangeError(
-      `createServer: options.maxConnections must be a positive integer, got ${String(maxConnections)}`,
+  return new ConnectionServer(link, resolveServerOptions('createServer', options));
+}
+
+function resolveServerOptions(where: string, options: ServerOptions): ResolvedServerOptions {
+  const { tls: tlsOptions } = options;
+  if (tlsOptions !== undefined && (typeof tlsOptions !== 'object' || tlsOptions === null)) {
+    throw new TypeError(`${where}: options.tls must be tls.createServer options (key, cert, ...)`);
+  }
+  if (tlsOptions?.handshakeTimeout !== undefined) {
+    throw new TypeError(
+      `${where}: set handshakeTimeout at the top level, not in options.tls (Node's own only reports a stalled handshake; rx8583's closes the socket)`,
     );
   }
-  if (tlsOptions !== undefined && (typeof tlsOptions !== 'object' || tlsOptions === null)) {
-    throw new TypeError('createServer: options.tls must be tls.createServer options (key, cert, ...)');
+  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_SERVER_OPTIONS.handshakeTimeout;
+  if (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0) || handshakeTimeout > 2_147_483_647) {
+    throw new RangeError(
+      `${where}: options.handshakeTimeout must be a positive number of milliseconds, got ${String(handshakeTimeout)}`,
+    );
   }
-  return new ConnectionServer(link, options);
+  return {
+    tls: tlsOptions,
+    handshakeTimeout,
+    maxConnections: count(where, 'maxConnections', options.maxConnections, DEFAULT_SERVER_OPTIONS.maxConnections),
+    maxConnectionsPerSource: count(where, 'maxConnectionsPerSource', options.maxConnectionsPerSource, Infinity),
+    allow: allowList(where, options.allow),
+  };
+}
+
+function count(where: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new RangeError(`${where}: options.${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value as number;
 }

@@ -1,7 +1,7 @@
 import type { FieldPath } from '../errors';
 import { defineSpec, isDefinedSpec } from '../spec/define-spec';
 import type { BitmapFieldSpec, CompositeFieldSpec, FieldSpec, MessageSpec, PrefixSpec } from '../spec/types';
-import { berTagBytes } from './ber-tag';
+import { berTagBytes } from '../spec/ber-tag';
 import { BitmapCodec } from './bitmap-codec';
 import { LATIN1_TO_EBCDIC } from './ebcdic';
 import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';

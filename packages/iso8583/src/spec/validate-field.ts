@@ -1,5 +1,5 @@
 import { SpecError, type FieldPath } from '../errors';
-import { berTagBytes } from '../codec/ber-tag';
+import { berTagBytes } from './ber-tag';
 import type { Encoding } from './types';
 
 /** The largest length any field may declare (a 6-digit prefix). */

@@ -1,6 +1,6 @@
 import { PackError, UnpackError, type FieldPath } from '../../errors';
 import type { FieldInput, FieldValue, TlvElement } from '../../values';
-import { berTagBytes, berTagSize } from '../ber-tag';
+import { berTagBytes, berTagSize } from '../../spec/ber-tag';
 import { scalarUnits, type FieldCodec } from '../field-codec';
 import { bytesOfText, type Reader, type Writer } from '../io';
 import { normalizeBytes } from '../normalize';

@@ -1,0 +1,397 @@
+import type * as net from 'node:net';
+import type { Message } from '@rx8583/iso8583';
+import { fromEvent, type Observable, Subject, Subscription } from 'rxjs';
+import {
+  asError,
+  ConnectionClosedError,
+  DuplicateRequestError,
+  InboundOverflowError,
+  RejectedMessageError,
+} from '../errors';
+import { positiveMilliseconds } from '../milliseconds';
+import { keyOf, mtiLabel, responseKey } from '../operators/request-key';
+import type { Clock } from './clock';
+import { DeadlineQueue } from './deadline-queue';
+import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
+import { HeldUntilSubscribed } from './held-until-subscribed';
+import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
+import { LinkEnd } from './link-end';
+import { watchLinkActivity } from './link-timers';
+import { NetworkHeaders } from './network-headers';
+import type { ResolvedLinkOptions } from './options';
+import { RequestMux, type OutboundRequest } from './request-mux';
+import { sendObservable } from './send-observable';
+import { signOff, type SignOffCapable } from './sign-off';
+import { explainSocketError } from './tls-errors';
+import { TrafficTap, type TrafficRecord } from './traffic';
+import type { CloseInfo, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
+import { WriteAck } from './write-ack';
+import { WriteQueue } from './write-queue';
+
+const EMPTY = new Uint8Array(0);
+
+/** `host:port` of a socket's peer; `unknown:0` once a reset socket no longer knows it. */
+export function peerAddress(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+}
+
+/**
+ * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
+ * socket from construction on: reads it through the inbound pipeline, writes it through the
+ * coalescing write queue, and ends it exactly once (see `LinkEnd`).
+ */
+export class SocketConnection implements SignOffCapable {
+  readonly remoteAddress: string;
+  readonly closed: Promise<CloseInfo>;
+  readonly inbound$: Observable<Message>;
+  readonly events$: Observable<ConnectionEvent>;
+  readonly status$: Observable<ConnectionStatus>;
+  readonly traffic$: Observable<TrafficRecord>;
+
+  private readonly end = new LinkEnd();
+  private readonly mux: RequestMux;
+  private readonly writer: WriteQueue;
+  private readonly acks: DeadlineQueue;
+  private readonly inbox: HeldUntilSubscribed<Message>;
+  private readonly signals: ConnectionSignals;
+  private readonly traffic = new TrafficTap();
+  private readonly metadata = new Map<string, unknown>();
+  private readonly headers: NetworkHeaders;
+  private readonly outbound = new Subject<void>();
+  private readonly chunks$: Observable<Uint8Array>;
+  private readonly reading = new Subscription();
+  private watching = Subscription.EMPTY;
+  private closing: Promise<void> | undefined;
+  /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
+  private closeRequested = false;
+  private signingOff = false;
+  private socketEnding = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly options: ResolvedLinkOptions,
+    clock?: Clock,
+  ) {
+    this.remoteAddress = peerAddress(socket);
+    this.closed = this.end.closed;
+    socket.setNoDelay(true);
+    this.writer = new WriteQueue(socket, () => this.outbound.next(), this.end);
+    const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
+      if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
+    };
+    const host = {
+      write: (request: OutboundRequest) => {
+        record('request', request);
+        return this.writer.push(request.frame);
+      },
+      wasWritten: (position: number) => this.writer.wasWritten(position),
+      timedOut: (request: OutboundRequest) => record('timedOut', request),
+    };
+    this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
+    this.acks = new DeadlineQueue(clock);
+    this.headers = new NetworkHeaders(options.framing);
+    this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
+      this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
+    );
+    this.inbound$ = this.inbox.observable;
+    this.signals = new ConnectionSignals(this.remoteAddress, this.end);
+    this.events$ = this.signals.events$;
+    this.status$ = this.signals.status$;
+    this.traffic$ = this.traffic.traffic$;
+    this.chunks$ = fromEvent(socket, 'data') as Observable<Uint8Array>;
+    this.listen();
+  }
+
+  /** `open`, then `closing` during a graceful `close()`, then `closed` once the link has ended. */
+  get state(): ConnectionState {
+    if (this.end.ended) return 'closed';
+    return this.closeRequested ? 'closing' : 'open';
+  }
+
+  send(message: Message, options?: SendOptions): Promise<Message> {
+    return this.request(message, options, false);
+  }
+
+  send$(message: Message, options?: SendOptions): Observable<Message> {
+    return this.request$(message, options, false);
+  }
+
+  /** @internal `send` for `onClose`, allowed while the connection is closing. */
+  readonly sendWhileClosing = (message: Message, options?: SendOptions): Promise<Message> =>
+    this.request(message, options, true);
+
+  /** @internal `send$` for `onClose`. */
+  readonly sendWhileClosing$ = (message: Message, options?: SendOptions): Observable<Message> =>
+    this.request$(message, options, true);
+
+  reply(message: Message, options?: ReplyOptions): Promise<void> {
+    try {
+      const body = this.outboundBytes(message);
+      return this.writeFrame(body, this.headers.forReply(options?.header, options?.request), message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  write(body: Uint8Array, options?: Omit<ReplyOptions, 'request'>): Promise<void> {
+    if (!(body instanceof Uint8Array)) return Promise.reject(new TypeError('write: body must be a Uint8Array'));
+    try {
+      return this.writeFrame(body, options?.header, undefined);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  get status(): ConnectionStatus {
+    return this.signals.status;
+  }
+
+  set status(value: ConnectionStatus) {
+    this.signals.status = value;
+  }
+
+  get<T = unknown>(key: string): T | undefined {
+    return this.metadata.get(key) as T | undefined;
+  }
+
+  set(key: string, value: unknown): void {
+    this.metadata.set(key, value);
+  }
+
+  reject(message: Message, reason: string | Error): boolean {
+    let key: string;
+    try {
+      key = keyOf(this.options.requestKey, message);
+    } catch {
+      return false;
+    }
+    const text = typeof reason === 'string' ? reason : reason.message;
+    const cause = typeof reason === 'string' ? undefined : reason;
+    return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
+  }
+
+  headerOf(message: Message): Record<string, unknown> | undefined {
+    return this.headers.of(message);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeGracefully();
+    return this.closing;
+  }
+
+  /** @internal The error the link failed with, once it has (synchronously available). */
+  get failure(): Error | undefined {
+    return this.end.info?.error;
+  }
+
+  /** Tears the connection down at once (failed `onConnect`, aborted connect, server shutdown). */
+  destroy(error?: Error): void {
+    this.terminate(error ? 'error' : 'local', error, true);
+  }
+
+  /** A short summary — address, state, requests in flight — never messages or buffers. */
+  toJSON(): { remoteAddress: string; state: ConnectionState; status: ConnectionStatus; inFlight: number } {
+    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.mux.size };
+  }
+
+  toString(): string {
+    const { remoteAddress, state, status, inFlight } = this.toJSON();
+    return `Connection ${remoteAddress} ${state} (status ${status}, ${inFlight} in flight)`;
+  }
+
+  /** `util.inspect` and `console.log` show the summary, never queued frames (they hold card data). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** Sends a request; `onKey` learns its correlation key (send$ needs it to abandon the request). */
+  private request(
+    message: Message,
+    options: SendOptions | undefined,
+    duringSignOff: boolean,
+    onKey?: (key: string) => void,
+  ): Promise<Message> {
+    const refusal = this.refusal(duringSignOff);
+    if (refusal) return Promise.reject(refusal);
+    try {
+      const timeout =
+        options?.timeout === undefined
+          ? this.options.sendTimeout
+          : positiveMilliseconds('send', 'options.timeout', options.timeout);
+      const key = keyOf(this.options.requestKey, message);
+      if (this.mux.has(key)) throw new DuplicateRequestError(key);
+      const body = this.outboundBytes(message);
+      const header = options?.header;
+      const frame = this.options.framing.encode(body, header);
+      const promise = this.mux.register(key, message, body, frame, header, timeout);
+      onKey?.(key);
+      return promise;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
+    return sendObservable(
+      (onKey) => this.request(message, options, duringSignOff, onKey),
+      (key) => this.mux.reject(key, new ConnectionClosedError('send$ unsubscribed')),
+    );
+  }
+
+  /** The bytes a message goes out as: packed, then through `byteHooks.outbound` when there is one. */
+  private outboundBytes(message: Message): Uint8Array {
+    const packed = message.pack();
+    const hook = this.options.outboundBytes;
+    if (hook === undefined) return packed;
+    const bytes = hook(packed, message);
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('byteHooks.outbound must return a Uint8Array');
+    return bytes;
+  }
+
+  private refusal(duringSignOff: boolean): Error | undefined {
+    const state = this.state;
+    if (state === 'open') return undefined;
+    if (state === 'closing' && duringSignOff && this.signingOff) return undefined;
+    return new ConnectionClosedError(state === 'closing' ? 'connection is closing' : 'connection is closed');
+  }
+
+  private writeFrame(
+    body: Uint8Array,
+    header: Record<string, unknown> | undefined,
+    message: Message | undefined,
+  ): Promise<void> {
+    if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
+    const frame = this.options.framing.encode(body, header);
+    const ack = new WriteAck(this.options.sendTimeout, (settled) => this.acks.cancel(settled));
+    this.acks.add(ack, ack.timeout);
+    if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
+    this.writer.push(frame, ack);
+    return ack.promise;
+  }
+
+  private emit(event: ConnectionEvent): void {
+    this.signals.emit(event);
+  }
+
+  private listen(): void {
+    const socket = this.socket;
+    const sides: InboundSideChannels = {
+      header: (message, header) => this.headers.remember(message, header),
+      keepAlive: () => this.onKeepAlive(),
+      unpackError: (error) => this.emit({ type: 'unpackError', error }),
+      refused: (message, error) => this.onRefused(message, asError(error)),
+    };
+    const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
+    const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
+    this.reading.add(
+      inboundMessages(this.chunks$, config, sides).subscribe({
+        next: (message) => this.inbox.push(message),
+        error: (error: unknown) => this.terminate('error', asError(error), true),
+      }),
+    );
+    socket.on('error', (error) =>
+      this.terminate(this.closeRequested ? 'local' : 'error', explainSocketError(this.remoteAddress, error), true),
+    );
+    socket.on('end', () => this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false));
+    socket.on('close', () => this.onSocketClosed());
+    this.startTimers();
+  }
+
+  private startTimers(): void {
+    const { idleTime, ping, readTimeout } = this.options;
+    this.watching = watchLinkActivity(this.outbound, this.chunks$, {
+      idleTime,
+      onIdle: ping && (() => this.ping(ping)),
+      readTimeout,
+      onSilence: () => this.emit({ type: 'readTimeout', timeout: readTimeout }),
+    });
+  }
+
+  private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
+    this.emit({ type: 'ping' });
+    try {
+      const result = ping(this);
+      if (result instanceof Promise)
+        result.catch((error: unknown) => this.emit({ type: 'error', error: asError(error) }));
+    } catch (error) {
+      this.emit({ type: 'error', error: asError(error) });
+    }
+  }
+
+  private onKeepAlive(): void {
+    const echo = this.options.echoKeepAlive && !this.end.ended;
+    if (echo) {
+      if (this.traffic.active) this.traffic.record('out', 'reply', EMPTY, undefined, undefined);
+      this.writer.push(this.options.framing.encode(EMPTY));
+    }
+    this.emit({ type: 'keepAlive', echoed: echo });
+  }
+
+  /** The inbound check refused `message`: report it, and fail the request it answers (if pending). */
+  private onRefused(message: Message, error: Error): void {
+    this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
+    const key = responseKey(this.options.requestKey, message);
+    if (key !== undefined && this.mux.awaits(key)) {
+      this.mux.reject(
+        key,
+        new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
+      );
+    }
+  }
+
+  private async closeGracefully(): Promise<void> {
+    if (this.end.ended) return this.closed.then(() => undefined);
+    this.closeRequested = true;
+    this.watching.unsubscribe();
+    this.emit({ type: 'closing' });
+    const onClose = this.options.onClose;
+    if (onClose !== undefined) {
+      this.signingOff = true;
+      await signOff(this, onClose, this.options.sendTimeout).catch((error: unknown) =>
+        this.emit({ type: 'error', error: asError(error) }),
+      );
+      this.signingOff = false;
+    }
+    await this.mux.whenIdle();
+    if (!this.end.ended) {
+      this.writer.flushNow();
+      this.endSocket();
+    }
+    await this.closed;
+  }
+
+  /**
+   * Ends the socket gracefully — queued data is still sent, then FIN — and destroys it if it is not
+   * closed within `closeTimeout` (a TLS peer that never answers the close, a peer that stopped
+   * reading). Safe to call more than once.
+   */
+  private endSocket(): void {
+    const socket = this.socket;
+    if (socket.destroyed || this.socketEnding) return;
+    this.socketEnding = true;
+    const force = setTimeout(() => socket.destroy(), this.options.closeTimeout);
+    socket.once('close', () => clearTimeout(force));
+    socket.end();
+  }
+
+  /** The link is over: settle everything pending, stop reading and writing, release the socket. */
+  private terminate(reason: CloseReason, error: Error | undefined, destroy: boolean): void {
+    if (!this.end.end(reason, error)) return;
+    this.watching.unsubscribe();
+    this.reading.unsubscribe();
+    this.mux.rejectAll();
+    for (const ticket of this.writer.drop()) (ticket as WriteAck).fail(this.end.error());
+    this.acks.clear();
+    if (destroy) this.socket.destroy();
+    else this.endSocket();
+  }
+
+  private onSocketClosed(): void {
+    this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false);
+    this.end.gone();
+    this.signals.finish();
+    this.inbox.complete();
+    this.traffic.complete();
+    this.outbound.complete();
+  }
+}

@@ -1,0 +1,139 @@
+import type { UnpackError } from '@rx8583/iso8583';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import type { LinkEnd } from './link-end';
+import type { CloseReason } from './types';
+
+/** The link is up (replayed to every new subscriber of `events$` while open). */
+export interface ConnectionConnectedEvent {
+  type: 'connected';
+  /** `host:port` of the peer. */
+  remoteAddress: string;
+}
+
+/** A graceful `close()` began: no new sends; `onClose` and in-flight requests still run. */
+export interface ConnectionClosingEvent {
+  type: 'closing';
+}
+
+/** Nothing was sent for `idleTime`: `ping(conn)` was called. */
+export interface ConnectionPingEvent {
+  type: 'ping';
+}
+
+/** Nothing arrived for `readTimeout` ms (with `closeOnReadTimeout`, the link closes right after). */
+export interface ConnectionReadTimeoutEvent {
+  type: 'readTimeout';
+  /** The timeout that passed, in milliseconds. */
+  timeout: number;
+}
+
+/** A zero-length frame arrived; `echoed` when one was sent back (`echoKeepAlive`). */
+export interface ConnectionKeepAliveEvent {
+  type: 'keepAlive';
+  echoed: boolean;
+}
+
+/** An inbound frame could not be unpacked; it was dropped and the connection goes on. */
+export interface ConnectionUnpackErrorEvent {
+  type: 'unpackError';
+  /** Names the field and offset; never a value. */
+  error: UnpackError;
+}
+
+/**
+ * The `byteHooks.inbound` check refused an inbound message (a bad MAC): it was neither matched nor
+ * put on `inbound$`; a pending request it answered fails with `RejectedMessageError`.
+ */
+export interface ConnectionInboundRefusedEvent {
+  type: 'inboundRefused';
+  /** MTI of the refused message. */
+  mti: string;
+  /** What the check threw. */
+  error: Error;
+}
+
+/** A failure that belongs to no caller: a `ping` or `onClose` that threw, an overflow, ... */
+export interface ConnectionErrorEvent {
+  type: 'error';
+  error: Error;
+}
+
+/** The connection is gone (the last event). */
+export interface ConnectionClosedEvent {
+  type: 'closed';
+  /** Who ended it. */
+  reason: CloseReason;
+  /** The failure, when `reason` is `'error'`. */
+  error?: Error;
+}
+
+/** Everything notable that happens on a connection, by `type`. */
+export type ConnectionEvent =
+  | ConnectionConnectedEvent
+  | ConnectionClosingEvent
+  | ConnectionPingEvent
+  | ConnectionReadTimeoutEvent
+  | ConnectionKeepAliveEvent
+  | ConnectionUnpackErrorEvent
+  | ConnectionInboundRefusedEvent
+  | ConnectionErrorEvent
+  | ConnectionClosedEvent;
+
+/**
+ * A status the application owns (the library never sets it), e.g. `'online'` after sign-on;
+ * a pool's filter can select on it. Starts as `'unknown'`.
+ */
+export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
+
+/**
+ * What a connection tells the outside world besides messages: the `events$` stream (which
+ * replays `connected` to each new subscriber while open, and `closed` once the link is gone) and
+ * the application-owned `status`.
+ */
+export class ConnectionSignals {
+  readonly events$: Observable<ConnectionEvent>;
+  readonly status$: Observable<ConnectionStatus>;
+  private readonly events = new Subject<ConnectionEvent>();
+  private readonly statusSubject = new BehaviorSubject<ConnectionStatus>('unknown');
+
+  constructor(
+    remoteAddress: string,
+    private readonly end: LinkEnd,
+  ) {
+    const connected: ConnectionConnectedEvent = { type: 'connected', remoteAddress };
+    this.events$ = new Observable<ConnectionEvent>((subscriber) => {
+      if (end.isGone) {
+        subscriber.next(closedEvent(end));
+        subscriber.complete();
+        return undefined;
+      }
+      subscriber.next(connected);
+      return this.events.subscribe(subscriber);
+    });
+    this.status$ = this.statusSubject.asObservable();
+  }
+
+  emit(event: ConnectionEvent): void {
+    this.events.next(event);
+  }
+
+  get status(): ConnectionStatus {
+    return this.statusSubject.value;
+  }
+
+  set status(value: ConnectionStatus) {
+    if (typeof value !== 'string') throw new TypeError('status must be a string');
+    if (value !== this.statusSubject.value && !this.end.isGone) this.statusSubject.next(value);
+  }
+
+  /** The link is gone: emits the final `closed` event and completes both streams. */
+  finish(): void {
+    this.events.next(closedEvent(this.end));
+    this.events.complete();
+    this.statusSubject.complete();
+  }
+}
+
+function closedEvent(end: LinkEnd): ConnectionClosedEvent {
+  return { type: 'closed', ...end.info! };
+}

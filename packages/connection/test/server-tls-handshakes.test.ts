@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { join } from 'node:path';
+import { filter, firstValueFrom, type Observable } from 'rxjs';
+import { connect } from '../src/connection/create-connection';
+import { TlsHandshakeTimeoutError, TlsMismatchError } from '../src/errors';
+import { createServer } from '../src/server/server';
+import type { ServerEvent, ServerTlsErrorEvent } from '../src/server/server-types';
+import { linkSpec, msg, nextStan } from './support/link-spec';
+import { Loopback, once } from './support/loopback';
+import { approve, connectClient, startIssuer } from './support/issuer';
+
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name));
+const ca = fixture('ca.crt');
+const serverTls = { key: fixture('server.key'), cert: fixture('server.crt') };
+
+const loop = new Loopback();
+afterEach(() => loop.closeAll());
+
+const tlsErrors = (events$: Observable<ServerEvent>) =>
+  firstValueFrom(events$.pipe(filter((e): e is ServerTlsErrorEvent => e.type === 'tlsError')));
+
+async function rawSocket(port: number): Promise<net.Socket> {
+  const socket = loop.trackSocket(net.connect(port, '127.0.0.1'));
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** Everything the server sends until it closes the socket. */
+const readToClose = (socket: net.Socket) =>
+  new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('close', () => resolve(Buffer.concat(chunks)));
+  });
+
+describe('server handshakeTimeout', () => {
+  it('destroys a socket that never starts its handshake, reports it and frees the slot', async () => {
+    const { port, server } = await startIssuer(loop, approve, {
+      tls: serverTls,
+      handshakeTimeout: 100,
+      maxConnections: 1,
+    });
+    const reported = tlsErrors(server.events$);
+    const silent = await rawSocket(port);
+    const local = silent.localPort;
+    const started = Date.now();
+    await once(silent, 'close');
+    const { error, remoteAddress } = await reported;
+    expect(error).toBeInstanceOf(TlsHandshakeTimeoutError);
+    expect(error.message).toBe(`TLS client 127.0.0.1:${local} did not finish its handshake within 100 ms: closed`);
+    expect(remoteAddress).toBe(`127.0.0.1:${local}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    // its slot is free again: a TLS client gets the one slot
+    const client = await connectClient(loop, port, { tls: { ca } });
+    await expect(client.send(msg('0800', { 11: nextStan() }))).resolves.toMatchObject({ mti: '0810' });
+  });
+
+  it('destroys a socket that stalls inside its handshake, reporting it once', async () => {
+    const { port, server } = await startIssuer(loop, approve, { tls: serverTls, handshakeTimeout: 100 });
+    const errors: ServerTlsErrorEvent[] = [];
+    server.events$
+      .pipe(filter((e): e is ServerTlsErrorEvent => e.type === 'tlsError'))
+      .subscribe((e) => errors.push(e));
+    const stalled = await rawSocket(port);
+    stalled.write(Uint8Array.from([0x16, 0x03, 0x01])); // a TLS record header, then nothing
+    await once(stalled, 'close');
+    await server.close(); // every event of that socket is out by now
+    expect(errors.map((e) => e.error)).toEqual([expect.any(TlsHandshakeTimeoutError)]);
+    expect(errors[0]!.error.message).toMatch(/did not finish its handshake within 100 ms/);
+  });
+
+  it('serves a TLS client that completes its handshake in time', async () => {
+    const { port } = await startIssuer(loop, approve, { tls: serverTls, handshakeTimeout: 5_000 });
+    const client = await connectClient(loop, port, { tls: { ca } });
+    await expect(client.send(msg('0800', { 11: nextStan() }))).resolves.toMatchObject({ mti: '0810' });
+  });
+
+  it('refuses a nested tls.handshakeTimeout, saying which one to set', () => {
+    expect(() => createServer({ spec: linkSpec, tls: { ...serverTls, handshakeTimeout: 5_000 } })).toThrow(
+      "createServer: set handshakeTimeout at the top level, not in options.tls (Node's own only reports a stalled handshake; rx8583's closes the socket)",
+    );
+    expect(() => createServer({ spec: linkSpec, tls: serverTls, handshakeTimeout: 0 })).toThrow(
+      'createServer: options.handshakeTimeout must be a positive number of milliseconds, got 0',
+    );
+  });
+});
+
+describe('TLS on one end only', () => {
+  it('a plain-TCP client on a TLS server gets a TLS alert and the server says what happened', async () => {
+    const { port, server } = await startIssuer(loop, approve, { tls: serverTls });
+    const reported = tlsErrors(server.events$);
+    const plain = await rawSocket(port);
+    const local = plain.localPort;
+    const answer = readToClose(plain);
+    plain.write(Buffer.from('\x00\x0e0800 plain text'));
+    expect([...(await answer)]).toEqual([21, 3, 3, 0, 2, 2, 10]); // fatal alert: unexpected_message
+    const { error } = await reported;
+    expect(error).toBeInstanceOf(TlsMismatchError);
+    expect(error).toMatchObject({ peerSpeaks: 'plain' });
+    expect(error.message).toBe(
+      `127.0.0.1:${local} speaks plain TCP to this TLS server (its first bytes are not a TLS handshake): give the client tls options`,
+    );
+  });
+
+  it('a TLS client on a plain server is refused at once, and the server says what happened', async () => {
+    const { port, server } = await startIssuer(loop);
+    const reported = tlsErrors(server.events$);
+    const failure = connect({ host: '127.0.0.1', port, spec: linkSpec, tls: { ca } }).catch((e: unknown) => e);
+    const { error, remoteAddress } = await reported;
+    expect(error).toBeInstanceOf(TlsMismatchError);
+    expect(error).toMatchObject({ peerSpeaks: 'tls' });
+    expect(error.message).toBe(
+      `${remoteAddress} opened a TLS handshake on this plain-TCP server: give the server tls options, or dial it without tls`,
+    );
+    expect(await failure).toMatchObject({ name: 'ConnectError' });
+    expect(server.connections.size).toBe(0);
+  });
+});

@@ -1,0 +1,90 @@
+import { filter, firstValueFrom, take, toArray, lastValueFrom } from 'rxjs';
+import type { TrafficRecord } from '@rx8583/connection';
+import { msg, nextStan, responseTo } from './support/link-spec';
+import { Loopback } from './support/loopback';
+import { approve, connectClient, startIssuer } from './support/issuer';
+
+const loop = new Loopback();
+afterEach(() => loop.closeAll());
+
+const summary = (r: TrafficRecord) => `${r.direction} ${r.outcome} ${r.message?.mti ?? '-'}`;
+
+describe('Connection traffic$ (the traffic tap)', () => {
+  it('reports each message in and out with its outcome and its exact bytes', async () => {
+    let silent = '';
+    const { port, accepted } = await startIssuer(loop, (conn, request) => {
+      if (request.get(11) !== silent) approve(conn, request);
+    });
+    const conn = await connectClient(loop, port);
+    const records: TrafficRecord[] = [];
+    conn.traffic$.subscribe((record) => records.push(record));
+
+    const before = Date.now();
+    const request = msg('0100', { 11: nextStan(), 4: '1500' });
+    const response = await conn.send(request);
+    silent = nextStan();
+    const unanswered = msg('0800', { 11: silent });
+    await expect(conn.send(unanswered, { timeout: 50 })).rejects.toThrow('within 50 ms');
+    // The server answers late, then sends a request of its own: both go to inbound$ as unmatched.
+    const late = responseTo(unanswered, { 39: '00' });
+    const peerRequest = msg('0800', { 11: nextStan() });
+    const unmatched = firstValueFrom(conn.inbound$.pipe(take(2), toArray()));
+    await accepted[0]!.reply(late);
+    await accepted[0]!.reply(peerRequest);
+    await unmatched;
+
+    expect(records.map(summary)).toEqual([
+      'out request 0100',
+      'in matched 0110',
+      'out request 0800',
+      'out timedOut 0800',
+      'in unmatched 0810',
+      'in unmatched 0800',
+    ]);
+    expect(Buffer.from(records[0]!.bytes).equals(Buffer.from(request.pack()))).toBe(true);
+    expect(records[1]!.message).toBe(response);
+    expect(Buffer.from(records[1]!.bytes).equals(Buffer.from(response.pack()))).toBe(true);
+    expect(records[3]!.message).toBe(unanswered);
+    for (const record of records) {
+      expect(record.time).toBeGreaterThanOrEqual(before);
+      expect(record.time).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it('reports replies, keep-alives and undecodable frames, on the side that sees them', async () => {
+    const { port, accepted } = await startIssuer(loop, approve, { echoKeepAlive: true });
+    const conn = await connectClient(loop, port);
+    await conn.send(msg('0800', { 11: nextStan() })); // the server side is up and has answered once
+    const serverSide = accepted[0]!;
+    const records: TrafficRecord[] = [];
+    serverSide.traffic$.subscribe((record) => records.push(record));
+    const echoed = firstValueFrom(conn.events$.pipe(filter((e) => e.type === 'keepAlive')));
+    await conn.write(new Uint8Array(0));
+    await echoed;
+    await conn.write(Buffer.from('08')); // too short to be a message
+    await firstValueFrom(serverSide.events$.pipe(filter((e) => e.type === 'unpackError')));
+    await conn.send(msg('0800', { 11: nextStan() }));
+    expect(records.map(summary)).toEqual([
+      'in keepAlive -',
+      'out reply -',
+      'in undecodable -',
+      'in unmatched 0800',
+      'out reply 0810',
+    ]);
+    expect([...records[2]!.bytes]).toEqual([0x30, 0x38]);
+  });
+
+  it('never takes held messages from inbound$, and completes when the link is gone', async () => {
+    const { port, accepted } = await startIssuer(loop);
+    const conn = await connectClient(loop, port);
+    await conn.send(msg('0800', { 11: nextStan() })); // the server side is up
+    const tapped = firstValueFrom(conn.traffic$.pipe(filter((r) => r.direction === 'in')));
+    const signOn = msg('0800', { 11: nextStan() });
+    await accepted[0]!.reply(signOn); // nobody subscribes to the client's inbound$ yet: it is held
+    expect((await tapped).outcome).toBe('unmatched');
+    expect((await firstValueFrom(conn.inbound$)).get(11)).toBe(signOn.get(11));
+    const all = lastValueFrom(conn.traffic$.pipe(toArray()));
+    await conn.close();
+    await expect(all).resolves.toEqual([]);
+  });
+});
