@@ -62,21 +62,3 @@ export class CardDataError extends TransactionsError {
     super(`field ${field}: ${problem}`, options);
   }
 }
-
-/**
- * A stored advice or reversal ended without being delivered: it was parked (dead-lettered) for
- * manual handling after `maxAttempts`, expiry, a response code that parks, or a message that
- * cannot be packed. `reason` says which.
- */
-export class ParkedError extends TransactionsError {
-  constructor(
-    /** The store's id of the entry. */
-    readonly id: number,
-    /** The MTI of the entry as first queued. */
-    readonly mti: string,
-    /** Why it was parked. */
-    readonly reason: string,
-  ) {
-    super(`entry ${id} (${mti}) parked: ${reason}`);
-  }
-}

@@ -56,4 +56,27 @@ export type {
   ForwardErrorEvent,
 } from './forward/events';
 
-export { TransactionsError, LockHeldError, JournalError, StoreClosedError, CardDataError, ParkedError } from './errors';
+// automatic reversal
+export {
+  createAutoReversal,
+  AutoReversal,
+  type AutoReversalOptions,
+  type ReverseOptions,
+} from './reversal/auto-reversal';
+export {
+  buildReversal,
+  originalDataElements,
+  originalDataElements93,
+  DEFAULT_REVERSAL_FIELDS,
+  type ReversalContext,
+  type ReversalReason,
+} from './reversal/build-reversal';
+export type {
+  ReversalEvent,
+  ReversalQueuedEvent,
+  ReversalDoneEvent,
+  ReversalParkedEvent,
+  ReversalLateResponseEvent,
+} from './reversal/events';
+
+export { TransactionsError, LockHeldError, JournalError, StoreClosedError, CardDataError } from './errors';

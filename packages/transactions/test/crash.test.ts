@@ -15,7 +15,7 @@ function child(args: string[]): {
   const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, ...args], {
     cwd: root,
     env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.test.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const waiters: Array<{ predicate: (l: string) => boolean; resolve: () => void }> = [];
@@ -57,19 +57,24 @@ describe('store-and-forward survives SIGKILL', () => {
     temp.remove();
   });
 
-  it('delivers every advice whose enqueue resolved, in order, repeats flagged 0221, after a kill part-way', async () => {
+  it('delivers every advice and reversal whose enqueue resolved, in order, repeats flagged 0221/0421, after a kill part-way', async () => {
     // Phase 1: the host reads but never answers, so the head advice is attempted and repeated.
     host = await new TestHost(() => undefined).start();
+    const isAdvice = (r: { mti: string }) => r.mti.startsWith('022');
+    const isReversal = (r: { mti: string }) => r.mti.startsWith('042');
     const first = child(['enqueue', temp.dir, String(host.port), '1000']);
     running.push(first.proc);
     let acked = 0;
     await first.line((l) => l.startsWith('ok ') && ++acked >= 300);
-    await host.nth(2); // at least one attempt and one repeat went out before the kill
+    await host.nth(2, isAdvice); // at least one attempt and one repeat went out before the kill
+    await host.nth(2, isReversal);
+    await first.line((l) => l.startsWith('rev '));
     first.proc.kill('SIGKILL');
     await first.exited;
     const resolved = first.lines.filter((l) => l.startsWith('ok ')).map((l) => l.slice(3));
     const issuedBefore = new Set(first.lines.filter((l) => l.startsWith('stan ')).map((l) => l.slice(5)));
-    const attemptedBefore = new Set(host.received.map((r) => r.stan));
+    const reversedBefore = first.lines.filter((l) => l.startsWith('rev ')).map((l) => l.slice(4));
+    const attemptedBefore = new Set(host.received.filter((r) => !r.mti.startsWith('01')).map((r) => r.stan));
     expect(resolved.length).toBeGreaterThanOrEqual(300);
     expect(resolved.length).toBeLessThan(1000);
 
@@ -81,7 +86,8 @@ describe('store-and-forward survives SIGKILL', () => {
     await second.line((l) => l === 'drained');
     expect(await second.exited).toBe(0);
 
-    const answered = host.received.slice(before);
+    const answered = host.received.slice(before).filter(isAdvice);
+    const reversalsAnswered = host.received.slice(before).filter(isReversal);
     const order = [...new Set(answered.map((r) => r.stan))];
     // In order: STANs were issued ascending, so delivery order is ascending too, each once in a row.
     expect(order).toEqual([...order].sort());
@@ -95,6 +101,16 @@ describe('store-and-forward survives SIGKILL', () => {
       expect([stan, mtis[0]]).toEqual([stan, attemptedBefore.has(stan) ? '0221' : '0220']);
     }
     expect(attemptedBefore.size).toBeGreaterThan(0);
+
+    // The same for the reversals: each one stored before its 0100's failure was reported goes out.
+    const reversalOrder = [...new Set(reversalsAnswered.map((r) => r.stan))];
+    expect(reversalOrder).toEqual([...reversalOrder].sort());
+    expect(reversedBefore.filter((stan) => !reversalOrder.includes(stan))).toEqual([]);
+    for (const stan of reversalOrder) {
+      const mtis = reversalsAnswered.filter((r) => r.stan === stan).map((r) => r.mti);
+      expect([stan, mtis[0]]).toEqual([stan, attemptedBefore.has(stan) ? '0421' : '0420']);
+    }
+    expect(reversalsAnswered.some((r) => r.mti === '0421')).toBe(true);
     // The STAN file: the restarted process issued none of the numbers handed out before the kill.
     const issuedAfter = second.lines.filter((l) => l.startsWith('stan ')).map((l) => l.slice(5));
     expect(issuedAfter).toHaveLength(20);

@@ -51,10 +51,13 @@ export function linkSource(target: LinkTarget): LinkSource {
   };
 }
 
-/** Late and unknown responses arriving on one link. */
+/**
+ * Late and unknown responses arriving on one link, from its `traffic$` tap: observing them takes
+ * nothing from `inbound$`, where the application still gets (and the link still holds) them.
+ */
 export function unmatchedResponses(link: Connection): Observable<Message> {
-  return link.inbound$.pipe(
-    filter((message) => isResponseMti(message.mti)),
-    map((message) => message),
+  return link.traffic$.pipe(
+    filter((record) => record.outcome === 'unmatched' && isResponseMti(record.message?.mti)),
+    map((record) => record.message!),
   );
 }

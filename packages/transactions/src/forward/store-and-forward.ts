@@ -210,6 +210,7 @@ export class StoreAndForward {
   /** Waits `ms` for a late response with `key`; resolves with it, or undefined when none came. */
   #awaitLateResponse(lane: Lane, key: string, ms: number): Promise<Message | undefined> {
     return new Promise((resolve) => {
+      if (this.#stop.signal.aborted) return resolve(undefined);
       const finish = (response?: Message) => {
         clearTimeout(timer);
         this.#stop.signal.removeEventListener('abort', onAbort);
