@@ -3,7 +3,7 @@ import type { FieldInput, FieldValue } from '../values';
 import { LATIN1_TO_EBCDIC } from './ebcdic';
 import type { Reader, Writer } from './io';
 import { kindOf } from './normalize';
-import type { ScalarCodec } from './value-codec';
+import type { ByteSource, ScalarCodec } from './value-codec';
 
 const CREDIT = 0x43; // 'C'
 const DEBIT = 0x44; // 'D'
@@ -12,7 +12,8 @@ const DEBIT = 0x44; // 'D'
  * An ISO x+n amount: a sign character, `C` (credit) or `D` (debit), then a fixed number of digits.
  * The sign is one byte (ASCII, or EBCDIC for EBCDIC amounts; ASCII for BCD amounts, as jPOS's
  * IFB_AMOUNT writes it) and the digits go through the digit codec of the encoding. Units count the
- * sign and the digits, so a field of `length` digits is `length + 1` units.
+ * sign and the digits, so a field of `length` digits is `length + 1` units. Writing takes what `set`
+ * was given — `'C'` or `'D'` and up to `digitCount` digits — and zero-fills the digits.
  */
 export class AmountCodec implements ScalarCodec {
   private readonly signCredit: number;
@@ -41,11 +42,11 @@ export class AmountCodec implements ScalarCodec {
     return this.bcd ? 1 + (bytes - 1) * 2 : bytes;
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
-    const text = value as string;
+  write(w: Writer, input: FieldInput, path: FieldPath): number {
+    const digits = this.digitsOf(input, path);
     w.ensure(1);
-    w.buf[w.pos++] = text.charCodeAt(0) === CREDIT ? this.signCredit : this.signDebit;
-    return 1 + this.digits.write(w, text.slice(1), path);
+    w.buf[w.pos++] = (input as string).charCodeAt(0) === CREDIT ? this.signCredit : this.signDebit;
+    return 1 + this.digits.write(w, digits, path);
   }
 
   check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
@@ -55,13 +56,13 @@ export class AmountCodec implements ScalarCodec {
     this.digits.check(r, start + 1, units - 1, path, offset);
   }
 
-  decode(text: string, start: number, units: number): FieldValue {
-    const sign = text.charCodeAt(start) === this.signCredit ? 'C' : 'D';
-    return sign + (this.digits.decode(text, start + 1, units - 1) as string);
+  decode(src: ByteSource, start: number, units: number): FieldValue {
+    const sign = src.buf[start] === this.signCredit ? 'C' : 'D';
+    return sign + (this.digits.decode(src, start + 1, units - 1) as string);
   }
 
-  /** Takes `'C'` or `'D'` and up to `digitCount` digits, zero-filled on the left of the digits. */
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
+  /** The digits of `'C'` or `'D'` and up to `digitCount` digits, zero-filled to `digitCount`. */
+  private digitsOf(input: FieldInput, path: FieldPath): string {
     if (typeof input !== 'string')
       throw new PackError(path, `expected an amount as a string ('C' or 'D', then digits), got ${kindOf(input)}`);
     const sign = input.charCodeAt(0);
@@ -74,6 +75,6 @@ export class AmountCodec implements ScalarCodec {
     const count = input.length - 1;
     if (count > this.digitCount)
       throw new PackError(path, `the amount has ${count} digits, the field takes ${this.digitCount}`);
-    return count === this.digitCount ? input : input[0] + input.slice(1).padStart(this.digitCount, '0');
+    return input.slice(1).padStart(this.digitCount, '0');
   }
 }

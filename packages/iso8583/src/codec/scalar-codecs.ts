@@ -1,5 +1,5 @@
 import type { FieldPath } from '../errors';
-import type { FieldValue } from '../values';
+import type { FieldInput, FieldValue } from '../values';
 import { AmountCodec } from './amount-codec';
 import { BcdCodec } from './bcd-codec';
 import { HexBytesCodec, RawBytesCodec } from './binary-codecs';
@@ -14,7 +14,7 @@ import {
   EBCDIC_TRACK2,
   EbcdicCodec,
 } from './text-codecs';
-import type { CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
+import type { ByteSource, CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
 
 /**
  * The scalar value codecs and a dispatch on a small integer kind, one kind a codec class. A field
@@ -36,7 +36,7 @@ const enum Kind {
   BcdAmount = 7,
 }
 
-const RAW_BYTES = new RawBytesCodec();
+export const RAW_BYTES = new RawBytesCodec();
 const HEX_BYTES = new HexBytesCodec();
 
 const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
@@ -48,6 +48,7 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'numeric/bcd/left': { kind: Kind.Bcd, codec: new BcdCodec(true) },
   'binary/binary': { kind: Kind.RawBytes, codec: RAW_BYTES },
   'binary/hex': { kind: Kind.HexBytes, codec: HEX_BYTES },
+  // Track 2 in ASCII is table-driven like EBCDIC (digits and '=' are not one range).
   'track2/ascii': { kind: Kind.Ebcdic, codec: ASCII_TRACK2 },
   'track2/ebcdic': { kind: Kind.Ebcdic, codec: EBCDIC_TRACK2 },
   'track2/bcd': { kind: Kind.Bcd, codec: new BcdCodec(false, true) },
@@ -56,7 +57,7 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
 
 /**
  * The codec and kind of an amount field of `digits` digits (one codec per field: the digit count
- * is the codec's own, for `set` to zero-fill).
+ * is its own, for zero-filling what `set` is given).
  */
 export function amountCodec(
   encoding: string,
@@ -67,6 +68,21 @@ export function amountCodec(
     return { kind: Kind.BcdAmount, codec: new AmountCodec(new BcdCodec(bcdAlign === 'left'), digits, true, false) };
   const ebcdic = encoding === 'ebcdic';
   return { kind: Kind.Amount, codec: new AmountCodec(ebcdic ? EBCDIC_DIGITS : ASCII_DIGITS, digits, false, ebcdic) };
+}
+
+/** Whether a kind is an amount, whose codec checks, fills and sizes what `set` gives it itself. */
+export function isAmount(kind: number): boolean {
+  return kind === Kind.Amount || kind === Kind.BcdAmount;
+}
+
+/** The kind of value a scalar field takes from `set`, for converting and counting it. */
+export const enum InputClass {
+  /** Text: a string. */
+  Text = 0,
+  /** Digits: a digit string, a number or a bigint. */
+  Digits = 1,
+  /** Bytes: a `Uint8Array` or a hex string. */
+  Bytes = 2,
 }
 
 /** The codec and kind of a scalar type, encoding and BCD alignment (validated by the spec beforehand). */
@@ -81,6 +97,17 @@ export function scalarCodec(
 /** The kind of a codec no scalar kind covers (composites). */
 export const OTHER_KIND: number = Kind.Other;
 
+/** What `set` takes for a scalar kind: text, digits or bytes (`type` decides between text and digits). */
+export function inputClass(kind: number, type: string): InputClass {
+  if (kind === Kind.RawBytes || kind === Kind.HexBytes) return InputClass.Bytes;
+  return type === 'numeric' ? InputClass.Digits : InputClass.Text;
+}
+
+/** Whether a kind is BCD, whose zero fill and alignment work on digits, not bytes. */
+export function isBcd(kind: number): boolean {
+  return kind === Kind.Bcd;
+}
+
 /** Bytes on the wire for `units` of a value of this kind (BCD: two digits a byte; hex: two characters a byte). */
 export function byteLength(kind: number, units: number): number {
   return kind === Kind.Bcd
@@ -93,7 +120,7 @@ export function byteLength(kind: number, units: number): number {
 }
 
 /** `codec.write(...)`, dispatched on `kind`. */
-export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: FieldValue, path: FieldPath): number {
+export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: FieldInput, path: FieldPath): number {
   switch (kind) {
     case Kind.Ascii:
       return (codec as AsciiCodec).write(w, value, path);
@@ -102,9 +129,9 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
     case Kind.Bcd:
       return (codec as BcdCodec).write(w, value, path);
     case Kind.RawBytes:
-      return RAW_BYTES.write(w, value);
+      return RAW_BYTES.write(w, value, path);
     case Kind.HexBytes:
-      return HEX_BYTES.write(w, value);
+      return HEX_BYTES.write(w, value, path);
     case Kind.Amount:
     case Kind.BcdAmount:
       return (codec as AmountCodec).write(w, value, path);
@@ -143,21 +170,27 @@ export function checkValue(
 }
 
 /** `codec.decode(...)` of a checked scalar value, dispatched on `kind`. */
-export function decodeValue(kind: number, codec: ValueCodec, text: string, start: number, units: number): FieldValue {
+export function decodeValue(
+  kind: number,
+  codec: ValueCodec,
+  src: ByteSource,
+  start: number,
+  units: number,
+): FieldValue {
   switch (kind) {
     case Kind.Ascii:
-      return (codec as AsciiCodec).decode(text, start, units);
+      return (codec as AsciiCodec).decode(src, start, units);
     case Kind.Ebcdic:
-      return (codec as EbcdicCodec).decode(text, start, units);
+      return (codec as EbcdicCodec).decode(src, start, units);
     case Kind.Bcd:
-      return (codec as BcdCodec).decode(text, start, units);
+      return (codec as BcdCodec).decode(src, start, units);
     case Kind.RawBytes:
-      return RAW_BYTES.decode(text, start, units);
+      return RAW_BYTES.decode(src, start, units);
     case Kind.HexBytes:
-      return HEX_BYTES.decode(text, start, units);
+      return HEX_BYTES.decode(src, start, units);
     case Kind.Amount:
     case Kind.BcdAmount:
-      return (codec as AmountCodec).decode(text, start, units);
+      return (codec as AmountCodec).decode(src, start, units);
     default:
       throw new Error('unreachable: composites are read, not decoded');
   }
@@ -175,5 +208,5 @@ export function readValue(
 ): FieldValue {
   if (kind === Kind.Other) return (codec as CompositeCodec).read(r, start, units, path, offset);
   checkValue(kind, codec, r, start, units, path, offset);
-  return decodeValue(kind, codec, r.text, start, units);
+  return decodeValue(kind, codec, r, start, units);
 }
