@@ -105,6 +105,7 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
       },
       complete: () => {
         progress.unsubscribe();
+        options.onProgress?.(recorder, now() - start);
         const mode = concurrency !== undefined ? { concurrency } : { rate: rate! };
         resolve(recorder.report(mode, now() - start));
       },

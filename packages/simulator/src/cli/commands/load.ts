@@ -1,6 +1,6 @@
 import { connect, type Connection } from '@rx8583/connection';
 import type { Message, MessageSpec } from '@rx8583/iso8583';
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { renderReport, type LatencyRecorder, type LoadReport } from '../../load/latency-report';
@@ -48,12 +48,14 @@ function progressReporter(flags: LoadFlags, total: number, byTime: boolean): { u
   const mode = flags.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : flags.progress;
   if (mode === 'none') return { update: () => undefined, stop: () => undefined };
   if (mode === 'bar') {
-    const bar = new SingleBar({
-      format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
-      hideCursor: true,
-      stream: process.stderr,
-      noTTYOutput: false,
-    });
+    const bar = new SingleBar(
+      {
+        format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
+        hideCursor: true,
+        stream: process.stderr,
+      },
+      Presets.shades_classic,
+    );
     bar.start(total, 0, { done: 0, rts: 0, p99: '0.000', errors: 0, elapsed: '0.0' });
     return {
       update: (r, elapsed) =>
