@@ -231,6 +231,26 @@ describe('BER-TLV composites (EMV field 55)', () => {
     }
   });
 
+  it('reads long-form lengths of up to 4 bytes (0x84 xx xx xx xx)', () => {
+    const big = specWith({
+      55: {
+        type: 'composite',
+        layout: 'ber-tlv',
+        length: 999,
+        prefix: { digits: 3, encoding: 'ascii' },
+        subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } },
+      },
+    });
+    for (const lengthHex of ['8400000005', '83000005', '820005', '8105']) {
+      const tlv = Buffer.concat([hex('9F1F' + lengthHex), Buffer.from('hello')]);
+      const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length).padStart(3, '0')), tlv]);
+      expect(unpack(big, wire).get(55)).toEqual([{ tag: '9F1F', value: 'hello' }]);
+    }
+    const tooLong = Buffer.concat([hex('9F1F' + '84000003E8'), Buffer.from('x'.repeat(20))]);
+    const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tooLong.length).padStart(3, '0')), tooLong]);
+    expect(thrown(() => unpack(big, wire))).toMatchObject({ name: 'UnpackError', field: '55.9F1F' });
+  });
+
   it('keeps unknown tags (3-byte tags included) as bytes and re-packs them exactly', () => {
     const tlv = '9F02060000000015009F810203AABBCC' + 'DF01810101';
     const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length / 2).padStart(3, '0')), hex(tlv)]);
