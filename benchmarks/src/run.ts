@@ -1,10 +1,11 @@
 /**
  * `pnpm bench`: the codec benchmark, then the connection benchmarks, printed as tables and written
- * as JSON to benchmarks/results/latest.json. `pnpm bench codec` or `pnpm bench connection` runs one part.
+ * as JSON to benchmarks/results/latest.json. `pnpm bench codec`, `pnpm bench connection` or `pnpm bench cli` runs one part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCodecBench, runCodecBench } from './codec';
+import { printCliBench, runCliBench } from './cli';
 import { printConnectionBench, runConnectionBench } from './connection';
 
 async function main(): Promise<void> {
@@ -23,6 +24,14 @@ async function main(): Promise<void> {
     const connection = await runConnectionBench();
     printConnectionBench(connection);
     results.connection = connection;
+  }
+  if (wants('cli')) {
+    console.log(
+      '\n== cli: rx8583 load against rx8583 serve (separate processes) next to the library, 0800 echo, K = 100',
+    );
+    const cli = await runCliBench();
+    printCliBench(cli);
+    results.cli = cli;
   }
 
   const dir = join(__dirname, '..', 'results');
