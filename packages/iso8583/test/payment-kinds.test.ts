@@ -166,7 +166,7 @@ describe('tlv with lengthFirst', () => {
   });
 
   it('is a tlv option only, true or false, and its length must hold tag and value', () => {
-    const composite = tagged.fields[48] as Record<string, unknown>;
+    const composite = tagged.fields[48] as unknown as Record<string, unknown>;
     const withField = (field: Record<string, unknown>) => ({ name: 'x', fields: { ...tagged.fields, 48: field } });
     expect(thrown(() => defineSpec(withField({ ...composite, lengthFirst: 'yes' }) as never)).message).toBe(
       'field 48: lengthFirst must be true or false',
