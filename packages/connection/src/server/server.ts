@@ -5,7 +5,7 @@ import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
 import { openConnection } from '../connection/sign-on';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
-import { startsLikeTlsHello } from '../connection/tls-mismatch';
+import { startsLikeTlsHello } from '../framing/tls-mismatch';
 import { asError, TlsMismatchError } from '../errors';
 import { peerAddress, type SocketConnection } from '../connection/connection';
 import type { Connection } from '../connection/types';
