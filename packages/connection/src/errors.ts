@@ -155,6 +155,12 @@ export class RejectedMessageError extends Rx8583Error {
   }
 }
 
+/**
+ * A `serve` handler gave back something that is not a reply: a value that is not a `Message`, or
+ * a second value from its Observable (only the first is sent). Reported as a `handlerError`.
+ */
+export class HandlerResultError extends Rx8583Error {}
+
 /** The byte stream cannot be split into frames (bad or oversize length header). Fatal to the link. */
 export class FramingError extends Rx8583Error {
   constructor(

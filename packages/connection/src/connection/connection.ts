@@ -9,7 +9,7 @@ import {
   RejectedMessageError,
 } from '../errors';
 import { positiveMilliseconds } from '../milliseconds';
-import { keyOf, mtiLabel, responseKey } from '../operators/request-key';
+import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
 import { DeadlineQueue } from './deadline-queue';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
@@ -19,8 +19,10 @@ import { LinkEnd } from './link-end';
 import { watchLinkActivity } from './link-timers';
 import { NetworkHeaders } from './network-headers';
 import type { ResolvedLinkOptions } from './options';
+import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
 import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
+import { Serving } from './serving';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
@@ -62,6 +64,7 @@ export class SocketConnection implements SignOffCapable {
   private readonly reading = new Subscription();
   private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
+  private serving: Serving | undefined;
   /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
   private closeRequested = false;
   private signingOff = false;
@@ -168,6 +171,31 @@ export class SocketConnection implements SignOffCapable {
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
     return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
+  }
+
+  serve(handler: RequestHandler, options?: ServeOptions): void {
+    const resolved = resolveServeOptions('serve', handler, options);
+    if (this.serving !== undefined) throw new Error('serve: this connection is already served by a handler');
+    const serving = new Serving(
+      {
+        connection: this,
+        reply: (response, request) => this.reply(response, { request }),
+        keyOf: (request) => {
+          try {
+            return keyOf(this.options.requestKey, request);
+          } catch {
+            return undefined;
+          }
+        },
+        report: (failure) => this.emit({ type: 'handlerError', ...failure }),
+        holdReading: (held) => (held ? this.socket.pause() : this.socket.resume()),
+      },
+      handler,
+      resolved,
+    );
+    this.serving = serving;
+    if (this.end.ended) serving.stop();
+    for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -285,7 +313,10 @@ export class SocketConnection implements SignOffCapable {
     const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
-        next: (message) => this.inbox.push(message),
+        next: (message) => {
+          if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
+          else this.inbox.push(message);
+        },
         error: (error: unknown) => this.terminate('error', asError(error), true),
       }),
     );
@@ -352,7 +383,7 @@ export class SocketConnection implements SignOffCapable {
       );
       this.signingOff = false;
     }
-    await this.mux.whenIdle();
+    await Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
     if (!this.end.ended) {
       this.writer.flushNow();
       this.endSocket();
@@ -379,6 +410,7 @@ export class SocketConnection implements SignOffCapable {
     if (!this.end.end(reason, error)) return;
     this.watching.unsubscribe();
     this.reading.unsubscribe();
+    this.serving?.stop();
     this.mux.rejectAll();
     for (const ticket of this.writer.drop()) (ticket as WriteAck).fail(this.end.error());
     this.acks.clear();
