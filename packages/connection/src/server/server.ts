@@ -247,7 +247,7 @@ class ConnectionServer implements Server {
  * ```
  */
 export function createServer(options: ServerOptions): Server {
-  const link = resolveLinkOptions('createServer', options);
+  const link = resolveLinkOptions('createServer', options, 'accepted');
   return new ConnectionServer(link, resolveServerOptions('createServer', options));
 }
 
