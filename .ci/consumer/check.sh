@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the packages as a payment team would, outside the workspace: runs the README's
 # "Use it in your project" commands (pack in the clone, then `npm install` the tarballs in an empty
-# app folder made with mktemp -d), then in that app a CommonJS program, an ES-module program, and a
-# strict `tsc --noEmit` (skipLibCheck off, nodenext) with TypeScript 6 and with TypeScript 7.
+# app folder made with mktemp -d), then in that app a CommonJS program, an ES-module program, each
+# package's command-line programs (`--help`), and a strict `tsc --noEmit` (skipLibCheck off,
+# nodenext) with TypeScript 6 and with TypeScript 7.
 # Needs only Node 20, npm and the npm registry. Run from anywhere: bash .ci/consumer/check.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -65,6 +66,17 @@ echo "-- CommonJS program"
 timeout 60 node cjs.cjs "${packages[@]}"
 echo "-- ES-module program"
 timeout 60 node esm.mjs "${packages[@]}"
+# Each package's command-line programs run from the app (`npx rx8583 --help`).
+mapfile -t bins < <(node -e '
+  for (const name of process.argv.slice(1)) {
+    const { bin } = require(`${name}/package.json`);
+    const bins = typeof bin === "string" ? { [name.split("/")[1]]: bin } : (bin ?? {});
+    for (const command of Object.keys(bins)) console.log(command);
+  }' "${packages[@]}")
+for command in "${bins[@]}"; do
+  echo "-- npx $command --help"
+  timeout 60 npx --no-install "$command" --help >/dev/null
+done
 echo "-- strict tsc --noEmit, TypeScript $(node node_modules/typescript/bin/tsc --version)"
 node node_modules/typescript/bin/tsc -p tsconfig.json
 echo "-- strict tsc --noEmit, TypeScript $(node node_modules/typescript7/bin/tsc --version)"

@@ -138,3 +138,28 @@ describe('decodeFrames with frameTimeout', () => {
     });
   });
 });
+
+describe('decodeFrames on a link whose peer speaks TLS', () => {
+  const alert = Uint8Array.from([21, 3, 3, 0, 2, 2, 10]);
+
+  it.each([
+    ['binary2', 'a TLS alert', framing.binary2(), alert],
+    ['ascii4', 'a TLS alert', framing.ascii4(), alert],
+    ['ascii4', 'a TLS record', framing.ascii4(), Uint8Array.from([22, 3, 1, 0, 0x40, 1, 0, 0, 0x3c])],
+  ])('fails a %s link that opens with %s, saying the peer speaks TLS', (name, what, framingUnderTest, bytes) => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const error = new FramingError(
+        `the peer sent ${what} where a ${name} frame was expected: it speaks TLS (dial it with tls options)`,
+        0,
+      );
+      expectObservable(cold('a', { a: bytes }).pipe(decodeFrames(framingUnderTest))).toBe('#', undefined, error);
+    });
+  });
+
+  it('takes the same bytes as a frame anywhere but at the start of the stream', () => {
+    newScheduler().run(({ cold, expectObservable }) => {
+      const later = cold('a-b', { a: one, b: alert });
+      expectObservable(later.pipe(decodeFrames(framing.binary2()), map(bodyOf))).toBe('x--', { x: '0800' });
+    });
+  });
+});

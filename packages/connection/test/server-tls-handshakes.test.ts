@@ -104,6 +104,18 @@ describe('TLS on one end only', () => {
     );
   });
 
+  it('an rx8583 client without tls on a TLS server fails with an error that says the server speaks TLS', async () => {
+    const { port } = await startIssuer(loop, approve, { tls: serverTls });
+    const client = await connectClient(loop, port);
+    const sent = client.send(msg('0800', { 11: nextStan() })).catch((e: unknown) => e);
+    const info = await client.closed;
+    expect(info.reason).toBe('error');
+    expect(info.error?.message).toBe(
+      'framing error at stream offset 0: the peer sent a TLS alert where a binary2 frame was expected: it speaks TLS (dial it with tls options)',
+    );
+    expect(await sent).toMatchObject({ name: 'ConnectionClosedError', cause: info.error });
+  });
+
   it('a TLS client on a plain server is refused at once, and the server says what happened', async () => {
     const { port, server } = await startIssuer(loop);
     const reported = tlsErrors(server.events$);

@@ -1,5 +1,6 @@
 import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { FramingError } from '../errors';
+import { startsLikeTlsRecord, startsWithTlsAlert } from '../framing/tls-mismatch';
 import type { Frame, Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
 
@@ -17,10 +18,22 @@ export interface DecodeFramesConfig {
 }
 
 /**
+ * The error for a link whose first bytes are TLS: the peer is a TLS server (a TLS server answers
+ * plain bytes with an alert) and this end dialled without TLS.
+ */
+function speaksTls(framingName: string, what: string): FramingError {
+  return new FramingError(
+    `the peer sent ${what} where a ${framingName} frame was expected: it speaks TLS (dial it with tls options)`,
+    0,
+  );
+}
+
+/**
  * Turns a connection's inbound chunks into frames: reassembles frames split across chunks,
  * splits the ones coalesced in a chunk, and errors the stream with `FramingError` on a bad or
  * oversize length (a byte stream that lost its framing cannot be resynchronised) or on a frame
- * not complete within `frameTimeout`. Each subscription gets its own decoder, so the operator can
+ * not complete within `frameTimeout`. A stream that opens with a TLS alert, or with a TLS record
+ * that is no valid frame, fails with an error saying the peer speaks TLS. Each subscription gets its own decoder, so the operator can
  * be reused across connections.
  *
  * @example
@@ -52,11 +65,16 @@ export function decodeFrames(framing: Framing, config: DecodeFramesConfig = {}):
       };
       const sub = source.subscribe({
         next(chunk) {
+          if (received === 0 && startsWithTlsAlert(chunk)) {
+            subscriber.error(speaksTls(framing.name, 'a TLS alert'));
+            return;
+          }
           let frames: Frame[];
           try {
             frames = decoder.push(chunk);
           } catch (error) {
-            subscriber.error(error);
+            const tls = received === 0 && error instanceof FramingError && startsLikeTlsRecord(chunk);
+            subscriber.error(tls ? speaksTls(framing.name, 'a TLS record') : error);
             return;
           }
           received += chunk.length;

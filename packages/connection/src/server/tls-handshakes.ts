@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { peerAddress } from '../connection/connection';
-import { opensTlsHandshake, TLS_ALERT_UNEXPECTED_MESSAGE } from '../connection/tls-mismatch';
+import { opensTlsHandshake, TLS_ALERT_UNEXPECTED_MESSAGE } from '../framing/tls-mismatch';
 import { TlsHandshakeTimeoutError, TlsMismatchError } from '../errors';
 
 /** One socket between accept and the end of its TLS handshake. */

@@ -9,6 +9,7 @@
  * failing anyway or where a TLS server expects its first byte.
  */
 
+const ALERT = 21;
 const HANDSHAKE = 22;
 const CLIENT_HELLO = 1;
 
@@ -20,6 +21,21 @@ export function startsLikeTlsRecord(bytes: Uint8Array): boolean {
 /** The bytes start like a TLS ClientHello: a TLS client opening its handshake. */
 export function startsLikeTlsHello(bytes: Uint8Array): boolean {
   return startsLikeTlsRecord(bytes) && bytes[0] === HANDSHAKE && (bytes.length < 6 || bytes[5] === CLIENT_HELLO);
+}
+
+/**
+ * The bytes start with a whole TLS alert record (content type 21, a version, length 2, level
+ * warning or fatal): what a TLS server sends a client that does not speak TLS.
+ */
+export function startsWithTlsAlert(bytes: Uint8Array): boolean {
+  return (
+    startsLikeTlsRecord(bytes) &&
+    bytes[0] === ALERT &&
+    bytes.length >= 7 &&
+    bytes[3] === 0 &&
+    bytes[4] === 2 &&
+    (bytes[5] === 1 || bytes[5] === 2)
+  );
 }
 
 /** The first byte of every TLS connection a client opens (a handshake record). */
