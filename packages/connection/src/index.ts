@@ -34,6 +34,14 @@ export type {
   SendOptions,
   ReplyOptions,
 } from './connection/types';
+export {
+  defaultFailureReply,
+  DEFAULT_SERVE_CONCURRENCY,
+  type RequestHandler,
+  type HandlerResult,
+  type FailureReply,
+  type ServeOptions,
+} from './connection/request-handler';
 export type {
   ConnectionEvent,
   ConnectionStatus,
@@ -44,6 +52,7 @@ export type {
   ConnectionKeepAliveEvent,
   ConnectionUnpackErrorEvent,
   ConnectionInboundRefusedEvent,
+  ConnectionHandlerErrorEvent,
   ConnectionErrorEvent,
   ConnectionClosedEvent,
 } from './connection/events';
@@ -98,6 +107,7 @@ export {
   InboundOverflowError,
   DuplicateRequestError,
   RejectedMessageError,
+  HandlerResultError,
   FramingError,
   NoConnectionsError,
   PoolClosedError,

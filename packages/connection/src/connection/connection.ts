@@ -6,12 +6,13 @@ import {
   ConnectionClosedError,
   DuplicateRequestError,
   InboundOverflowError,
+  ReadTimeoutError,
   RejectedMessageError,
+  WriteTimeoutError,
 } from '../errors';
 import { positiveMilliseconds } from '../milliseconds';
-import { keyOf, mtiLabel, responseKey } from '../operators/request-key';
+import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
-import { DeadlineQueue } from './deadline-queue';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
@@ -19,14 +20,15 @@ import { LinkEnd } from './link-end';
 import { watchLinkActivity } from './link-timers';
 import { NetworkHeaders } from './network-headers';
 import type { ResolvedLinkOptions } from './options';
+import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
 import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
+import { Serving } from './serving';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
 import type { CloseInfo, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
-import { WriteAck } from './write-ack';
-import { WriteQueue } from './write-queue';
+import { WriteAck, WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
 
@@ -51,7 +53,6 @@ export class SocketConnection implements SignOffCapable {
   private readonly end = new LinkEnd();
   private readonly mux: RequestMux;
   private readonly writer: WriteQueue;
-  private readonly acks: DeadlineQueue;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
   private readonly traffic = new TrafficTap();
@@ -62,10 +63,15 @@ export class SocketConnection implements SignOffCapable {
   private readonly reading = new Subscription();
   private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
+  private serving: Serving | undefined;
   /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
   private closeRequested = false;
   private signingOff = false;
   private socketEnding = false;
+  /** Reading is paused: queued replies went over `maxQueuedBytes` (see `checkRoom`). */
+  private readingPaused = false;
+  /** Runs while the socket's buffer is full; fires after `writeTimeout`. */
+  private stalled: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -75,7 +81,21 @@ export class SocketConnection implements SignOffCapable {
     this.remoteAddress = peerAddress(socket);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
-    this.writer = new WriteQueue(socket, () => this.outbound.next(), this.end);
+    this.writer = new WriteQueue(
+      socket,
+      {
+        written: () => {
+          this.outbound.next();
+          this.checkRoom();
+        },
+        blocked: () => this.startStallTimer(),
+        drained: () => {
+          this.stopStallTimer();
+          this.checkRoom();
+        },
+      },
+      this.end,
+    );
     const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
       if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
     };
@@ -85,10 +105,10 @@ export class SocketConnection implements SignOffCapable {
         return this.writer.push(request.frame);
       },
       wasWritten: (position: number) => this.writer.wasWritten(position),
+      hasRoom: () => this.writer.outboundBytes < options.maxQueuedBytes,
       timedOut: (request: OutboundRequest) => record('timedOut', request),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
-    this.acks = new DeadlineQueue(clock);
     this.headers = new NetworkHeaders(options.framing);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
@@ -168,6 +188,31 @@ export class SocketConnection implements SignOffCapable {
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
     return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
+  }
+
+  serve(handler: RequestHandler, options?: ServeOptions): void {
+    const resolved = resolveServeOptions('serve', handler, options);
+    if (this.serving !== undefined) throw new Error('serve: this connection is already served by a handler');
+    const serving = new Serving(
+      {
+        connection: this,
+        reply: (response, request) => this.reply(response, { request }),
+        keyOf: (request) => {
+          try {
+            return keyOf(this.options.requestKey, request);
+          } catch {
+            return undefined;
+          }
+        },
+        report: (failure) => this.emit({ type: 'handlerError', ...failure }),
+        holdReading: (held) => (held ? this.socket.pause() : this.socket.resume()),
+      },
+      handler,
+      resolved,
+    );
+    this.serving = serving;
+    if (this.end.ended) serving.stop();
+    for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -262,11 +307,43 @@ export class SocketConnection implements SignOffCapable {
   ): Promise<void> {
     if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
     const frame = this.options.framing.encode(body, header);
-    const ack = new WriteAck(this.options.sendTimeout, (settled) => this.acks.cancel(settled));
-    this.acks.add(ack, ack.timeout);
+    const ack = new WriteAck();
     if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
     this.writer.push(frame, ack);
+    if (!this.readingPaused && this.writer.replyBytes >= this.options.maxQueuedBytes) this.pauseReading();
     return ack.promise;
+  }
+
+  /**
+   * Replies beyond `maxQueuedBytes` stop reading: the peer is sending requests faster than it reads
+   * their answers, and what is not read stays in the kernel, where TCP flow control slows the peer
+   * down. Only replies count: our own requests wait for room instead (`hasRoom`), and reading goes on
+   * for them — reading responses only frees room, so two peers sending to each other never both stop.
+   */
+  private pauseReading(): void {
+    this.readingPaused = true;
+    this.socket.pause();
+  }
+
+  /** Room freed up on the write path: admit waiting sends, resume reading below half the ceiling. */
+  private checkRoom(): void {
+    if (this.readingPaused && this.writer.replyBytes < this.options.maxQueuedBytes / 2 && !this.end.ended) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+    this.mux.admitWaiting();
+  }
+
+  private startStallTimer(): void {
+    if (this.stalled !== undefined) return;
+    const timeout = this.options.writeTimeout;
+    this.stalled = setTimeout(() => this.terminate('error', new WriteTimeoutError(timeout), true), timeout);
+  }
+
+  private stopStallTimer(): void {
+    if (this.stalled === undefined) return;
+    clearTimeout(this.stalled);
+    this.stalled = undefined;
   }
 
   private emit(event: ConnectionEvent): void {
@@ -285,7 +362,10 @@ export class SocketConnection implements SignOffCapable {
     const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
-        next: (message) => this.inbox.push(message),
+        next: (message) => {
+          if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
+          else this.inbox.push(message);
+        },
         error: (error: unknown) => this.terminate('error', asError(error), true),
       }),
     );
@@ -303,8 +383,16 @@ export class SocketConnection implements SignOffCapable {
       idleTime,
       onIdle: ping && (() => this.ping(ping)),
       readTimeout,
-      onSilence: () => this.emit({ type: 'readTimeout', timeout: readTimeout }),
+      onSilence: () => this.onSilence(),
     });
+  }
+
+  /** Nothing arrived for `readTimeout`: say so, then close the link when `closeOnReadTimeout`. */
+  private onSilence(): void {
+    const { readTimeout, closeOnReadTimeout } = this.options;
+    this.emit({ type: 'readTimeout', timeout: readTimeout });
+    // Our own pause (replies backed up) is not the peer's silence.
+    if (closeOnReadTimeout && !this.readingPaused) this.terminate('error', new ReadTimeoutError(readTimeout), true);
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
@@ -352,7 +440,7 @@ export class SocketConnection implements SignOffCapable {
       );
       this.signingOff = false;
     }
-    await this.mux.whenIdle();
+    await Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
     if (!this.end.ended) {
       this.writer.flushNow();
       this.endSocket();
@@ -379,9 +467,10 @@ export class SocketConnection implements SignOffCapable {
     if (!this.end.end(reason, error)) return;
     this.watching.unsubscribe();
     this.reading.unsubscribe();
+    this.serving?.stop();
     this.mux.rejectAll();
-    for (const ticket of this.writer.drop()) (ticket as WriteAck).fail(this.end.error());
-    this.acks.clear();
+    this.stopStallTimer();
+    for (const ack of this.writer.drop()) ack.fail(this.end.error(false));
     if (destroy) this.socket.destroy();
     else this.endSocket();
   }

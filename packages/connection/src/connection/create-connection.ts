@@ -23,8 +23,8 @@ import type { Connection } from './types';
  */
 export function createConnection$(options: ConnectionOptions): Observable<Connection> {
   const where = 'createConnection$';
-  const connectTimeout = validateDialOptions(where, options);
-  const link = resolveLinkOptions(where, options);
+  const { connectTimeout, tcpKeepAlive } = validateDialOptions(where, options);
+  const link = resolveLinkOptions(where, options, 'dialled');
   const { host, port, tls } = options;
 
   return new Observable<Connection>((subscriber) => {
@@ -32,7 +32,7 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
     const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
     let conn: SocketConnection | undefined;
 
-    dial({ host, port, tls, connectTimeout, signal })
+    dial({ host, port, tls, connectTimeout, tcpKeepAlive, signal })
       .then((socket) => openConnection(socket, link, signal))
       .then(
         (opened) => {
@@ -75,9 +75,9 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
  */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
   const where = 'connect';
-  const connectTimeout = validateDialOptions(where, options);
-  const link = resolveLinkOptions(where, options);
+  const { connectTimeout, tcpKeepAlive } = validateDialOptions(where, options);
+  const link = resolveLinkOptions(where, options, 'dialled');
   const { host, port, tls, signal } = options;
-  const socket = await dial({ host, port, tls, connectTimeout, signal });
+  const socket = await dial({ host, port, tls, connectTimeout, tcpKeepAlive, signal });
   return openConnection(socket, link, signal);
 }

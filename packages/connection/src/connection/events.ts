@@ -52,6 +52,22 @@ export interface ConnectionInboundRefusedEvent {
   error: Error;
 }
 
+/**
+ * A `serve` handler failed on a request: it threw, rejected, gave back something that is not a
+ * message, or its reply failed to pack. Carries the request's MTI and key, never its fields.
+ */
+export interface ConnectionHandlerErrorEvent {
+  type: 'handlerError';
+  /** MTI of the request. */
+  mti: string;
+  /** The request's correlation key; undefined when it has none (no STAN, a throwing `requestKey`). */
+  key: string | undefined;
+  /** The handler's error, the reply's `PackError`, or a `HandlerResultError`. */
+  error: Error;
+  /** Whether `failureReply` answered the request (default: 96 to authorization and financial requests). */
+  answered: boolean;
+}
+
 /** A failure that belongs to no caller: a `ping` or `onClose` that threw, an overflow, ... */
 export interface ConnectionErrorEvent {
   type: 'error';
@@ -76,6 +92,7 @@ export type ConnectionEvent =
   | ConnectionKeepAliveEvent
   | ConnectionUnpackErrorEvent
   | ConnectionInboundRefusedEvent
+  | ConnectionHandlerErrorEvent
   | ConnectionErrorEvent
   | ConnectionClosedEvent;
 

@@ -30,6 +30,15 @@ export class HeldUntilSubscribed<T> {
     return this.held?.length ?? 0;
   }
 
+  /** Takes the held items that pass `predicate` out, in order (they will not go to the first subscriber). */
+  takeHeld(predicate: (item: T) => boolean): T[] {
+    const held = this.held;
+    if (held === undefined) return [];
+    const taken = held.filter(predicate);
+    this.held = held.filter((item) => !predicate(item));
+    return taken;
+  }
+
   push(item: T): void {
     const held = this.held;
     if (held === undefined) {

@@ -56,6 +56,14 @@ export const DEFAULT_LINK_OPTIONS = Object.freeze({
   closeTimeout: 2_000,
   /** Milliseconds from a frame's first byte to its last before the link closes with `FramingError`. */
   frameTimeout: 30_000,
+  /** Outbound bytes (queued + held by the socket) over which replies pause reading and sends wait. */
+  maxQueuedBytes: 1_048_576,
+  /** Milliseconds a socket may accept nothing before the link closes (`WriteTimeoutError`). */
+  writeTimeout: 30_000,
+  /** Close the link at `readTimeout`: `true` on links a server accepts, `false` on dialled links. */
+  closeOnReadTimeout: { accepted: true, dialled: false },
+  /** Milliseconds of idleness before TCP keep-alive probes start on dialled links (`false` = off). */
+  tcpKeepAlive: 60_000,
   /** Milliseconds for TCP connect plus TLS handshake (dialled links). */
   connectTimeout: 10_000,
 });
@@ -66,7 +74,7 @@ export interface LinkOptions {
   spec: MessageSpec;
   /** How messages are delimited on the stream. Default `framing.binary2()`. */
   framing?: Framing;
-  /** Milliseconds a `send` waits for its response, from when it is written. Default 30 000. */
+  /** Milliseconds a `send` waits for its response, from the call (waits for a slot or room included). Default 30 000. */
   sendTimeout?: number;
   /** Milliseconds without anything sent after which `ping(conn)` is called, repeatedly. Default 5 000. */
   idleTime?: number;
@@ -82,7 +90,7 @@ export interface LinkOptions {
   requestKey?: RequestKeyFn;
   /** Largest inbound frame body in bytes; longer announced lengths fail the link. Default: the framing's (64 KiB). */
   maxFrameLength?: number;
-  /** Requests written and awaiting a response, at most; the rest wait their turn. Default unlimited. */
+  /** Requests written and awaiting a response, at most; the rest wait their turn (their timeout running). Default unlimited. */
   maxInFlight?: number;
   /** Answer a zero-length (keep-alive) frame with one. Default false. */
   echoKeepAlive?: boolean;
@@ -97,6 +105,25 @@ export interface LinkOptions {
    * `FramingError` (a peer trickling a frame, or sending a length and stopping). Default 30 000.
    */
   frameTimeout?: number;
+  /**
+   * Ceiling of the link's outbound bytes: its own queue plus what the socket holds. Replies and raw
+   * writes over it pause reading the socket (TCP then pushes back on a peer that sends requests
+   * without reading the answers) until they drain below half; sends over it wait for room, reading
+   * going on. Default 1 MiB.
+   */
+  maxQueuedBytes?: number;
+  /**
+   * Milliseconds the socket may accept nothing (its buffer full) before the link closes: every
+   * pending send, reply and write settles with `ConnectionClosedError` (cause `WriteTimeoutError`)
+   * and queued frames are dropped. Default 30 000.
+   */
+  writeTimeout?: number;
+  /**
+   * Close the link when `readTimeout` passes with nothing received (after the `readTimeout`
+   * event; reason `error`, `ReadTimeoutError`). Default `true` on links a server accepts, `false`
+   * on dialled links (which keep an idle link up with `ping`).
+   */
+  closeOnReadTimeout?: boolean;
 }
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
@@ -111,6 +138,11 @@ export interface ConnectionOptions extends LinkOptions {
   connectTimeout?: number;
   /** Cancels connecting (and `onConnect`) when aborted. */
   signal?: AbortSignal;
+  /**
+   * TCP keep-alive: milliseconds of idleness before the OS starts probing, so a half-open link (the
+   * peer's host gone) is found out even without `ping`; `false` turns it off. Default 60 000.
+   */
+  tcpKeepAlive?: number | false;
 }
 
 /** `LinkOptions` with every default filled in. */
@@ -130,6 +162,9 @@ export interface ResolvedLinkOptions {
   inboundBufferSize: number;
   closeTimeout: number;
   frameTimeout: number;
+  maxQueuedBytes: number;
+  writeTimeout: number;
+  closeOnReadTimeout: boolean;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
 }
@@ -171,8 +206,15 @@ function withMaxFrameLength(where: string, framing: Framing, maxFrameLength: num
   return new LengthPrefixedFraming(prefix, includesHeader, maxFrameLength, fixedHeader, name);
 }
 
-/** Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages. */
-export function resolveLinkOptions(where: string, options: LinkOptions): ResolvedLinkOptions {
+/**
+ * Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages, `side`
+ * says whether the links are dialled or accepted by a server (some defaults differ).
+ */
+export function resolveLinkOptions(
+  where: string,
+  options: LinkOptions,
+  side: 'dialled' | 'accepted',
+): ResolvedLinkOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
   if (typeof options.spec !== 'object' || options.spec === null) {
     throw new TypeError(`${where}: options.spec is required (a MessageSpec such as spec87ascii)`);
@@ -186,8 +228,10 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
   const inboundBufferSize = count(where, 'inboundBufferSize', options.inboundBufferSize, D.inboundBufferSize);
   const maxFrameLength = count(where, 'maxFrameLength', options.maxFrameLength, framing.maxFrameLength);
   const limitedFraming = withMaxFrameLength(where, framing, maxFrameLength);
-  if (options.echoKeepAlive !== undefined && typeof options.echoKeepAlive !== 'boolean') {
-    throw new TypeError(`${where}: options.echoKeepAlive must be a boolean`);
+  for (const flag of ['echoKeepAlive', 'closeOnReadTimeout'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new TypeError(`${where}: options.${flag} must be a boolean`);
+    }
   }
   const hooks = options.byteHooks;
   if (hooks !== undefined && (typeof hooks !== 'object' || hooks === null)) {
@@ -209,13 +253,19 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
     inboundBufferSize,
     closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
     frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
+    maxQueuedBytes: count(where, 'maxQueuedBytes', options.maxQueuedBytes, D.maxQueuedBytes),
+    writeTimeout: duration(where, 'writeTimeout', options.writeTimeout, D.writeTimeout),
+    closeOnReadTimeout: options.closeOnReadTimeout ?? D.closeOnReadTimeout[side],
     outboundBytes: optionalFunction(where, 'byteHooks.outbound', hooks?.outbound),
     inboundBytes: optionalFunction(where, 'byteHooks.inbound', hooks?.inbound),
   };
 }
 
-/** Validates the dialing part of `ConnectionOptions`; returns the connect timeout. */
-export function validateDialOptions(where: string, options: ConnectionOptions): number {
+/** Validates the dialing part of `ConnectionOptions`. */
+export function validateDialOptions(
+  where: string,
+  options: ConnectionOptions,
+): { connectTimeout: number; tcpKeepAlive: number | false } {
   if (typeof options.host !== 'string' || options.host === '') {
     throw new TypeError(`${where}: options.host must be a non-empty string`);
   }
@@ -229,5 +279,10 @@ export function validateDialOptions(where: string, options: ConnectionOptions): 
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(`${where}: options.signal must be an AbortSignal`);
   }
-  return duration(where, 'connectTimeout', options.connectTimeout, DEFAULT_LINK_OPTIONS.connectTimeout);
+  const D = DEFAULT_LINK_OPTIONS;
+  const keepAlive = options.tcpKeepAlive;
+  return {
+    connectTimeout: duration(where, 'connectTimeout', options.connectTimeout, D.connectTimeout),
+    tcpKeepAlive: keepAlive === false ? false : duration(where, 'tcpKeepAlive', keepAlive, D.tcpKeepAlive),
+  };
 }

@@ -2,6 +2,7 @@ import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
 import type { ConnectionEvent, ConnectionStatus } from './events';
 import type { TrafficRecord } from './traffic';
+import type { RequestHandler, ServeOptions } from './request-handler';
 
 /** Who ended a connection: we did (`close()`), the peer did, or a failure (network, framing). */
 export type CloseReason = 'local' | 'peer' | 'error';
@@ -19,7 +20,7 @@ export type ConnectionState = 'open' | 'closing' | 'closed';
 
 /** Per-call options of `send`. */
 export interface SendOptions {
-  /** Milliseconds to wait for the response, counted from when the request is written. */
+  /** Milliseconds to wait for the response, counted from this call (waiting for a slot or room included). */
   timeout?: number;
   /** Network header for framings that carry one (`framing.withHeader`). */
   header?: Record<string, unknown>;
@@ -70,6 +71,18 @@ export interface Connection {
    * Messages that arrive before the first subscription are held for it, up to a bound.
    */
   readonly inbound$: Observable<Message>;
+  /**
+   * Answers every request the peer sends with `handler` — also the requests held before anyone
+   * subscribed to `inbound$`. From then on `inbound$` carries only late and unmatched responses.
+   * A handler that fails is reported (`handlerError` on `events$`) and never crashes the process.
+   *
+   * @throws TypeError | RangeError for a bad handler or options, Error when already serving.
+   * @example
+   * ```ts
+   * conn.serve((request) => request.toResponse({ 39: '00' }));
+   * ```
+   */
+  serve(handler: RequestHandler, options?: ServeOptions): void;
   /** Lifecycle and diagnostics; completes after `closed`. */
   readonly events$: Observable<ConnectionEvent>;
   /**
@@ -98,6 +111,12 @@ export interface Connection {
    * Idempotent; resolves when the socket is closed.
    */
   close(): Promise<void>;
+  /**
+   * Ends the connection at once, without `onClose` or waiting: the socket is destroyed and
+   * everything pending fails with `ConnectionClosedError` (its `cause` is `error` when given, and
+   * `closed` then resolves with reason `'error'`, else `'local'`).
+   */
+  destroy(error?: Error): void;
   /** Resolves (never rejects) when the connection is gone, with who ended it. */
   readonly closed: Promise<CloseInfo>;
   /** The network header the message arrived with, for framings that carry one. */

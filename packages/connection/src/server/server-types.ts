@@ -3,6 +3,7 @@ import type * as tls from 'node:tls';
 import type { Observable } from 'rxjs';
 import type { LinkOptions } from '../connection/options';
 import type { Connection } from '../connection/types';
+import type { RequestHandler, ServeOptions } from '../connection/request-handler';
 
 /** TLS for a server: Node `tls.createServer` options (`key`, `cert`, `ca`, `requestCert`, ...). */
 export type TlsServerOptions = tls.TlsOptions;
@@ -128,6 +129,18 @@ export interface Server {
   readonly events$: Observable<ServerEvent>;
   /** The live connections right now. */
   readonly connections: ReadonlySet<Connection>;
+  /**
+   * Answers every request on every connection — those live now and each one accepted later —
+   * with `handler` (see `Connection.serve`). Connections still appear on `connections$`, where
+   * `inbound$` then carries only late and unmatched responses.
+   *
+   * @throws TypeError | RangeError for a bad handler or options, Error when already serving.
+   * @example
+   * ```ts
+   * server.serve((request) => request.toResponse({ 39: '00' }));
+   * ```
+   */
+  serve(handler: RequestHandler, options?: ServeOptions): void;
   /** The bound address, once listening. */
   address(): AddressInfo | undefined;
   /** Stops accepting and closes every connection gracefully; idempotent. */

@@ -9,6 +9,7 @@ import { startsLikeTlsHello } from '../framing/tls-mismatch';
 import { asError, TlsMismatchError } from '../errors';
 import { peerAddress, type SocketConnection } from '../connection/connection';
 import type { Connection } from '../connection/types';
+import { resolveServeOptions, type RequestHandler, type ServeOptions } from '../connection/request-handler';
 import { Admission, allowList, type AdmissionLimits } from './admission';
 import type { Server, ServerEvent, ServerOptions, ServerSummary } from './server-types';
 import { explainTlsClientError } from '../connection/tls-errors';
@@ -41,6 +42,7 @@ class ConnectionServer implements Server {
   private readonly handshakes: TlsHandshakes | undefined;
   private closing: Promise<void> | undefined;
   private closedEvent = false;
+  private handler: { handler: RequestHandler; options: ServeOptions | undefined } | undefined;
 
   constructor(
     private readonly link: ResolvedLinkOptions,
@@ -89,6 +91,13 @@ class ConnectionServer implements Server {
         resolve(address);
       });
     });
+  }
+
+  serve(handler: RequestHandler, options?: ServeOptions): void {
+    resolveServeOptions('server.serve', handler, options);
+    if (this.handler !== undefined) throw new Error('server.serve: this server already has a handler');
+    this.handler = { handler, options };
+    for (const conn of this.live) conn.serve(handler, options);
   }
 
   close(): Promise<void> {
@@ -193,6 +202,7 @@ class ConnectionServer implements Server {
           return;
         }
         this.live.add(conn);
+        if (this.handler !== undefined) conn.serve(this.handler.handler, this.handler.options);
         void conn.closed.then(() => this.live.delete(conn));
         this.events.next({ type: 'connection', remoteAddress });
         this.accepted.push(conn);
@@ -237,7 +247,7 @@ class ConnectionServer implements Server {
  * ```
  */
 export function createServer(options: ServerOptions): Server {
-  const link = resolveLinkOptions('createServer', options);
+  const link = resolveLinkOptions('createServer', options, 'accepted');
   return new ConnectionServer(link, resolveServerOptions('createServer', options));
 }
 

@@ -68,7 +68,8 @@ export class LatencyRecorder {
 
   report(mode: LoadReport['mode'], elapsedMs: number): LoadReport {
     const h = this.#histogram;
-    const ms = (us: number) => (this.answered === 0 ? 0 : Math.round(us) / 1000);
+    // A percentile is the top of its HDR bucket, which can lie above the largest value recorded.
+    const ms = (us: number) => (this.answered === 0 ? 0 : Math.round(Math.min(us, h.maxValue)) / 1000);
     const first = this.#buckets.findIndex((c) => c > 0);
     const last = this.#buckets.length - 1 - [...this.#buckets].reverse().findIndex((c) => c > 0);
     return {
