@@ -1,11 +1,12 @@
 /**
  * `pnpm bench`: the codec benchmark, then the connection benchmarks, printed as tables and written
- * as JSON to benchmarks/results/latest.json. `pnpm bench codec` or `pnpm bench connection` runs one part.
+ * as JSON to benchmarks/results/latest.json. `pnpm bench codec`, `pnpm bench connection` or `pnpm bench transactions` runs one part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCodecBench, runCodecBench } from './codec';
 import { printConnectionBench, runConnectionBench } from './connection';
+import { printTransactionsBench, runJournalBench, runMetricsBench } from './transactions';
 
 async function main(): Promise<void> {
   const parts = process.argv.slice(2);
@@ -23,6 +24,14 @@ async function main(): Promise<void> {
     const connection = await runConnectionBench();
     printConnectionBench(connection);
     results.connection = connection;
+  }
+
+  if (wants('transactions')) {
+    console.log('\n== transactions: durable journal appends, metrics$ overhead on round trips');
+    const journal = await runJournalBench();
+    const metrics = await runMetricsBench();
+    printTransactionsBench(journal, metrics);
+    results.transactions = { journal, metrics };
   }
 
   const dir = join(__dirname, '..', 'results');
