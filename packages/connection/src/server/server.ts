@@ -5,6 +5,7 @@ import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
 import { openConnection } from '../connection/sign-on';
 import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
+import { positiveMilliseconds } from '../milliseconds';
 import { startsLikeTlsHello } from '../framing/tls-mismatch';
 import { asError, TlsMismatchError } from '../errors';
 import { peerAddress, type SocketConnection } from '../connection/connection';
@@ -261,12 +262,11 @@ function resolveServerOptions(where: string, options: ServerOptions): ResolvedSe
       `${where}: set handshakeTimeout at the top level, not in options.tls (Node's own only reports a stalled handshake; rx8583's closes the socket)`,
     );
   }
-  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_SERVER_OPTIONS.handshakeTimeout;
-  if (typeof handshakeTimeout !== 'number' || !(handshakeTimeout > 0) || handshakeTimeout > 2_147_483_647) {
-    throw new RangeError(
-      `${where}: options.handshakeTimeout must be a positive number of milliseconds, got ${String(handshakeTimeout)}`,
-    );
-  }
+  const handshakeTimeout = positiveMilliseconds(
+    where,
+    'options.handshakeTimeout',
+    options.handshakeTimeout ?? DEFAULT_SERVER_OPTIONS.handshakeTimeout,
+  );
   return {
     tls: tlsOptions,
     handshakeTimeout,
