@@ -3,9 +3,10 @@ import { LengthPrefixedFraming } from '../framing/length-prefixed-framing';
 import { binary2, DEFAULT_MAX_FRAME_LENGTH } from '../framing/presets';
 import type { Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
+import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 import { defaultRequestKey, type RequestKeyFn } from '../operators/request-key';
 import type { TlsDialOptions } from './dial';
-import type { Connection } from './types';
+import type { CloseOptions, Connection } from './types';
 
 /**
  * Hooks on the bytes of each message, where a MAC is computed and checked. Both run synchronously
@@ -97,7 +98,34 @@ export interface LinkOptions {
    * `FramingError` (a peer trickling a frame, or sending a length and stopping). Default 30 000.
    */
   frameTimeout?: number;
+  /**
+   * Milliseconds `onConnect` (the sign-on) may take; then the connection is destroyed and the
+   * connect fails with `ConnectError` (code `SIGN_ON_TIMEOUT`) — a host that never answers the
+   * sign-on cannot hang `connect()` or `pool.connect()`. Default: the `connectTimeout` (10 000).
+   */
+  signOnTimeout?: number;
 }
+
+/** Every `LinkOptions` key, for the unknown-option check (the compiler keeps it complete). */
+export const LINK_OPTION_KEYS: KnownKeys<LinkOptions> = {
+  spec: true,
+  framing: true,
+  sendTimeout: true,
+  idleTime: true,
+  ping: true,
+  readTimeout: true,
+  onConnect: true,
+  onClose: true,
+  requestKey: true,
+  maxFrameLength: true,
+  maxInFlight: true,
+  echoKeepAlive: true,
+  inboundBufferSize: true,
+  closeTimeout: true,
+  byteHooks: true,
+  frameTimeout: true,
+  signOnTimeout: true,
+};
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
 export interface ConnectionOptions extends LinkOptions {
@@ -112,6 +140,18 @@ export interface ConnectionOptions extends LinkOptions {
   /** Cancels connecting (and `onConnect`) when aborted. */
   signal?: AbortSignal;
 }
+
+/** Every `ConnectionOptions` key. */
+export const CONNECTION_OPTION_KEYS: KnownKeys<ConnectionOptions> = {
+  ...LINK_OPTION_KEYS,
+  host: true,
+  port: true,
+  tls: true,
+  connectTimeout: true,
+  signal: true,
+};
+
+const BYTE_HOOK_KEYS: KnownKeys<ByteHooks> = { outbound: true, inbound: true };
 
 /** `LinkOptions` with every default filled in. */
 export interface ResolvedLinkOptions {
@@ -130,6 +170,7 @@ export interface ResolvedLinkOptions {
   inboundBufferSize: number;
   closeTimeout: number;
   frameTimeout: number;
+  signOnTimeout: number;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
 }
@@ -146,7 +187,7 @@ function count(where: string, name: string, value: unknown, fallback: number, al
     typeof value === 'number' && ((Number.isSafeInteger(value) && value > 0) || (allowInfinity && value === Infinity));
   if (!ok) {
     throw new RangeError(
-      `${where}: options.${name} must be a positive integer${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}`,
+      `${where}: options.${name} must be a positive integer${allowInfinity ? ' or Infinity' : ''}, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -154,7 +195,7 @@ function count(where: string, name: string, value: unknown, fallback: number, al
 
 function optionalFunction<T>(where: string, name: string, value: T | undefined): T | undefined {
   if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`${where}: options.${name} must be a function`);
+    throw new TypeError(`${where}: options.${name} must be a function, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -171,15 +212,28 @@ function withMaxFrameLength(where: string, framing: Framing, maxFrameLength: num
   return new LengthPrefixedFraming(prefix, includesHeader, maxFrameLength, fixedHeader, name);
 }
 
-/** Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages. */
-export function resolveLinkOptions(where: string, options: LinkOptions): ResolvedLinkOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+/**
+ * Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages.
+ * `known` lists every key the caller accepts (its own options on top of the link's): any other
+ * key is refused, with the closest known name.
+ */
+export function resolveLinkOptions(
+  where: string,
+  options: LinkOptions,
+  known: KnownKeys<object> = LINK_OPTION_KEYS,
+): ResolvedLinkOptions {
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, known);
   if (typeof options.spec !== 'object' || options.spec === null) {
-    throw new TypeError(`${where}: options.spec is required (a MessageSpec such as spec87ascii)`);
+    throw new TypeError(
+      `${where}: options.spec is required (a MessageSpec such as spec87ascii), got ${describeValue(options.spec)}`,
+    );
   }
   const framing = options.framing ?? binary2();
-  if (typeof framing.encode !== 'function' || typeof framing.decoder !== 'function') {
-    throw new TypeError(`${where}: options.framing must be a Framing (e.g. framing.binary2())`);
+  if (typeof framing?.encode !== 'function' || typeof framing.decoder !== 'function') {
+    throw new TypeError(
+      `${where}: options.framing must be a Framing (e.g. framing.binary2()), got ${describeValue(framing)}`,
+    );
   }
   const D = DEFAULT_LINK_OPTIONS;
   const maxInFlight = count(where, 'maxInFlight', options.maxInFlight, D.maxInFlight, true);
@@ -187,12 +241,16 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
   const maxFrameLength = count(where, 'maxFrameLength', options.maxFrameLength, framing.maxFrameLength);
   const limitedFraming = withMaxFrameLength(where, framing, maxFrameLength);
   if (options.echoKeepAlive !== undefined && typeof options.echoKeepAlive !== 'boolean') {
-    throw new TypeError(`${where}: options.echoKeepAlive must be a boolean`);
+    throw new TypeError(
+      `${where}: options.echoKeepAlive must be a boolean, got ${describeValue(options.echoKeepAlive)}`,
+    );
   }
   const hooks = options.byteHooks;
-  if (hooks !== undefined && (typeof hooks !== 'object' || hooks === null)) {
-    throw new TypeError(`${where}: options.byteHooks must be an object { outbound?, inbound? }`);
+  if (hooks !== undefined) {
+    requireObject(where, 'options.byteHooks', hooks);
+    refuseUnknownKeys(`${where}: options.byteHooks`, hooks, BYTE_HOOK_KEYS);
   }
+  const dialTimeout = (options as ConnectionOptions).connectTimeout;
   return {
     spec: options.spec,
     framing: limitedFraming,
@@ -209,25 +267,46 @@ export function resolveLinkOptions(where: string, options: LinkOptions): Resolve
     inboundBufferSize,
     closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
     frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
+    signOnTimeout: duration(
+      where,
+      'signOnTimeout',
+      options.signOnTimeout,
+      typeof dialTimeout === 'number' && dialTimeout > 0 ? dialTimeout : D.connectTimeout,
+    ),
     outboundBytes: optionalFunction(where, 'byteHooks.outbound', hooks?.outbound),
     inboundBytes: optionalFunction(where, 'byteHooks.inbound', hooks?.inbound),
   };
 }
 
+const CLOSE_OPTION_KEYS: KnownKeys<CloseOptions> = { drainTimeout: true };
+
+/** Validates the options of a `close()` (connection, server, pool); returns the drain timeout, if any. */
+export function resolveCloseOptions(where: string, options: CloseOptions | undefined): number | undefined {
+  if (options === undefined) return undefined;
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, CLOSE_OPTION_KEYS);
+  const { drainTimeout } = options;
+  return drainTimeout === undefined ? undefined : positiveMilliseconds(where, 'options.drainTimeout', drainTimeout);
+}
+
 /** Validates the dialing part of `ConnectionOptions`; returns the connect timeout. */
 export function validateDialOptions(where: string, options: ConnectionOptions): number {
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, CONNECTION_OPTION_KEYS);
   if (typeof options.host !== 'string' || options.host === '') {
-    throw new TypeError(`${where}: options.host must be a non-empty string`);
+    throw new TypeError(`${where}: options.host must be a non-empty string, got ${describeValue(options.host)}`);
   }
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535) {
-    throw new RangeError(`${where}: options.port must be an integer from 1 to 65535, got ${String(options.port)}`);
+    throw new RangeError(
+      `${where}: options.port must be an integer from 1 to 65535, got ${describeValue(options.port)}`,
+    );
   }
   const tls = options.tls;
   if (tls !== undefined && typeof tls !== 'boolean' && (typeof tls !== 'object' || tls === null)) {
-    throw new TypeError(`${where}: options.tls must be true or tls.connect options`);
+    throw new TypeError(`${where}: options.tls must be true or tls.connect options, got ${describeValue(tls)}`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal`);
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(options.signal)}`);
   }
   return duration(where, 'connectTimeout', options.connectTimeout, DEFAULT_LINK_OPTIONS.connectTimeout);
 }
