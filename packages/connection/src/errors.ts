@@ -16,7 +16,10 @@ export class Rx8583Error extends Error {
   }
 }
 
-/** No response arrived within the send timeout (counted from when the request was written). */
+/**
+ * No response arrived within the send timeout, counted from the `send` call (time spent waiting for
+ * a `maxInFlight` slot or for room under `maxQueuedBytes` included).
+ */
 export class SendTimeoutError extends Rx8583Error {
   constructor(
     /** The correlation key of the request that timed out (MTI class, STAN, terminal id). */
@@ -29,8 +32,10 @@ export class SendTimeoutError extends Rx8583Error {
 }
 
 /**
- * A reply or raw write could not be handed to the socket in time: the peer stopped reading and
- * the socket buffer stayed full. The frame is dropped, never written later.
+ * The socket accepted nothing for `writeTimeout` ms (its buffer stayed full: the peer stopped
+ * reading), so the link was closed. It is the `cause` of the `ConnectionClosedError` every pending
+ * send, reply and write then fails with, and the `error` of `closed`; queued frames are dropped,
+ * never written later.
  */
 export class WriteTimeoutError extends Rx8583Error {
   constructor(

@@ -1,6 +1,8 @@
-import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import * as net from 'node:net';
+import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { framing } from '../src/framing/index';
 import type { ConnectionEvent } from '../src/connection/events';
-import { SendTimeoutError, WriteTimeoutError } from '../src/errors';
+import { ConnectionClosedError, ReadTimeoutError, SendTimeoutError, WriteTimeoutError } from '../src/errors';
 import { msg, nextStan } from './support/link-spec';
 import { Loopback } from './support/loopback';
 import { approve, connectClient, startIssuer } from './support/issuer';
@@ -105,6 +107,38 @@ describe('Connection: timeouts, idle pings, read timeouts', () => {
   });
 });
 
+describe('Connection: closeOnReadTimeout', () => {
+  it('a link a server accepts closes at readTimeout by default: the event first, then ReadTimeoutError', async () => {
+    const { server, port } = await startIssuer(loop, approve, { readTimeout: 50 });
+    const accepted = firstValueFrom(server.connections$);
+    const silent = loop.trackSocket(net.connect(port, '127.0.0.1')); // connects and never speaks
+    silent.resume(); // (it reads, so it learns of the close)
+    const clientClosed = new Promise((resolve) => silent.once('close', resolve));
+    const serverSide = await accepted;
+    const events = lastValueFrom(serverSide.events$.pipe(toArray()));
+    const pending = serverSide.send(msg('0800', { 11: nextStan() })).catch((e: unknown) => e);
+    const types = (await events).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['readTimeout', 'closed']);
+    await expect(serverSide.closed).resolves.toEqual({ reason: 'error', error: new ReadTimeoutError(50) });
+    const failed = await pending;
+    expect(failed).toBeInstanceOf(ConnectionClosedError);
+    expect((failed as Error).cause).toEqual(new ReadTimeoutError(50));
+    await clientClosed; // the silent socket was let go
+  });
+
+  it('a dialled link stays open unless closeOnReadTimeout is set', async () => {
+    const { port } = await startIssuer(loop, approve, { readTimeout: 60_000 });
+    const open = await connectClient(loop, port, { readTimeout: 20 });
+    await firstValueFrom(open.events$.pipe(ofType('readTimeout')));
+    expect(open.state).toBe('open');
+    const closing = await connectClient(loop, port, { readTimeout: 20, closeOnReadTimeout: true });
+    await expect(closing.closed).resolves.toEqual({ reason: 'error', error: new ReadTimeoutError(20) });
+    await expect(connectClient(loop, port, { closeOnReadTimeout: 'yes' as never })).rejects.toThrow(
+      'connect: options.closeOnReadTimeout must be a boolean',
+    );
+  });
+});
+
 describe('Connection: flow control', () => {
   it('never has more than maxInFlight requests outstanding; the rest wait their turn', async () => {
     let outstanding = 0;
@@ -143,26 +177,78 @@ describe('Connection: flow control', () => {
     expect(peer.received()).toBe(400 * 60_002);
   });
 
-  it('drops a write the peer would not take in time with WriteTimeoutError (it is never sent later)', async () => {
+  it('closes the link when the socket accepts nothing for writeTimeout, settling every send and write', async () => {
     const peer = await pausedPeer();
-    const { port } = peer;
-    const conn = await connectClient(loop, port, { sendTimeout: 50 });
+    const conn = await connectClient(loop, peer.port, { writeTimeout: 100, sendTimeout: 30_000 });
     const body = new Uint8Array(60_000);
-    const outcomes = await Promise.all(
-      Array.from({ length: 400 }, () =>
-        conn.write(body).then(
-          () => 'written',
-          (e: unknown) => e,
-        ),
-      ),
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => 'written',
+        (e: unknown) => e,
+      );
+    const writes = Array.from({ length: 400 }, () => settle(conn.write(body)));
+    const send = settle(conn.send(msg('0800', { 11: nextStan() })));
+    const outcomes = await Promise.all(writes);
+    const failed = outcomes.filter((o) => o !== 'written');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const error of [...failed, await send]) {
+      expect(error).toBeInstanceOf(ConnectionClosedError);
+      expect((error as Error).cause).toEqual(new WriteTimeoutError(100));
+    }
+    const info = await conn.closed;
+    expect(info).toEqual({ reason: 'error', error: new WriteTimeoutError(100) });
+    expect(info.error?.message).toBe('could not write within 100 ms: the peer is not reading (socket buffer full)');
+  });
+
+  it('stops reading while replies exceed maxQueuedBytes, and reads on once the peer reads them', async () => {
+    const total = 60_000; // ~8 MB of requests, and as much in replies: more than the socket buffers take
+    let handled = 0;
+    let allHandled!: () => void;
+    const done = new Promise<void>((resolve) => (allHandled = resolve));
+    const { server, port } = await startIssuer(
+      loop,
+      (conn, request) => {
+        approve(conn, request);
+        if (++handled === total) allHandled();
+      },
+      { maxQueuedBytes: 64 * 1024, readTimeout: 300, closeOnReadTimeout: false },
     );
-    const written = outcomes.filter((o) => o === 'written').length;
-    const timedOut = outcomes.filter((o) => o instanceof WriteTimeoutError).length;
-    expect(written + timedOut).toBe(400);
-    expect(timedOut).toBeGreaterThan(0);
-    peer.resume();
-    await conn.close();
-    await peer.closed();
-    expect(peer.received()).toBe(written * 60_002);
+    const accepted = firstValueFrom(server.connections$);
+    // A client that writes all its requests and reads no reply until told to.
+    const client = loop.trackSocket(net.connect(port, '127.0.0.1'));
+    client.pause();
+    const request = Buffer.from(
+      framing.binary2().encode(msg('0100', { 2: PAN, 11: '000001', 63: 'x'.repeat(90) }).pack()),
+    );
+    for (let i = 0; i < total; i++) client.write(request);
+    const serverSide = await accepted;
+    // The server hears nothing for readTimeout while the client still has requests to send: it paused.
+    await firstValueFrom(serverSide.events$.pipe(ofType('readTimeout')));
+    expect(handled).toBeLessThan(total);
+    expect(serverSide.state).toBe('open');
+    client.on('data', () => undefined);
+    client.resume(); // reading the replies frees the server's queue: it reads on
+    await done;
+    expect(handled).toBe(total);
+  });
+
+  it('two rx8583 peers sending each other requests flat out never deadlock: every send gets its response', async () => {
+    const each = 10_000;
+    const limits = { maxQueuedBytes: 16 * 1024, sendTimeout: 60_000 };
+    const { server, port } = await startIssuer(loop, approve, limits);
+    const accepted = firstValueFrom(server.connections$);
+    const client = await connectClient(loop, port, limits);
+    client.inbound$.subscribe((request) => approve(client, request));
+    const serverSide = await accepted;
+    const filler = 'y'.repeat(90);
+    const flood = (conn: typeof client, from: number) =>
+      Promise.all(
+        Array.from({ length: each }, (_, i) =>
+          conn.send(msg('0100', { 11: String(from + i).padStart(6, '0'), 63: filler })).then((r) => r.get(39)),
+        ),
+      );
+    const [fromClient, fromServer] = await Promise.all([flood(client, 1), flood(serverSide, 500_001)]);
+    expect(fromClient.filter((code) => code === '00')).toHaveLength(each);
+    expect(fromServer.filter((code) => code === '00')).toHaveLength(each);
   });
 });

@@ -16,17 +16,20 @@ describe('RequestMux (pending requests of one connection)', () => {
   let written: number[];
   let timedOut: string[];
   let end: LinkEnd;
+  let room: boolean;
 
   beforeEach(() => {
     clock = new ManualClock();
     written = [];
     timedOut = [];
     end = new LinkEnd();
+    room = true;
   });
   const host = {
     write: (request: OutboundRequest) => written.push(request.frame[0]!) - 1,
     // in these tests, the first two frames written reached the socket
     wasWritten: (position: number) => position < 2,
+    hasRoom: () => room,
     timedOut: (request: OutboundRequest) => timedOut.push(request.key),
   };
   const mux = (maxInFlight = Infinity) => new RequestMux(host, maxInFlight, end, clock);
@@ -59,21 +62,46 @@ describe('RequestMux (pending requests of one connection)', () => {
     expect(m.resolve('k', response('late'))).toBe(false);
   });
 
-  it('holds requests beyond maxInFlight and starts their timeout only when written', async () => {
+  it('holds requests beyond maxInFlight, their timeout counted from the send, waiting included', async () => {
     const m = mux(2);
     const a = send(m, 'a', 1, 100);
     const b = send(m, 'b', 2, 100);
-    const c = send(m, 'c', 3, 100);
+    const c = send(m, 'c', 3, 150);
     expect(written).toEqual([1, 2]);
     clock.advance(90);
     m.resolve('a', response('ra'));
     expect(written).toEqual([1, 2, 3]); // c got a's slot
-    clock.advance(10); // b times out at 100; c was written at 90 so it has until 190
+    clock.advance(10); // b times out at 100
     await expect(b).rejects.toBeInstanceOf(SendTimeoutError);
-    clock.advance(89);
-    expect(m.resolve('c', response('rc'))).toBe(true);
+    clock.advance(50); // c times out 150 ms after its send, though written at 90
+    await expect(c).rejects.toEqual(new SendTimeoutError('c', 150));
     await expect(a).resolves.toEqual({ name: 'ra' });
-    await expect(c).resolves.toEqual({ name: 'rc' });
+  });
+
+  it('holds requests while the write path has no room, in order, and admits them when asked', async () => {
+    const m = mux();
+    room = false;
+    const a = send(m, 'a', 1, 1000);
+    const b = send(m, 'b', 2, 50);
+    const c = send(m, 'c', 3, 1000);
+    expect(written).toEqual([]);
+    clock.advance(50); // waiting for room counts against the timeout
+    await expect(b).rejects.toEqual(new SendTimeoutError('b', 50));
+    m.admitWaiting();
+    expect(written).toEqual([]); // still no room
+    room = true;
+    const d = send(m, 'd', 4, 1000); // never overtakes the requests already waiting
+    expect(written).toEqual([]);
+    m.admitWaiting();
+    expect(written).toEqual([1, 3, 4]);
+    for (const [key, p] of [
+      ['a', a],
+      ['c', c],
+      ['d', d],
+    ] as const) {
+      m.resolve(key, response(key));
+      await expect(p).resolves.toEqual({ name: key });
+    }
   });
 
   it('does not take a response for a request still waiting for its slot', () => {

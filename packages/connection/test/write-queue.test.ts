@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { LinkEnd } from '../src/connection/link-end';
-import { WriteQueue, type WriteTicket } from '../src/connection/write-queue';
+import { WriteAck, WriteQueue, type WriteListener } from '../src/connection/write-queue';
 
 /** A socket stand-in that records writes and accepts only while `accepting`. */
 class RecordingSink extends EventEmitter {
   writes: number[][] = [];
   accepting = true;
+  writableLength = 0;
   write(chunk: Uint8Array): boolean {
     this.writes.push([...chunk]);
     return this.accepting;
@@ -13,13 +14,22 @@ class RecordingSink extends EventEmitter {
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const ticket = (log: string[], name: string): WriteTicket => ({ cancelled: false, written: () => log.push(name) });
+/** An ack that logs its outcome. */
+const ack = (log: string[], name: string): WriteAck => {
+  const a = new WriteAck();
+  a.promise.then(
+    () => log.push(name),
+    (error: Error) => log.push(`${name}: ${error.message}`),
+  );
+  return a;
+};
+const quiet: WriteListener = { written: () => undefined, blocked: () => undefined, drained: () => undefined };
 
 describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   it('sends the frames queued in one turn of the event loop as one write, in order', async () => {
     const sink = new RecordingSink();
     let activity = 0;
-    const queue = new WriteQueue(sink, () => activity++, new LinkEnd());
+    const queue = new WriteQueue(sink, { ...quiet, written: () => activity++ }, new LinkEnd());
     queue.push(Uint8Array.of(1, 2));
     queue.push(Uint8Array.of(3));
     queue.push(Uint8Array.of(4, 5));
@@ -35,7 +45,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   it('writes a batch at once when 32 frames are queued, so the peer can start on it', async () => {
     const sink = new RecordingSink();
     const end = new LinkEnd();
-    const queue = new WriteQueue(sink, () => undefined, end);
+    const queue = new WriteQueue(sink, quiet, end);
     for (let i = 0; i < 40; i++) queue.push(Uint8Array.of(i));
     expect(sink.writes).toEqual([Array.from({ length: 32 }, (_, i) => i)]);
     await nextTurn();
@@ -45,7 +55,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   it('stops writing when the socket is full and resumes on drain', async () => {
     const sink = new RecordingSink();
     const end = new LinkEnd();
-    const queue = new WriteQueue(sink, () => undefined, end);
+    const queue = new WriteQueue(sink, quiet, end);
     sink.accepting = false;
     queue.push(Uint8Array.of(1));
     await nextTurn();
@@ -61,25 +71,35 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     expect(queue.blocked).toBe(false);
   });
 
-  it('tells each ticket when its frame reached the socket, and skips cancelled ones', async () => {
+  it('settles each ack when its frame reached the socket, and counts reply bytes apart', async () => {
     const sink = new RecordingSink();
-    const end = new LinkEnd();
-    const queue = new WriteQueue(sink, () => undefined, end);
+    const events: string[] = [];
+    const listener: WriteListener = {
+      written: () => events.push('written'),
+      blocked: () => events.push('blocked'),
+      drained: () => events.push('drained'),
+    };
+    const queue = new WriteQueue(sink, listener, new LinkEnd());
     const log: string[] = [];
-    const gaveUp = ticket(log, 'cancelled');
-    queue.push(Uint8Array.of(1), ticket(log, 'first'));
-    queue.push(Uint8Array.of(2), gaveUp);
-    queue.push(Uint8Array.of(3), ticket(log, 'third'));
-    gaveUp.cancelled = true;
+    queue.push(Uint8Array.of(1), ack(log, 'first'));
+    queue.push(Uint8Array.of(2, 2)); // a request: no ack
+    queue.push(Uint8Array.of(3, 3, 3), ack(log, 'third'));
+    expect([queue.queuedBytes, queue.replyBytes]).toEqual([6, 4]);
+    sink.writableLength = 10;
+    expect(queue.outboundBytes).toBe(16);
+    sink.accepting = false;
     await nextTurn();
-    expect(sink.writes).toEqual([[1, 3]]);
+    expect(sink.writes).toEqual([[1, 2, 2, 3, 3, 3]]);
+    expect([queue.queuedBytes, queue.replyBytes]).toEqual([0, 0]);
     expect(log).toEqual(['first', 'third']);
+    sink.emit('drain');
+    expect(events).toEqual(['blocked', 'written', 'drained']);
   });
 
-  it('flushNow writes at once even while waiting for drain; once the link ended, drop returns unwritten tickets', async () => {
+  it('flushNow writes at once even while waiting for drain; once the link ended, drop returns the unwritten acks', async () => {
     const sink = new RecordingSink();
     const end = new LinkEnd();
-    const queue = new WriteQueue(sink, () => undefined, end);
+    const queue = new WriteQueue(sink, quiet, end);
     sink.accepting = false;
     queue.push(Uint8Array.of(1));
     await nextTurn();
@@ -87,7 +107,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     queue.flushNow();
     expect(sink.writes).toEqual([[1], [2]]);
     const log: string[] = [];
-    const lost = ticket(log, 'lost');
+    const lost = ack(log, 'lost');
     const third = queue.push(Uint8Array.of(3), lost);
     expect(queue.wasWritten(0)).toBe(true);
     expect(queue.wasWritten(third)).toBe(false);
@@ -96,6 +116,6 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     expect(queue.wasWritten(queue.push(Uint8Array.of(4)))).toBe(false);
     await nextTurn();
     expect(sink.writes).toEqual([[1], [2]]);
-    expect(log).toEqual([]);
+    expect(log).toEqual([]); // the connection fails the dropped acks with its end
   });
 });

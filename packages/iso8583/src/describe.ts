@@ -37,6 +37,42 @@ export function describe(message: Message, options: DescribeOptions = {}): strin
   return lines.join('\n');
 }
 
+/** What `JSON.stringify(message)` writes: the MTI and each field's value, masked as {@link describe} masks it. */
+export interface MaskedContent {
+  mti: string;
+  /** Values by field number: text (masked where sensitive), bytes as upper-case hex, composites as arrays or objects of the same. */
+  fields: Record<string, MaskedValue>;
+}
+
+/** A field value as {@link MaskedContent} shows it. */
+export type MaskedValue = string | Array<{ tag: string; value: MaskedValue }> | { [id: string]: MaskedValue };
+
+/** The masked `{ mti, fields }` of a message, for `toJSON`: card data never leaves in a log line. */
+export function maskedContent(message: Message): MaskedContent {
+  const specs = message.spec.fields as Record<string, FieldSpec>;
+  const fields: Record<string, MaskedValue> = {};
+  for (const n of message.fieldNumbers()) {
+    const spec = specs[String(n)];
+    fields[String(n)] = maskValue(spec, message.get(n)!, spec?.sensitive);
+  }
+  return { mti: message.mti, fields };
+}
+
+function maskValue(spec: FieldSpec | undefined, value: FieldValue, inherited: Sensitivity | undefined): MaskedValue {
+  const sensitive = spec === undefined ? inherited : spec.sensitive;
+  if (typeof value === 'string' || value instanceof Uint8Array) return renderMasked(value, sensitive);
+  const subfields = spec?.type === 'composite' ? (spec.subfields ?? {}) : {};
+  if (Array.isArray(value)) {
+    return (value as TlvElement[]).map(({ tag, value: element }) => ({
+      tag,
+      value: maskValue(subfields[tag], element, spec?.sensitive),
+    }));
+  }
+  return Object.fromEntries(
+    Object.entries(value as PositionalValue).map(([id, sub]) => [id, maskValue(subfields[id], sub, spec?.sensitive)]),
+  );
+}
+
 function describeValue(
   lines: string[],
   label: string,

@@ -1,11 +1,12 @@
 import { compileSpec, type CompiledSpec } from './codec/compile-spec';
-import { describe } from './describe';
+import { written, type FieldCodec } from './codec/field-codec';
+import { WireStore, Writer } from './codec/io';
+import { describe, maskedContent, type MaskedContent } from './describe';
 import { PackError } from './errors';
-import { packMessage } from './pack';
+import { packField, packMessage, type PackSource, SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
 import { fillResponse, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
-import type { UnpackedInput } from './unpack';
 import type { FieldInput, FieldValue } from './values';
 
 /** What a new {@link Message} starts with. */
@@ -16,26 +17,73 @@ export interface MessageInit {
   fields?: { [field: number]: FieldInput };
 }
 
-/** A value as a message holds it: a number stands for a field unpacked but not built yet (its data start). */
-type HeldValue = FieldValue | number | undefined;
+/** The parts of a message that `unpack` and `clone` hand to a new one (see {@link messageFromParts}). */
+interface Parts {
+  compiled: CompiledSpec;
+  values: Array<FieldValue | undefined>;
+  seg: number[];
+  store: WireStore;
+  stores: Array<WireStore | undefined> | undefined;
+}
 
-// Set by `messageWithValues` for the constructor to adopt instead of starting empty (variables, not
-// an object: unpack allocates nothing it does not return).
-let adoptedValues: HeldValue[] | undefined;
-let adoptedCompiled: CompiledSpec | undefined;
-let adoptedInput: UnpackedInput | undefined;
+// Set by `messageFromParts` for the constructor to adopt instead of starting empty (a variable, not a
+// constructor argument: the public constructor takes a spec and an init).
+let adopted: Parts | undefined;
+
+const MAX_FIELD = 128;
+const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
+
+/**
+ * Where `set` and the constructor write fields: one writer and scratch arrays, reused because writing
+ * is synchronous. A getter in a caller's object may build another message in the middle of one;
+ * that one gets a builder of its own.
+ */
+class Builder {
+  readonly writer = new Writer();
+  // Packed arrays (pushed, never holey), so that slicing them is a plain copy.
+  readonly seg: number[] = [];
+  readonly values: Array<FieldValue | undefined> = [];
+  busy = false;
+
+  constructor() {
+    for (let i = 0; i < SEG * (MAX_FIELD + 1); i++) this.seg.push(-1);
+    for (let n = 0; n <= MAX_FIELD; n++) this.values.push(undefined);
+  }
+
+  /** Clears the entries of fields below `size` (only those written: the rest are clear already). */
+  reset(size: number): void {
+    const { seg, values } = this;
+    for (let n = 0; n < size; n++) {
+      if (seg[n * SEG + SEG_AT] === -1) continue;
+      seg[n * SEG + SEG_AT] = -1;
+      values[n] = undefined;
+    }
+  }
+}
+const shared = new Builder();
+
+function acquireBuilder(): Builder {
+  if (shared.busy) return new Builder();
+  shared.busy = true;
+  return shared;
+}
 
 /**
  * An ISO 8583 message of a given spec: an MTI and field values. Numeric values are digit strings
  * exactly as on the wire (`set` also takes numbers and bigints and zero-fills fixed numerics),
  * binary values are `Uint8Array`, composite values are plain objects and arrays (see `FieldValue`).
- * `console.log(message)` prints the masked `describe` output, never raw card data.
+ *
+ * Every value is checked when it is set — its kind, each character, its length — so `pack` never
+ * fails on a value that `set` accepted. The message keeps each field as the bytes it is packed to:
+ * a message from `unpack` packs every field nobody set to the exact bytes it arrived with.
+ * `String(message)`, `console.log(message)` and `JSON.stringify(message)` show masked card data only.
  *
  * @example
  * ```ts
  * const m = new Message(spec87ascii, { mti: '0100', fields: { 2: '4111111111111111', 3: '000000', 4: 1500, 11: 1 } });
  * m.get(4);                       // '000000001500'
  * m.set(41, 'TERM0001').has(41);  // true
+ * m.set(4, '12.50');              // PackError: field 4: character 3 is not a digit
  * const bytes = m.pack();         // Uint8Array (a Buffer)
  * ```
  */
@@ -43,30 +91,83 @@ export class Message {
   /** The spec this message is packed and unpacked with. */
   readonly spec: MessageSpec;
   readonly #compiled: CompiledSpec;
-  // Sparse by field number; index 0 holds the MTI.
-  #values: HeldValue[];
-  // The checked input of an unpacked message, that its pending values are built from.
-  readonly #input: UnpackedInput | undefined;
+  // Values built or given, by field number (0 = MTI); undefined where not built yet or absent.
+  #values: Array<FieldValue | undefined>;
+  // SEG numbers a field (see pack.ts): where its bytes start and end, its data start and units.
+  #seg: number[];
+  // Where the fields' bytes are, unless #stores names another store for a field set later.
+  #store: WireStore;
+  #stores: Array<WireStore | undefined> | undefined;
 
-  /** Creates a message; the spec is validated (and frozen) on first use. Throws `PackError` for a bad value. */
+  /**
+   * Creates a message; the spec is validated (and frozen) on first use. Each value is checked as by
+   * `set`; a bad one throws `PackError` naming the field and the position in the value.
+   */
   constructor(spec: MessageSpec, init?: MessageInit) {
     this.spec = spec;
-    if (adoptedValues !== undefined) {
-      // unpack's or clone's message: the spec is compiled and the values made already.
-      this.#compiled = adoptedCompiled!;
-      this.#values = adoptedValues;
-      this.#input = adoptedInput;
-      adoptedValues = adoptedCompiled = adoptedInput = undefined;
+    if (adopted !== undefined) {
+      // unpack's or clone's message: the spec is compiled and the fields are in place.
+      const parts = adopted;
+      adopted = undefined;
+      this.#compiled = parts.compiled;
+      this.#values = parts.values;
+      this.#seg = parts.seg;
+      this.#store = parts.store;
+      this.#stores = parts.stores;
       return;
     }
     this.#compiled = compileSpec(spec);
-    this.#values = [];
-    this.#input = undefined;
-    if (init === undefined) return;
-    if (init.mti !== undefined) this.set(0, init.mti);
-    if (init.fields !== undefined) {
-      for (const [key, value] of Object.entries(init.fields)) this.set(Number(key), value);
+    this.#stores = undefined;
+    if (init === undefined || (init.mti === undefined && init.fields === undefined)) {
+      this.#values = [];
+      this.#seg = [];
+      this.#store = NO_BYTES;
+      return;
     }
+    // All fields go one after the other into one slab, in wire order: `pack` copies them in one run.
+    const builder = acquireBuilder();
+    const { writer: w, seg, values } = builder;
+    let size = 0;
+    w.begin();
+    try {
+      const { mti, fields } = init;
+      if (mti !== undefined) size = this.#writeInto(builder, 0, mti);
+      if (fields !== undefined) {
+        if (typeof fields !== 'object' || fields === null)
+          throw new TypeError('Message: fields must be an object of values by field number');
+        for (let n = 0; n <= MAX_FIELD; n++) {
+          const input = fields[n];
+          if (input !== undefined) size = this.#writeInto(builder, n, input);
+        }
+      }
+      this.#seg = seg.slice(0, size * SEG);
+      this.#values = values.slice(0, size);
+      this.#store = w.store;
+      w.commit();
+    } catch (error) {
+      w.abort();
+      throw error;
+    } finally {
+      builder.reset(size);
+      builder.busy = false;
+    }
+  }
+
+  /** Writes field `n` from `input` at the builder's position and records it; returns the size to keep. */
+  #writeInto(builder: Builder, n: number, input: FieldInput): number {
+    const codec = this.#codec(n);
+    if (input === null) throw new PackError(n, 'the value is missing (use delete to remove a field)');
+    const w = builder.writer;
+    const at = w.pos;
+    codec.write(w, input);
+    const seg = builder.seg;
+    const i = n * SEG;
+    seg[i + SEG_AT] = at;
+    seg[i + SEG_END] = w.pos;
+    seg[i + SEG_DATA] = written.data;
+    seg[i + SEG_UNITS] = written.units;
+    builder.values[n] = written.value;
+    return n + 1;
   }
 
   /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
@@ -81,7 +182,8 @@ export class Message {
   /** The value of field `n` (`get(0)` is the MTI), or `undefined` when absent. */
   get(n: number): FieldValue | undefined {
     const value = this.#values[n];
-    return typeof value === 'number' ? this.#build(n, value) : value;
+    if (value !== undefined) return value;
+    return this.#seg[n * SEG + SEG_AT]! >= 0 ? this.#build(n) : undefined;
   }
 
   /**
@@ -117,42 +219,89 @@ export class Message {
 
   /**
    * Sets field `n` (0 = MTI) and returns the message. Numeric fields take digit strings, numbers and
-   * bigints (fixed ones are zero-filled on the left); binary fields take bytes or a hex string;
-   * TLV composites take `[{ tag, value }]` or `{ [tag]: value }`. Throws `PackError` for a field the
-   * spec lacks or a value of the wrong kind; lengths and characters are checked by `pack`.
+   * bigints (fixed ones are zero-filled on the left); binary fields take bytes (copied) or a hex
+   * string; TLV composites take `[{ tag, value }]` or `{ [tag]: value }`. The value is checked now —
+   * its kind, every character, its length — and refused with a `PackError` that names the field
+   * and the position in the value as given (`field 4: character 3 is not a digit` for `'12.50'`).
    */
   set(n: number, value: FieldInput): this {
     const codec = this.#codec(n);
     if (value === undefined || value === null)
       throw new PackError(n, 'the value is missing (use delete to remove a field)');
-    this.#values[n] = codec.normalize(value);
+    const builder = acquireBuilder();
+    const w = builder.writer;
+    w.begin();
+    try {
+      codec.write(w, value);
+    } catch (error) {
+      w.abort();
+      throw error;
+    } finally {
+      builder.busy = false;
+    }
+    const wasPresent = this.has(n);
+    const i = n * SEG;
+    const seg = this.#seg;
+    while (seg.length < i + SEG) seg.push(-1);
+    seg[i + SEG_AT] = w.start;
+    seg[i + SEG_END] = w.pos;
+    seg[i + SEG_DATA] = written.data;
+    seg[i + SEG_UNITS] = written.units;
+    this.#values[n] = written.value;
+    const store = w.store;
+    if (store !== this.#store) (this.#stores ??= [])[n] = store;
+    else if (this.#stores !== undefined) this.#stores[n] = undefined;
+    w.commit();
+    if (!wasPresent) this.#bitmapChanged();
     return this;
   }
 
   /** Whether field `n` is present (an empty value of a variable field is present). */
   has(n: number): boolean {
-    return this.#values[n] !== undefined;
+    return this.#seg[n * SEG + SEG_AT]! >= 0;
   }
 
   /** Removes field `n` and returns the message. */
   delete(n: number): this {
-    if (n < this.#values.length) this.#values[n] = undefined;
+    if (n !== 1 && this.has(n)) {
+      this.#seg[n * SEG + SEG_AT] = -1;
+      this.#values[n] = undefined;
+      this.#bitmapChanged();
+    }
     return this;
   }
 
   /** The data fields present (2 and up), ascending. */
   fieldNumbers(): number[] {
     const numbers: number[] = [];
-    const values = this.#values;
-    for (let n = 2; n < values.length; n++) if (values[n] !== undefined) numbers.push(n);
+    const seg = this.#seg;
+    for (let n = 2, i = 2 * SEG; i < seg.length; n++, i += SEG) if (seg[i + SEG_AT]! >= 0) numbers.push(n);
     return numbers;
   }
 
-  /** Packs the message into a new `Buffer` (a `Uint8Array`); throws `PackError`. */
+  /**
+   * Packs the message into a new `Buffer` (a `Uint8Array`). Fields are written as they were set, and
+   * the fields of a message from `unpack` that were not set since as the exact bytes they arrived
+   * with (the bitmap too while the same fields are present). Throws `PackError` only for a missing
+   * MTI, or for a byte or composite value changed in place into one its field cannot carry.
+   */
   pack(): Uint8Array {
-    const values = this.#values;
-    if (this.#input !== undefined) for (let n = 0; n < values.length; n++) this.get(n);
-    return packMessage(this.#compiled, values as ReadonlyArray<FieldValue | undefined>);
+    return packMessage(this.#source());
+  }
+
+  /**
+   * The bytes field `n` (0 = MTI, 2..128) packs to, its length prefix included, or `undefined` when
+   * it is absent: for a field of a message from `unpack` that was not set since, the bytes it arrived
+   * with. What a MAC over chosen fields, or a test of byte-faithful forwarding, needs.
+   *
+   * @example
+   * ```ts
+   * unpack(spec87ascii, frame).fieldBytes(11); // the STAN's 6 ASCII digits as received
+   * ```
+   */
+  fieldBytes(n: number): Uint8Array | undefined {
+    if (n === 1 || !this.has(n)) return undefined;
+    return packField(this.#source(), n);
   }
 
   /**
@@ -167,12 +316,29 @@ export class Message {
    * ```
    */
   rawBytes(): Uint8Array | undefined {
-    return this.#input === undefined ? undefined : Buffer.from(this.#input.text, 'latin1');
+    const text = this.#store.text;
+    return text === undefined ? undefined : Buffer.from(text, 'latin1');
   }
 
   /** A deep copy: changing one message (or its byte and composite values) never changes the other. */
   clone(): Message {
-    return messageWithValues(this.#compiled, this.#values.map(deepCopy), this.#input);
+    return messageFromParts({
+      compiled: this.#compiled,
+      values: this.#values.map(deepCopy),
+      seg: this.#seg.slice(),
+      store: this.#store,
+      stores: this.#stores?.slice(),
+    });
+  }
+
+  /** The masked {@link describe} output, one line per field (card data masked). */
+  toString(): string {
+    return describe(this);
+  }
+
+  /** What `JSON.stringify` writes: `{ mti, fields }` with card data masked as {@link describe} masks it. */
+  toJSON(): MaskedContent {
+    return maskedContent(this);
   }
 
   /** `console.log` and `util.inspect` show the masked {@link describe} output, never raw card data. */
@@ -180,16 +346,27 @@ export class Message {
     return `Message (${this.spec.name})\n${describe(this)}`;
   }
 
-  /** Builds (once) the value of field `n` of an unpacked message, whose data starts at `start`. */
-  #build(n: number, start: number): FieldValue {
-    const input = this.#input!;
-    const value = this.#compiled.fields[n]!.decodeChecked(input, start, input.units[n]!);
+  #source(): PackSource {
+    return { compiled: this.#compiled, seg: this.#seg, values: this.#values, store: this.#store, stores: this.#stores };
+  }
+
+  /** Builds (once) the value of field `n` from its bytes. */
+  #build(n: number): FieldValue {
+    const i = n * SEG;
+    const seg = this.#seg;
+    const store = this.#stores?.[n] ?? this.#store;
+    const value = this.#compiled.fields[n]!.decodeChecked(store, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!);
     this.#values[n] = value;
     return value;
   }
 
-  #codec(n: number) {
-    if (!Number.isInteger(n) || n < 0 || n > 128) throw new PackError(String(n), 'field numbers are 0..128');
+  /** The bitmap as received no longer tells which fields are present. */
+  #bitmapChanged(): void {
+    if (this.#seg.length > SEG) this.#seg[SEG + SEG_AT] = -1;
+  }
+
+  #codec(n: number): FieldCodec {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_FIELD) throw new PackError(String(n), 'field numbers are 0..128');
     if (n === 1) throw new PackError(1, 'the bitmap is computed when packing');
     const codec = this.#compiled.fields[n];
     if (codec === undefined) throw new PackError(n, `the spec '${this.spec.name}' does not define this field`);
@@ -197,16 +374,17 @@ export class Message {
   }
 }
 
-/** Builds a message around values (used by `unpack`: numbers are fields to build from `input`). */
-export function messageWithValues(compiled: CompiledSpec, values: HeldValue[], input?: UnpackedInput): Message {
-  adoptedValues = values;
-  adoptedCompiled = compiled;
-  adoptedInput = input;
-  return new Message(compiled.spec);
+/**
+ * Builds a message around fields already in bytes (used by `unpack`, whose fields are checked, and
+ * `clone`): `seg` has SEG numbers a field, `values` what was built of them.
+ */
+export function messageFromParts(parts: Parts): Message {
+  adopted = parts;
+  return new Message(parts.compiled.spec);
 }
 
-function deepCopy<T extends HeldValue>(value: T): T {
-  if (value === undefined || typeof value === 'string' || typeof value === 'number') return value;
+function deepCopy<T extends FieldValue | undefined>(value: T): T {
+  if (value === undefined || typeof value === 'string') return value;
   if (value instanceof Uint8Array) return value.slice() as T;
   if (Array.isArray(value)) return value.map(({ tag, value: v }) => ({ tag, value: deepCopy(v) })) as T;
   return Object.fromEntries(Object.entries(value).map(([id, v]) => [id, deepCopy(v)])) as T;

@@ -1,47 +1,167 @@
 import { BitmapCodec } from './codec/bitmap-codec';
 import type { CompiledSpec } from './codec/compile-spec';
-import { Writer } from './codec/io';
+import { type WireStore, Writer } from './codec/io';
 import { PackError } from './errors';
-import type { FieldValue } from './values';
+import type { FieldValue, PositionalValue, TlvElement } from './values';
+
+/**
+ * A message keeps each field as the bytes it packs to, described by SEG numbers a field in one array
+ * (`seg[n * SEG + SEG_AT]` ...): where the field's bytes start (-1 when absent) and end in its store,
+ * and where its value's data starts and how many units it has (what its value is built from). Field
+ * 1's entry is the bitmap as received, while the same fields are present.
+ */
+export const SEG = 4;
+export const SEG_AT = 0;
+export const SEG_END = 1;
+export const SEG_DATA = 2;
+export const SEG_UNITS = 3;
 
 // Packing is synchronous and never re-entered, so one writer serves every call.
 const writer = new Writer();
 const bitmapWords = new Uint32Array(4);
 
+/** What the bytes of one message are packed from: its fields' bytes and built values. */
+export interface PackSource {
+  readonly compiled: CompiledSpec;
+  readonly seg: readonly number[];
+  readonly values: ReadonlyArray<FieldValue | undefined>;
+  readonly store: WireStore;
+  readonly stores: ReadonlyArray<WireStore | undefined> | undefined;
+}
+
+/** A run of bytes waiting to be copied (fields that lie one after the other are copied at once). */
+const run = { buf: undefined as Buffer | undefined, start: 0, end: 0 };
+
 /**
- * Packs an MTI and field values: MTI, bitmaps, then each present field in ascending order. The
- * result is a view of the writer's slab, shared with other messages' bytes like Node's pooled
- * buffers.
+ * Packs a message: MTI, bitmaps, then each present field in ascending order, each copied from the
+ * bytes the message holds for it. A byte or composite value that was handed out by `get` and
+ * changed in place since is written again from its value. The result is a view of the writer's
+ * slab, shared with other messages' bytes like Node's pooled buffers.
  */
-export function packMessage(compiled: CompiledSpec, values: ReadonlyArray<FieldValue | undefined>): Buffer {
+export function packMessage(source: PackSource): Buffer {
+  return packWith(source, -1);
+}
+
+/** The bytes present field `n` packs to, length prefix included (see {@link packMessage}). */
+export function packField(source: PackSource, n: number): Buffer {
+  return packWith(source, n);
+}
+
+/** Packs the whole message (`only` -1) or one field into a new view of the writer's slab. */
+function packWith(source: PackSource, only: number): Buffer {
   const w = writer;
   w.begin();
+  run.buf = undefined;
   try {
-    const mti = values[0];
-    if (mti === undefined) throw new PackError(0, 'the MTI is missing');
-    compiled.mti.write(w, mti);
-
-    let highest = values.length - 1;
-    while (highest > 1 && values[highest] === undefined) highest--;
-    // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
-    const bitmap = compiled.bitmap;
-    const bitmapSize = bitmap.sizeFor(highest);
-    w.ensure(bitmapSize);
-    const bitmapAt = w.pos;
-    w.pos += bitmapSize;
-    const words = bitmapWords;
-    words[0] = words[1] = words[2] = words[3] = 0;
-    const fields = compiled.fields;
-    for (let n = 2; n <= highest; n++) {
-      const value = values[n];
-      if (value === undefined) continue;
-      BitmapCodec.set(words, n);
-      fields[n]!.write(w, value);
-    }
-    bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
+    if (only >= 0) emit(w, source, only);
+    else writeMessage(w, source);
+    flush(w);
     return w.finish();
   } catch (error) {
+    run.buf = undefined;
     w.abort();
     throw error;
   }
+}
+
+function writeMessage(w: Writer, source: PackSource): void {
+  const seg = source.seg;
+  if (!(seg[SEG_AT]! >= 0)) throw new PackError(0, 'the MTI is missing');
+  let highest = seg.length / SEG - 1;
+  while (highest > 1 && !(seg[highest * SEG + SEG_AT]! >= 0)) highest--;
+  emit(w, source, 0);
+  if (seg.length > SEG && seg[SEG + SEG_AT]! >= 0) {
+    // The bitmap as received still tells which fields are present.
+    emit(w, source, 1);
+    for (let n = 2; n <= highest; n++) if (seg[n * SEG + SEG_AT]! >= 0) emit(w, source, n);
+    return;
+  }
+  // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
+  flush(w);
+  const bitmap = source.compiled.bitmap;
+  const bitmapSize = bitmap.sizeFor(highest);
+  w.ensure(bitmapSize);
+  const bitmapAt = w.pos;
+  w.pos += bitmapSize;
+  const words = bitmapWords;
+  words[0] = words[1] = words[2] = words[3] = 0;
+  for (let n = 2; n <= highest; n++) {
+    if (!(seg[n * SEG + SEG_AT]! >= 0)) continue;
+    BitmapCodec.set(words, n);
+    emit(w, source, n);
+  }
+  flush(w);
+  bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
+}
+
+/** Adds present field `n` to the run of bytes to copy, or writes it from its value if that was changed in place. */
+function emit(w: Writer, source: PackSource, n: number): void {
+  const { seg, stores } = source;
+  const i = n * SEG;
+  const from = stores?.[n] ?? source.store;
+  const value = source.values[n];
+  if (value !== undefined && typeof value !== 'string') {
+    const field = source.compiled.fields[n]!;
+    if (!sameValue(value, field.decodeChecked(from, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!))) {
+      flush(w);
+      field.write(w, value);
+      return;
+    }
+  }
+  const buf = from.buf;
+  const at = seg[i + SEG_AT]!;
+  if (buf === run.buf && at === run.end) {
+    run.end = seg[i + SEG_END]!;
+    return;
+  }
+  flush(w);
+  run.buf = buf;
+  run.start = at;
+  run.end = seg[i + SEG_END]!;
+}
+
+/** Copies the pending run of bytes, if any. */
+function flush(w: Writer): void {
+  const buf = run.buf;
+  if (buf === undefined) return;
+  run.buf = undefined;
+  copy(w, buf, run.start, run.end);
+}
+
+function copy(w: Writer, from: Buffer, start: number, end: number): void {
+  const length = end - start;
+  w.ensure(length);
+  const buf = w.buf;
+  let pos = w.pos;
+  // Short copies are faster as a loop than through a native call.
+  if (length <= 48) for (let i = start; i < end; i++) buf[pos++] = from[i]!;
+  else {
+    from.copy(buf, pos, start, end);
+    pos += length;
+  }
+  w.pos = pos;
+}
+
+/** Whether two field values are the same (bytes by content, composites element by element). */
+function sameValue(a: FieldValue, b: FieldValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return (a as TlvElement[]).every(
+      (element, i) =>
+        typeof element === 'object' &&
+        element !== null &&
+        element.tag === (b as TlvElement[])[i]!.tag &&
+        sameValue(element.value, (b as TlvElement[])[i]!.value),
+    );
+  }
+  const keysA = Object.keys(a as PositionalValue);
+  const keysB = Object.keys(b as PositionalValue);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((id) => id in b && sameValue((a as PositionalValue)[id]!, (b as PositionalValue)[id]!));
 }

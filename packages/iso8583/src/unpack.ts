@@ -1,9 +1,9 @@
 import type { CompiledSpec } from './codec/compile-spec';
 import { compileSpec } from './codec/compile-spec';
-import type { CheckedInput } from './codec/field-codec';
-import { Reader } from './codec/io';
+import { Reader, WireStore } from './codec/io';
 import { UnpackError, type FieldPath } from './errors';
-import { type Message, messageWithValues } from './message';
+import { type Message, messageFromParts } from './message';
+import { SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
 import type { MessageSpec } from './spec/types';
 import type { FieldValue } from './values';
 
@@ -18,33 +18,16 @@ interface DecodeState {
 const decodeState: DecodeState = { field: 0, offset: 0 };
 
 /**
- * The input of an unpacked message, kept for building its values on demand: the bytes as a latin1
- * string (immutable, so later changes to the caller's buffer cannot reach the message) and the units
- * of each field that `unpack` checked.
- */
-export class UnpackedInput implements CheckedInput {
-  /** Units (padding trimmed) of each field by number; its data start is the message's pending value. */
-  units: number[] = [];
-  private bytes: Reader | undefined;
-
-  constructor(readonly text: string) {}
-
-  /** A reader over the input's bytes (for composites), made on first use. */
-  reader(): Reader {
-    if (this.bytes === undefined) this.bytes = new Reader(Buffer.from(this.text, 'latin1'), this.text);
-    return this.bytes;
-  }
-}
-
-/**
  * Decodes bytes (a `Uint8Array` or `Buffer`, any offset) as a message of `spec`. Refuses truncated
  * input, trailing bytes, bad lengths, bad BCD or hex, non-digits in numeric fields, non-ASCII bytes
  * in ASCII fields and bitmap bits naming fields the spec lacks, always with an {@link UnpackError}
  * naming the field and byte offset; no other error escapes.
  *
  * Every byte is checked here, so a message that unpacks is valid throughout; each value is then
- * built the first time it is asked for (`get`, `describe`, `pack`...), which never throws. The
- * message keeps its own copy of the input: changing `bytes` afterwards does not change it.
+ * built the first time it is asked for (`get`, `describe`...), which never throws. The message
+ * keeps its own copy of the input, and packs every field that is not set again to the exact bytes
+ * it arrived with (lower-case hex, long-form BER-TLV lengths and all): changing `bytes` afterwards
+ * does not change it.
  *
  * @example
  * ```ts
@@ -59,9 +42,16 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
   const state = decodeState;
   state.field = 0;
   state.offset = 0;
-  const input = new UnpackedInput(buf.toString('latin1'));
+  const text = buf.toString('latin1');
   try {
-    return messageWithValues(compiled, checkFields(compiled, new Reader(buf, input.text), input, state), input);
+    const seg = checkFields(compiled, new Reader(buf, text), state);
+    return messageFromParts({
+      compiled,
+      values: new Array<FieldValue | undefined>(seg.length / SEG).fill(undefined),
+      seg,
+      store: new WireStore(undefined, text),
+      stores: undefined,
+    });
   } catch (error) {
     if (error instanceof UnpackError) throw error;
     // Defensive: a decoder bug must still surface as an UnpackError, never as a bare TypeError.
@@ -70,17 +60,13 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
 }
 
 /**
- * Checks the MTI, the bitmaps and every field announced, in wire order. Returns the values array of
- * the message with each field's data start in place of its value (built later from `input`).
+ * Checks the MTI, the bitmaps and every field announced, in wire order. Returns where each field's
+ * bytes and data are, SEG numbers a field (see pack.ts), -1 for fields absent.
  */
-function checkFields(
-  compiled: CompiledSpec,
-  r: Reader,
-  input: UnpackedInput,
-  state: DecodeState,
-): Array<FieldValue | number | undefined> {
-  const mtiStart = compiled.mti.skip(r);
+function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): number[] {
+  const mtiData = compiled.mti.skip(r);
   const mtiUnits = r.units;
+  const mtiEnd = r.pos;
 
   state.field = 1;
   state.offset = r.pos;
@@ -90,11 +76,14 @@ function checkFields(
   words[0] = words[1] = words[2] = words[3] = 0;
   compiled.bitmap.read(r, words);
   // Sized once for the highest field present, so filling it never reallocates.
-  const size = highestField(words) + 1;
-  const values = new Array<FieldValue | number | undefined>(size);
-  const units = (input.units = new Array<number>(size));
-  values[0] = mtiStart;
-  units[0] = mtiUnits;
+  const size = Math.max(highestField(words) + 1, 2);
+  const seg = new Array<number>(size * SEG).fill(-1);
+  seg[SEG_AT] = 0;
+  seg[SEG_END] = mtiEnd;
+  seg[SEG_DATA] = mtiData;
+  seg[SEG_UNITS] = mtiUnits;
+  seg[SEG + SEG_AT] = bitmapAt;
+  seg[SEG + SEG_END] = r.pos;
   const fields = compiled.fields;
   let last = 1;
   for (let word = 0; word < 4; word++) {
@@ -107,14 +96,18 @@ function checkFields(
       if (codec === undefined)
         throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
       state.field = n;
-      state.offset = r.pos;
-      values[n] = codec.skip(r);
-      units[n] = r.units;
+      const at = r.pos;
+      state.offset = at;
+      const i = n * SEG;
+      seg[i + SEG_DATA] = codec.skip(r);
+      seg[i + SEG_UNITS] = r.units;
+      seg[i + SEG_AT] = at;
+      seg[i + SEG_END] = r.pos;
       last = n;
     }
   }
   if (r.pos < r.end) throw new UnpackError(last, r.pos, `${bytesLeft(r.end - r.pos)} after the last field`);
-  return values;
+  return seg;
 }
 
 /** The highest field number the bitmap words announce (0 when none). */

@@ -25,10 +25,11 @@ describe('bcdAlign: \'left\' (jPOS pad="false")', () => {
     expect(toHex(bytes)).toBe(HEADER_87B + '164111111111111111');
   });
 
-  it('reads a trailing F pad nibble as padding too, and writes 0 back', () => {
+  it('reads a trailing F pad nibble as padding too; forwards it as it came, and writes 0 when set', () => {
     const message = unpack(spec87binary, hex(HEADER_87B + '15 37 82 82 24 63 10 00 5F'));
     expect(message.get(2)).toBe(AMEX_PAN);
-    expect(toHex(message.pack()).endsWith('50')).toBe(true);
+    expect(toHex(message.pack()).endsWith('5F')).toBe(true);
+    expect(toHex(message.set(2, AMEX_PAN).pack()).endsWith('50')).toBe(true);
   });
 
   it('refuses any other pad nibble, at the field data, naming the byte and not the PAN', () => {

@@ -240,7 +240,9 @@ describe('BER-TLV composites (EMV field 55)', () => {
       { tag: '9F8102', value: Uint8Array.of(0xaa, 0xbb, 0xcc) },
       { tag: 'DF01', value: Uint8Array.of(1) },
     ]);
-    // The long-form length of DF01 (81 01) is re-packed in the shortest form.
+    // Forwarded, the long-form length of DF01 (81 01) stays as it came; set again, it is written in the shortest form.
+    expect(toHex(message.pack().subarray(15))).toBe(tlv);
+    message.set(55, message.get(55)!);
     expect(toHex(message.pack().subarray(15))).toBe('9F02060000000015009F810203AABBCC' + 'DF010101');
   });
 

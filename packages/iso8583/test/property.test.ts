@@ -1,14 +1,20 @@
 import fc from 'fast-check';
 import {
   Message,
+  PackError,
   UnpackError,
   describe as describeMessage,
   spec87ascii,
   spec87binary,
   unpack,
+  type FieldInput,
   type MessageSpec,
 } from '@rx8583/iso8583';
-import { specAndFieldsArb, specArb } from './support/arbitraries';
+import { specAndFieldsArb, specArb, valueArb } from './support/arbitraries';
+
+function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
 
 function contentOf(message: Message) {
   return { mti: message.mti, fields: message.fieldNumbers().map((n) => [n, message.get(n)]) };
@@ -77,6 +83,92 @@ describe('properties', () => {
         unpackOrRefuse(spec, Buffer.concat([bytes.subarray(0, end), extra]));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it('unpack, change some fields, pack: the unchanged fields keep their bytes, the changed ones are canonical', () => {
+    // Accepted inputs that are not canonical (mutated bytes: lower-case hex, long BER lengths, F pads...).
+    const scenario = specAndFieldsArb.chain(({ spec, mti, fields }) => {
+      const numbers = Object.keys(spec.fields)
+        .map(Number)
+        .filter((n) => n >= 2);
+      const changes = fc.array(
+        fc
+          .constantFrom(...numbers)
+          .chain((n) => valueArb(spec.fields[n]!, false).map((value) => [n, value] as [number, FieldInput])),
+        { maxLength: 3 },
+      );
+      const flips = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 });
+      return fc.record({ spec: fc.constant(spec), mti: fc.constant(mti), fields: fc.constant(fields), changes, flips });
+    });
+    let checked = 0;
+    fc.assert(
+      fc.property(scenario, ({ spec, mti, fields, changes, flips }) => {
+        const bytes = Buffer.from(new Message(spec, { mti, fields }).pack());
+        for (const [at, byte] of flips) bytes[at % bytes.length] = byte;
+        let received: Message;
+        try {
+          received = unpack(spec, bytes);
+        } catch {
+          return; // refused input: the other properties cover it
+        }
+        checked++;
+        const forwarded = received.clone();
+        const changed = new Set<number>();
+        for (const [n, value] of changes) {
+          forwarded.set(n, value);
+          changed.add(n);
+        }
+        const out = unpack(spec, forwarded.pack());
+        for (const n of out.fieldNumbers()) {
+          const expected = changed.has(n)
+            ? new Message(spec, { fields: { [n]: forwarded.get(n)! } }).fieldBytes(n)!
+            : received.fieldBytes(n)!;
+          expect(toHex(out.fieldBytes(n)!)).toBe(toHex(expected));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('a value that set accepts always packs, and unpacks to what get gives', () => {
+    const anyValue: fc.Arbitrary<FieldInput> = fc.oneof(
+      fc.string({ maxLength: 45 }),
+      fc.string({ unit: fc.constantFrom('0', '7', '9', 'a', 'F', ' ', '.', 'é', 'Ω'), maxLength: 45 }),
+      fc.nat(),
+      fc.integer({ min: -5, max: -1 }),
+      fc.bigInt({ min: 0n, max: 10n ** 22n }),
+      fc.uint8Array({ maxLength: 45 }),
+      fc.array(
+        fc.record({
+          tag: fc.constantFrom('9F02', '5F2A', '9f1f', 'T0', 'A0', 'ZZ', '82', 'DF01', 'XY'),
+          value: fc.oneof(fc.string({ maxLength: 12 }), fc.uint8Array({ maxLength: 12 }), fc.nat()),
+        }),
+        { maxLength: 3 },
+      ),
+    );
+    fc.assert(
+      fc.property(specArb, fc.nat(), anyValue, (spec, pick, value) => {
+        const numbers = Object.keys(spec.fields)
+          .map(Number)
+          .filter((n) => n >= 2);
+        const n = numbers[pick % numbers.length]!;
+        const message = new Message(spec, { mti: '0100' });
+        try {
+          message.set(n, value);
+        } catch (error) {
+          expect(error).toBeInstanceOf(PackError);
+          expect(String((error as PackError).field).split('.')[0]).toBe(String(n));
+          return;
+        }
+        const back = unpack(spec, message.pack());
+        const field = spec.fields[n]!;
+        // Padding is trimmed when unpacking: a value ending in the pad character reads back shorter.
+        if (!('padding' in field && field.padding)) expect(back.get(n)).toEqual(message.get(n));
+        else expect(back.has(n)).toBe(true);
+      }),
+      { numRuns: 4000 },
     );
   });
 

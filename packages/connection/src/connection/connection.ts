@@ -6,12 +6,13 @@ import {
   ConnectionClosedError,
   DuplicateRequestError,
   InboundOverflowError,
+  ReadTimeoutError,
   RejectedMessageError,
+  WriteTimeoutError,
 } from '../errors';
 import { positiveMilliseconds } from '../milliseconds';
 import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
-import { DeadlineQueue } from './deadline-queue';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
@@ -27,8 +28,7 @@ import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
 import type { CloseInfo, CloseOptions, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
-import { WriteAck } from './write-ack';
-import { WriteQueue } from './write-queue';
+import { WriteAck, WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
 
@@ -53,7 +53,6 @@ export class SocketConnection implements SignOffCapable {
   private readonly end = new LinkEnd();
   private readonly mux: RequestMux;
   private readonly writer: WriteQueue;
-  private readonly acks: DeadlineQueue;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
   private readonly traffic = new TrafficTap();
@@ -69,6 +68,12 @@ export class SocketConnection implements SignOffCapable {
   private closeRequested = false;
   private signingOff = false;
   private socketEnding = false;
+  /** Reading is paused: queued replies went over `maxQueuedBytes` (see `checkRoom`). */
+  private readingPaused = false;
+  /** The `serve` handlers are at their concurrency bound: reading waits for one to finish. */
+  private handlersFull = false;
+  /** Runs while the socket's buffer is full; fires after `writeTimeout`. */
+  private stalled: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -78,7 +83,21 @@ export class SocketConnection implements SignOffCapable {
     this.remoteAddress = peerAddress(socket);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
-    this.writer = new WriteQueue(socket, () => this.outbound.next(), this.end);
+    this.writer = new WriteQueue(
+      socket,
+      {
+        written: () => {
+          this.outbound.next();
+          this.checkRoom();
+        },
+        blocked: () => this.startStallTimer(),
+        drained: () => {
+          this.stopStallTimer();
+          this.checkRoom();
+        },
+      },
+      this.end,
+    );
     const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
       if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
     };
@@ -88,10 +107,10 @@ export class SocketConnection implements SignOffCapable {
         return this.writer.push(request.frame);
       },
       wasWritten: (position: number) => this.writer.wasWritten(position),
+      hasRoom: () => this.writer.outboundBytes < options.maxQueuedBytes,
       timedOut: (request: OutboundRequest) => record('timedOut', request),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
-    this.acks = new DeadlineQueue(clock);
     this.headers = new NetworkHeaders(options.framing);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
@@ -188,7 +207,10 @@ export class SocketConnection implements SignOffCapable {
           }
         },
         report: (failure) => this.emit({ type: 'handlerError', ...failure }),
-        holdReading: (held) => (held ? this.socket.pause() : this.socket.resume()),
+        holdReading: (held) => {
+          this.handlersFull = held;
+          this.applyReading();
+        },
       },
       handler,
       resolved,
@@ -297,11 +319,49 @@ export class SocketConnection implements SignOffCapable {
   ): Promise<void> {
     if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
     const frame = this.options.framing.encode(body, header);
-    const ack = new WriteAck(this.options.sendTimeout, (settled) => this.acks.cancel(settled));
-    this.acks.add(ack, ack.timeout);
+    const ack = new WriteAck();
     if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
     this.writer.push(frame, ack);
+    if (!this.readingPaused && this.writer.replyBytes >= this.options.maxQueuedBytes) this.pauseReading();
     return ack.promise;
+  }
+
+  /**
+   * Replies beyond `maxQueuedBytes` stop reading: the peer is sending requests faster than it reads
+   * their answers, and what is not read stays in the kernel, where TCP flow control slows the peer
+   * down. Only replies count: our own requests wait for room instead (`hasRoom`), and reading goes on
+   * for them — reading responses only frees room, so two peers sending to each other never both stop.
+   */
+  private pauseReading(): void {
+    this.readingPaused = true;
+    this.applyReading();
+  }
+
+  /** Reads the socket unless replies are backed up or the `serve` handlers are at their bound. */
+  private applyReading(): void {
+    if (this.readingPaused || this.handlersFull) this.socket.pause();
+    else if (!this.end.ended) this.socket.resume();
+  }
+
+  /** Room freed up on the write path: admit waiting sends, resume reading below half the ceiling. */
+  private checkRoom(): void {
+    if (this.readingPaused && this.writer.replyBytes < this.options.maxQueuedBytes / 2 && !this.end.ended) {
+      this.readingPaused = false;
+      this.applyReading();
+    }
+    this.mux.admitWaiting();
+  }
+
+  private startStallTimer(): void {
+    if (this.stalled !== undefined) return;
+    const timeout = this.options.writeTimeout;
+    this.stalled = setTimeout(() => this.terminate('error', new WriteTimeoutError(timeout), true), timeout);
+  }
+
+  private stopStallTimer(): void {
+    if (this.stalled === undefined) return;
+    clearTimeout(this.stalled);
+    this.stalled = undefined;
   }
 
   private emit(event: ConnectionEvent): void {
@@ -341,8 +401,17 @@ export class SocketConnection implements SignOffCapable {
       idleTime,
       onIdle: ping && (() => this.ping(ping)),
       readTimeout,
-      onSilence: () => this.emit({ type: 'readTimeout', timeout: readTimeout }),
+      onSilence: () => this.onSilence(),
     });
+  }
+
+  /** Nothing arrived for `readTimeout`: say so, then close the link when `closeOnReadTimeout`. */
+  private onSilence(): void {
+    const { readTimeout, closeOnReadTimeout } = this.options;
+    this.emit({ type: 'readTimeout', timeout: readTimeout });
+    // Our own pause (replies backed up) is not the peer's silence.
+    if (closeOnReadTimeout && !this.readingPaused && !this.handlersFull)
+      this.terminate('error', new ReadTimeoutError(readTimeout), true);
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
@@ -432,8 +501,8 @@ export class SocketConnection implements SignOffCapable {
     this.reading.unsubscribe();
     this.serving?.stop();
     this.mux.rejectAll();
-    for (const ticket of this.writer.drop()) (ticket as WriteAck).fail(this.end.error());
-    this.acks.clear();
+    this.stopStallTimer();
+    for (const ack of this.writer.drop()) ack.fail(this.end.error(false));
     if (destroy) this.socket.destroy();
     else this.endSocket();
   }

@@ -14,14 +14,14 @@ import type { Connection } from './types';
 
 /**
  * Validates `ConnectionOptions` as `connect` does, without dialling: throws the `TypeError` or
- * `RangeError` `connect` would. Returns the connect timeout and the resolved link options.
+ * `RangeError` `connect` would. Returns the dialing settings and the resolved link options.
  */
 export function checkConnectionOptions(
   where: string,
   options: ConnectionOptions,
-): { connectTimeout: number; link: ResolvedLinkOptions } {
-  const connectTimeout = validateDialOptions(where, options);
-  return { connectTimeout, link: resolveLinkOptions(where, options, CONNECTION_OPTION_KEYS) };
+): { connectTimeout: number; tcpKeepAlive: number | false; link: ResolvedLinkOptions } {
+  const dialing = validateDialOptions(where, options);
+  return { ...dialing, link: resolveLinkOptions(where, options, 'dialled', CONNECTION_OPTION_KEYS) };
 }
 
 /**
@@ -41,7 +41,7 @@ export function checkConnectionOptions(
  */
 export function createConnection$(options: ConnectionOptions): Observable<Connection> {
   const where = 'createConnection$';
-  const { connectTimeout, link } = checkConnectionOptions(where, options);
+  const { connectTimeout, tcpKeepAlive, link } = checkConnectionOptions(where, options);
   const { host, port, tls } = options;
 
   return new Observable<Connection>((subscriber) => {
@@ -49,7 +49,7 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
     const signal = options.signal ? AbortSignal.any([options.signal, attempt.signal]) : attempt.signal;
     let conn: SocketConnection | undefined;
 
-    dial({ host, port, tls, connectTimeout, signal })
+    dial({ host, port, tls, connectTimeout, tcpKeepAlive, signal })
       .then((socket) => openConnection(socket, link, signal))
       .then(
         (opened) => {
@@ -92,8 +92,8 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
  */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
   const where = 'connect';
-  const { connectTimeout, link } = checkConnectionOptions(where, options);
+  const { connectTimeout, tcpKeepAlive, link } = checkConnectionOptions(where, options);
   const { host, port, tls, signal } = options;
-  const socket = await dial({ host, port, tls, connectTimeout, signal });
+  const socket = await dial({ host, port, tls, connectTimeout, tcpKeepAlive, signal });
   return openConnection(socket, link, signal);
 }

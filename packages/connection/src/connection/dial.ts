@@ -16,6 +16,8 @@ export interface DialOptions {
   tls?: boolean | TlsDialOptions;
   /** Milliseconds allowed for TCP connect plus TLS handshake. */
   connectTimeout: number;
+  /** Idle milliseconds before TCP keep-alive probes; `false` = no keep-alive. */
+  tcpKeepAlive: number | false;
   /** Aborts the attempt. */
   signal?: AbortSignal;
 }
@@ -56,6 +58,7 @@ export function dial(options: DialOptions): Promise<net.Socket> {
     };
     const onReady = (): void => {
       cleanup();
+      if (options.tcpKeepAlive !== false) socket.setKeepAlive(true, options.tcpKeepAlive);
       resolve(socket);
     };
     const onError = (error: Error): void => fail(explainDialError(address, error));

@@ -57,6 +57,14 @@ export const DEFAULT_LINK_OPTIONS = Object.freeze({
   closeTimeout: 2_000,
   /** Milliseconds from a frame's first byte to its last before the link closes with `FramingError`. */
   frameTimeout: 30_000,
+  /** Outbound bytes (queued + held by the socket) over which replies pause reading and sends wait. */
+  maxQueuedBytes: 1_048_576,
+  /** Milliseconds a socket may accept nothing before the link closes (`WriteTimeoutError`). */
+  writeTimeout: 30_000,
+  /** Close the link at `readTimeout`: `true` on links a server accepts, `false` on dialled links. */
+  closeOnReadTimeout: { accepted: true, dialled: false },
+  /** Milliseconds of idleness before TCP keep-alive probes start on dialled links (`false` = off). */
+  tcpKeepAlive: 60_000,
   /** Milliseconds for TCP connect plus TLS handshake (dialled links). */
   connectTimeout: 10_000,
 });
@@ -67,7 +75,7 @@ export interface LinkOptions {
   spec: MessageSpec;
   /** How messages are delimited on the stream. Default `framing.binary2()`. */
   framing?: Framing;
-  /** Milliseconds a `send` waits for its response, from when it is written. Default 30 000. */
+  /** Milliseconds a `send` waits for its response, from the call (waits for a slot or room included). Default 30 000. */
   sendTimeout?: number;
   /** Milliseconds without anything sent after which `ping(conn)` is called, repeatedly. Default 5 000. */
   idleTime?: number;
@@ -83,7 +91,7 @@ export interface LinkOptions {
   requestKey?: RequestKeyFn;
   /** Largest inbound frame body in bytes; longer announced lengths fail the link. Default: the framing's (64 KiB). */
   maxFrameLength?: number;
-  /** Requests written and awaiting a response, at most; the rest wait their turn. Default unlimited. */
+  /** Requests written and awaiting a response, at most; the rest wait their turn (their timeout running). Default unlimited. */
   maxInFlight?: number;
   /** Answer a zero-length (keep-alive) frame with one. Default false. */
   echoKeepAlive?: boolean;
@@ -98,6 +106,25 @@ export interface LinkOptions {
    * `FramingError` (a peer trickling a frame, or sending a length and stopping). Default 30 000.
    */
   frameTimeout?: number;
+  /**
+   * Ceiling of the link's outbound bytes: its own queue plus what the socket holds. Replies and raw
+   * writes over it pause reading the socket (TCP then pushes back on a peer that sends requests
+   * without reading the answers) until they drain below half; sends over it wait for room, reading
+   * going on. Default 1 MiB.
+   */
+  maxQueuedBytes?: number;
+  /**
+   * Milliseconds the socket may accept nothing (its buffer full) before the link closes: every
+   * pending send, reply and write settles with `ConnectionClosedError` (cause `WriteTimeoutError`)
+   * and queued frames are dropped. Default 30 000.
+   */
+  writeTimeout?: number;
+  /**
+   * Close the link when `readTimeout` passes with nothing received (after the `readTimeout`
+   * event; reason `error`, `ReadTimeoutError`). Default `true` on links a server accepts, `false`
+   * on dialled links (which keep an idle link up with `ping`).
+   */
+  closeOnReadTimeout?: boolean;
   /**
    * Milliseconds `onConnect` (the sign-on) may take; then the connection is destroyed and the
    * connect fails with `ConnectError` (code `SIGN_ON_TIMEOUT`) — a host that never answers the
@@ -124,6 +151,9 @@ export const LINK_OPTION_KEYS: KnownKeys<LinkOptions> = {
   closeTimeout: true,
   byteHooks: true,
   frameTimeout: true,
+  maxQueuedBytes: true,
+  writeTimeout: true,
+  closeOnReadTimeout: true,
   signOnTimeout: true,
 };
 
@@ -139,6 +169,11 @@ export interface ConnectionOptions extends LinkOptions {
   connectTimeout?: number;
   /** Cancels connecting (and `onConnect`) when aborted. */
   signal?: AbortSignal;
+  /**
+   * TCP keep-alive: milliseconds of idleness before the OS starts probing, so a half-open link (the
+   * peer's host gone) is found out even without `ping`; `false` turns it off. Default 60 000.
+   */
+  tcpKeepAlive?: number | false;
 }
 
 /** Every `ConnectionOptions` key. */
@@ -149,6 +184,7 @@ export const CONNECTION_OPTION_KEYS: KnownKeys<ConnectionOptions> = {
   tls: true,
   connectTimeout: true,
   signal: true,
+  tcpKeepAlive: true,
 };
 
 const BYTE_HOOK_KEYS: KnownKeys<ByteHooks> = { outbound: true, inbound: true };
@@ -170,6 +206,9 @@ export interface ResolvedLinkOptions {
   inboundBufferSize: number;
   closeTimeout: number;
   frameTimeout: number;
+  maxQueuedBytes: number;
+  writeTimeout: number;
+  closeOnReadTimeout: boolean;
   signOnTimeout: number;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
@@ -213,13 +252,13 @@ function withMaxFrameLength(where: string, framing: Framing, maxFrameLength: num
 }
 
 /**
- * Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages.
- * `known` lists every key the caller accepts (its own options on top of the link's): any other
- * key is refused, with the closest known name.
+ * Validates `LinkOptions` and fills in defaults; `where` names the caller in error messages, `side`
+ * says whether the links are dialled or accepted by a server (some defaults differ).
  */
 export function resolveLinkOptions(
   where: string,
   options: LinkOptions,
+  side: 'dialled' | 'accepted',
   known: KnownKeys<object> = LINK_OPTION_KEYS,
 ): ResolvedLinkOptions {
   requireObject(where, 'options', options);
@@ -240,10 +279,10 @@ export function resolveLinkOptions(
   const inboundBufferSize = count(where, 'inboundBufferSize', options.inboundBufferSize, D.inboundBufferSize);
   const maxFrameLength = count(where, 'maxFrameLength', options.maxFrameLength, framing.maxFrameLength);
   const limitedFraming = withMaxFrameLength(where, framing, maxFrameLength);
-  if (options.echoKeepAlive !== undefined && typeof options.echoKeepAlive !== 'boolean') {
-    throw new TypeError(
-      `${where}: options.echoKeepAlive must be a boolean, got ${describeValue(options.echoKeepAlive)}`,
-    );
+  for (const flag of ['echoKeepAlive', 'closeOnReadTimeout'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new TypeError(`${where}: options.${flag} must be a boolean, got ${describeValue(options[flag])}`);
+    }
   }
   const hooks = options.byteHooks;
   if (hooks !== undefined) {
@@ -273,6 +312,9 @@ export function resolveLinkOptions(
       options.signOnTimeout,
       typeof dialTimeout === 'number' && dialTimeout > 0 ? dialTimeout : D.connectTimeout,
     ),
+    maxQueuedBytes: count(where, 'maxQueuedBytes', options.maxQueuedBytes, D.maxQueuedBytes),
+    writeTimeout: duration(where, 'writeTimeout', options.writeTimeout, D.writeTimeout),
+    closeOnReadTimeout: options.closeOnReadTimeout ?? D.closeOnReadTimeout[side],
     outboundBytes: optionalFunction(where, 'byteHooks.outbound', hooks?.outbound),
     inboundBytes: optionalFunction(where, 'byteHooks.inbound', hooks?.inbound),
   };
@@ -289,8 +331,11 @@ export function resolveCloseOptions(where: string, options: CloseOptions | undef
   return drainTimeout === undefined ? undefined : positiveMilliseconds(where, 'options.drainTimeout', drainTimeout);
 }
 
-/** Validates the dialing part of `ConnectionOptions`; returns the connect timeout. */
-export function validateDialOptions(where: string, options: ConnectionOptions): number {
+/** Validates the dialing part of `ConnectionOptions`. */
+export function validateDialOptions(
+  where: string,
+  options: ConnectionOptions,
+): { connectTimeout: number; tcpKeepAlive: number | false } {
   requireObject(where, 'options', options);
   refuseUnknownKeys(where, options, CONNECTION_OPTION_KEYS);
   if (typeof options.host !== 'string' || options.host === '') {
@@ -308,5 +353,10 @@ export function validateDialOptions(where: string, options: ConnectionOptions): 
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(options.signal)}`);
   }
-  return duration(where, 'connectTimeout', options.connectTimeout, DEFAULT_LINK_OPTIONS.connectTimeout);
+  const D = DEFAULT_LINK_OPTIONS;
+  const keepAlive = options.tcpKeepAlive;
+  return {
+    connectTimeout: duration(where, 'connectTimeout', options.connectTimeout, D.connectTimeout),
+    tcpKeepAlive: keepAlive === false ? false : duration(where, 'tcpKeepAlive', keepAlive, D.tcpKeepAlive),
+  };
 }

@@ -22,7 +22,9 @@ export interface MuxHost {
   write(request: OutboundRequest): number;
   /** Whether the frame at `position` has been handed to the socket. */
   wasWritten(position: number): boolean;
-  /** A written request got no response within its timeout (it has just been failed). */
+  /** Whether the write path has room for another request (`maxQueuedBytes`). */
+  hasRoom(): boolean;
+  /** A request got no response within its timeout, counted from the send (it has just been failed). */
   timedOut(request: OutboundRequest): void;
 }
 
@@ -66,9 +68,9 @@ function captureSettlers(resolve: (response: Message) => void, reject: (error: E
 
 /**
  * The requests of one connection that await a response, by correlation key. It refuses a second
- * request with a key already pending, writes at most `maxInFlight` at a time (the rest wait in
- * order, their timeout starting only when they are written), and settles each exactly once: with
- * its response, a timeout, a rejection, or the connection's end.
+ * request with a key already pending, writes at most `maxInFlight` at a time and only while the
+ * write path has room (the rest wait in order), and settles each exactly once: with its response,
+ * a timeout (counted from `register`, waiting included), a rejection, or the connection's end.
  */
 export class RequestMux {
   private readonly pending = new PendingTable<PendingRequest>();
@@ -89,7 +91,7 @@ export class RequestMux {
     this.deadlines = new DeadlineQueue(clock);
   }
 
-  /** Requests pending (written or waiting for a slot). */
+  /** Requests pending (written, or waiting for a slot or for room). */
   get size(): number {
     return this.pending.size;
   }
@@ -105,8 +107,8 @@ export class RequestMux {
   }
 
   /**
-   * Registers a request and writes its frame now or when a slot frees up. The promise settles
-   * with the response, `SendTimeoutError` (`timeout` ms after writing), or whatever `fail` gives.
+   * Registers a request and writes its frame now, or when a slot and room free up. The promise
+   * settles with the response, `SendTimeoutError` (`timeout` ms from now), or whatever `fail` gives.
    *
    * @throws DuplicateRequestError when `key` is already pending.
    */
@@ -123,8 +125,11 @@ export class RequestMux {
     registering = request;
     const promise = new Promise<Message>(captureSettlers);
     this.pending.add(key, request);
-    if (this.inFlight < this.maxInFlight && !this.end.ended) this.dispatch(request);
-    else this.waiting.push(request);
+    this.deadlines.add(request, timeout);
+    const nobodyWaiting = this.waitingHead === this.waiting.length;
+    if (nobodyWaiting && this.inFlight < this.maxInFlight && !this.end.ended && this.host.hasRoom()) {
+      this.dispatch(request);
+    } else this.waiting.push(request);
     return promise;
   }
 
@@ -182,14 +187,13 @@ export class RequestMux {
     request.inFlight = true;
     this.inFlight++;
     request.position = this.host.write(request);
-    this.deadlines.add(request, request.timeout);
   }
 
   private remove(request: PendingRequest): void {
     request.settled = true;
     this.pending.delete(request.key);
+    this.deadlines.cancel(request);
     if (request.inFlight) {
-      this.deadlines.cancel(request);
       this.inFlight--;
       this.admitWaiting();
     }
@@ -200,11 +204,18 @@ export class RequestMux {
     }
   }
 
-  private admitWaiting(): void {
+  /** Writes waiting requests while there is a slot and room (call when room frees up). */
+  admitWaiting(): void {
     if (this.end.ended) return;
-    while (this.inFlight < this.maxInFlight && this.waitingHead < this.waiting.length) {
-      const next = this.waiting[this.waitingHead++];
-      if (!next.settled) this.dispatch(next);
+    while (this.waitingHead < this.waiting.length && this.inFlight < this.maxInFlight) {
+      const next = this.waiting[this.waitingHead]!;
+      if (next.settled) {
+        this.waitingHead++;
+        continue;
+      }
+      if (!this.host.hasRoom()) break;
+      this.waitingHead++;
+      this.dispatch(next);
     }
     if (this.waitingHead === this.waiting.length) {
       this.waiting.length = 0;

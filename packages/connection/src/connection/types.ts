@@ -31,7 +31,7 @@ export interface CloseOptions {
 
 /** Per-call options of `send`. */
 export interface SendOptions {
-  /** Milliseconds to wait for the response, counted from when the request is written. */
+  /** Milliseconds to wait for the response, counted from this call (waiting for a slot or room included). */
   timeout?: number;
   /** Network header for framings that carry one (`framing.withHeader`). */
   header?: Record<string, unknown>;

@@ -4,22 +4,45 @@ import type { LinkEnd } from './link-end';
 export interface ByteSink {
   write(chunk: Uint8Array): boolean;
   once(event: 'drain', listener: () => void): unknown;
+  /** Bytes the socket holds that the kernel has not taken yet. */
+  readonly writableLength: number;
 }
 
-/** A write whose caller wants to know when it reached the socket (reply, raw write). */
-export interface WriteTicket {
-  /** Set when the caller gave up (timeout): the frame is then never written. */
-  cancelled: boolean;
-  /** Called once the frame was handed to the socket. */
+/** What the write path tells the connection around it. */
+export interface WriteListener {
+  /** A flush handed bytes to the socket (outbound activity, for idle pings). */
   written(): void;
+  /** The socket's buffer is full (`write()` returned false): nothing more goes out until `drained`. */
+  blocked(): void;
+  /** The socket drained after `blocked`. */
+  drained(): void;
 }
 
 /**
- * The outbound path of one connection. Frames queued during one turn of the event loop go to the
- * socket together — one write at the end of the turn (`setImmediate`), or one write per 32 frames
- * (or 64 KiB) as soon as that many are queued — instead of one syscall each. When the socket
- * reports a full buffer (`write()` returned false) nothing more is written until `drain`.
+ * The promise side of a reply or raw write: resolves when its frame is handed to the socket,
+ * rejects with the link's end (`ConnectionClosedError`) if the link ends first. There is no
+ * per-write timeout: a socket that accepts nothing for `writeTimeout` ends the link, which settles
+ * every ack still queued.
  */
+export class WriteAck {
+  readonly promise: Promise<void>;
+  private settle!: (error?: Error) => void;
+
+  constructor() {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+  }
+
+  written(): void {
+    this.settle();
+  }
+
+  fail(error: Error): void {
+    this.settle(error);
+  }
+}
+
 // The most bytes handed to the socket in one write: large enough to batch thousands of small
 // messages into few syscalls, small enough that a full socket buffer stops the flow promptly.
 const BATCH_BYTES = 64 * 1024;
@@ -30,22 +53,30 @@ const BATCH_BYTES = 64 * 1024;
 // about 115 000.
 const EARLY_WRITE_FRAMES = 32;
 
+/**
+ * The outbound path of one connection. Frames queued during one turn of the event loop go to the
+ * socket together — one write at the end of the turn (`setImmediate`), or one write per 32 frames
+ * (or 64 KiB) as soon as that many are queued — instead of one syscall each. When the socket
+ * reports a full buffer (`write()` returned false) nothing more is written until `drain`.
+ * It counts what it holds (`queuedBytes`, of which `replyBytes` are replies and raw writes), so
+ * the connection can bound it: requests wait for room, replies pause reading.
+ */
 export class WriteQueue {
   private frames: Uint8Array[] = [];
-  private tickets: (WriteTicket | undefined)[] = [];
+  private acks: (WriteAck | undefined)[] = [];
   private head = 0;
   private bytes = 0;
+  private replies = 0;
   private flushScheduled: NodeJS.Immediate | undefined = undefined;
   private waitingForDrain = false;
   /** Frames ever pushed; a frame's position is this count before it was pushed. */
   private pushed = 0;
-  /** Frames ever taken off the queue (handed to the socket, or skipped as cancelled). */
+  /** Frames ever handed to the socket. */
   private taken = 0;
 
   constructor(
     private readonly sink: ByteSink,
-    /** Called after each flush that wrote something (outbound activity, for idle pings). */
-    private readonly onWrite: () => void,
+    private readonly listener: WriteListener,
     /** Once the link has ended, nothing more is queued or written. */
     private readonly end: LinkEnd,
   ) {}
@@ -53,6 +84,16 @@ export class WriteQueue {
   /** Bytes queued and not yet handed to the socket. */
   get queuedBytes(): number {
     return this.bytes;
+  }
+
+  /** The part of `queuedBytes` that replies and raw writes (frames with an ack) take. */
+  get replyBytes(): number {
+    return this.replies;
+  }
+
+  /** Bytes on their way out: queued here, plus held by the socket. */
+  get outboundBytes(): number {
+    return this.bytes + this.sink.writableLength;
   }
 
   /** True while the socket buffer is full and writes wait for `drain`. */
@@ -66,14 +107,16 @@ export class WriteQueue {
   }
 
   /**
-   * Queues a frame; `ticket.written()` is called when it reaches the socket. Returns the frame's
-   * position, for `wasWritten` (never written once the link has ended).
+   * Queues a frame; `ack.written()` is called when it reaches the socket (a frame with an ack
+   * counts as a reply). Returns the frame's position, for `wasWritten` (never written once the link
+   * has ended).
    */
-  push(frame: Uint8Array, ticket?: WriteTicket): number {
+  push(frame: Uint8Array, ack?: WriteAck): number {
     if (this.end.ended) return Infinity;
     this.frames.push(frame);
-    this.tickets.push(ticket);
+    this.acks.push(ack);
     this.bytes += frame.length;
+    if (ack !== undefined) this.replies += frame.length;
     const position = this.pushed++;
     if (this.waitingForDrain) return position;
     if (this.frames.length - this.head >= EARLY_WRITE_FRAMES || this.bytes >= BATCH_BYTES) this.writeQueued(false);
@@ -91,19 +134,20 @@ export class WriteQueue {
     this.writeQueued(true);
   }
 
-  /** The link ended: drops the queued frames and returns the tickets that never got written. */
-  drop(): WriteTicket[] {
+  /** The link ended: drops the queued frames and returns the acks of those never written. */
+  drop(): WriteAck[] {
     if (this.flushScheduled !== undefined) clearImmediate(this.flushScheduled);
     this.flushScheduled = undefined;
-    const unwritten: WriteTicket[] = [];
-    for (let i = this.head; i < this.tickets.length; i++) {
-      const ticket = this.tickets[i];
-      if (ticket !== undefined && !ticket.cancelled) unwritten.push(ticket);
+    const unwritten: WriteAck[] = [];
+    for (let i = this.head; i < this.acks.length; i++) {
+      const ack = this.acks[i];
+      if (ack !== undefined) unwritten.push(ack);
     }
     this.frames = [];
-    this.tickets = [];
+    this.acks = [];
     this.head = 0;
     this.bytes = 0;
+    this.replies = 0;
     return unwritten;
   }
 
@@ -114,6 +158,7 @@ export class WriteQueue {
 
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
+    this.listener.drained();
     this.writeQueued(false);
   };
 
@@ -124,43 +169,40 @@ export class WriteQueue {
       const start = this.head;
       let end = start;
       let size = 0;
-      while (end < this.frames.length && (end === start || size + this.frames[end].length <= BATCH_BYTES)) {
-        if (!this.tickets[end]?.cancelled) size += this.frames[end].length;
-        this.bytes -= this.frames[end].length;
+      while (end < this.frames.length && (end === start || size + this.frames[end]!.length <= BATCH_BYTES)) {
+        const length = this.frames[end]!.length;
+        size += length;
+        if (this.acks[end] !== undefined) this.replies -= length;
         end++;
       }
+      this.bytes -= size;
       this.head = end;
       this.taken += end - start;
-      if (size > 0) {
-        const accepted = this.sink.write(this.join(start, end, size));
-        wrote = true;
-        if (!accepted && !this.waitingForDrain) {
-          this.waitingForDrain = true;
-          this.sink.once('drain', this.onDrain);
-        }
+      const accepted = this.sink.write(this.join(start, end, size));
+      wrote = true;
+      if (!accepted && !this.waitingForDrain) {
+        this.waitingForDrain = true;
+        this.sink.once('drain', this.onDrain);
+        this.listener.blocked();
       }
-      for (let i = start; i < end; i++) {
-        const ticket = this.tickets[i];
-        if (ticket !== undefined && !ticket.cancelled) ticket.written();
-      }
+      for (let i = start; i < end; i++) this.acks[i]?.written();
     }
     if (this.head === this.frames.length && this.head > 0) {
       this.frames = [];
-      this.tickets = [];
+      this.acks = [];
       this.head = 0;
     }
-    if (wrote) this.onWrite();
+    if (wrote) this.listener.written();
   }
 
-  /** One buffer of frames `start` to `end`, skipping those whose writer gave up. */
+  /** One buffer of frames `start` to `end`. */
   private join(start: number, end: number, size: number): Uint8Array {
-    if (end - start === 1) return this.frames[start];
+    if (end - start === 1) return this.frames[start]!;
     const out = Buffer.allocUnsafe(size);
     let offset = 0;
     for (let i = start; i < end; i++) {
-      if (this.tickets[i]?.cancelled) continue;
-      out.set(this.frames[i], offset);
-      offset += this.frames[i].length;
+      out.set(this.frames[i]!, offset);
+      offset += this.frames[i]!.length;
     }
     return out;
   }

@@ -271,7 +271,7 @@ const SERVER_OPTION_KEYS: KnownKeys<ServerOptions> = {
  * ```
  */
 export function createServer(options: ServerOptions): Server {
-  const link = resolveLinkOptions('createServer', options, SERVER_OPTION_KEYS);
+  const link = resolveLinkOptions('createServer', options, 'accepted', SERVER_OPTION_KEYS);
   return new ConnectionServer(link, resolveServerOptions('createServer', options));
 }
 

@@ -1,8 +1,7 @@
 import { PackError, UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import { scratchBuffer, type Reader, type Writer } from './io';
-import { normalizeDigits } from './normalize';
-import type { ScalarCodec } from './value-codec';
+import type { ByteSource, ScalarCodec } from './value-codec';
 
 /**
  * Decimal digits packed two a byte. An odd number of digits leaves one pad nibble:
@@ -22,7 +21,7 @@ export class BcdCodec implements ScalarCodec {
     return bytes * 2;
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
+  write(w: Writer, value: FieldInput, path: FieldPath): number {
     const digits = value as string;
     const n = digits.length;
     const size = (n + 1) >> 1;
@@ -54,21 +53,18 @@ export class BcdCodec implements ScalarCodec {
     if (odd && this.leftAligned) checkPaddedByte(buf[i]!, true, path, offset, i);
   }
 
-  decode(text: string, start: number, units: number): FieldValue {
+  decode(src: ByteSource, start: number, units: number): FieldValue {
+    const buf = src.buf;
     const out = scratchBuffer(units + 1);
     // Every nibble as a digit; an odd count drops the pad nibble at the front or the back.
     const skip = units & 1 && !this.leftAligned ? 1 : 0;
     const bytes = (units + 1) >> 1;
     for (let i = 0, o = 0; i < bytes; i++) {
-      const byte = text.charCodeAt(start + i);
+      const byte = buf[start + i]!;
       out[o++] = 0x30 + (byte >> 4);
       out[o++] = 0x30 + (byte & 0x0f);
     }
     return out.toString('latin1', skip, skip + units);
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeDigits(input, path);
   }
 }
 
@@ -82,7 +78,8 @@ function checkPaddedByte(byte: number, padTrails: boolean, path: FieldPath, offs
   }
 }
 
-function digitAt(digits: string, index: number, path: FieldPath): number {
+/** The digit at `index`; throws `PackError` naming its position. */
+export function digitAt(digits: string, index: number, path: FieldPath): number {
   const digit = digits.charCodeAt(index) - 0x30;
   if (digit < 0 || digit > 9) throw new PackError(path, `character ${index + 1} is not a digit`);
   return digit;

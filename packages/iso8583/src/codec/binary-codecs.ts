@@ -1,37 +1,34 @@
 import { UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import { HEX_CHAR, HEX_VALUE } from './hex';
-import { bytesOfText, type Reader, type Writer } from './io';
-import { normalizeBytes } from './normalize';
-import { ByteUnitCodec, type ScalarCodec } from './value-codec';
+import { copyBytes, writeBytes, type Reader, type Writer } from './io';
+import { hexDigitAt } from './normalize';
+import { ByteUnitCodec, type ByteSource, type ScalarCodec } from './value-codec';
 
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
 export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
-  write(w: Writer, value: FieldValue): number {
-    const bytes = value as Uint8Array;
-    const n = bytes.length;
+  /** Writes bytes, or the bytes a hex string spells (checked pair by pair). */
+  write(w: Writer, value: FieldInput, path: FieldPath): number {
+    if (typeof value !== 'string') {
+      const bytes = value as Uint8Array;
+      writeBytes(w, bytes, 0, bytes.length);
+      return bytes.length;
+    }
+    const n = value.length >> 1;
     w.ensure(n);
     const buf = w.buf;
-    if (n <= 32) {
-      // Short copies are faster as a loop than through the TypedArray.set builtin.
-      let pos = w.pos;
-      for (let i = 0; i < n; i++) buf[pos++] = bytes[i]!;
-    } else {
-      buf.set(bytes, w.pos);
-    }
-    w.pos += n;
+    let pos = w.pos;
+    for (let i = 0; i < value.length; i += 2)
+      buf[pos++] = (hexDigitAt(value, i, path) << 4) | hexDigitAt(value, i + 1, path);
+    w.pos = pos;
     return n;
   }
 
   /** Any byte is a byte. */
   check(): void {}
 
-  decode(text: string, start: number, units: number): FieldValue {
-    return bytesOfText(text, start, units);
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeBytes(input, path);
+  decode(src: ByteSource, start: number, units: number): FieldValue {
+    return copyBytes(src.buf, start, units);
   }
 }
 
@@ -44,7 +41,17 @@ export class HexBytesCodec implements ScalarCodec {
     return bytes % 2 === 0 ? bytes / 2 : -1;
   }
 
-  write(w: Writer, value: FieldValue): number {
+  /** Writes bytes as hex, or a hex string (checked, in upper case). */
+  write(w: Writer, value: FieldInput, path: FieldPath): number {
+    if (typeof value === 'string') {
+      const n = value.length;
+      w.ensure(n);
+      const buf = w.buf;
+      let pos = w.pos;
+      for (let i = 0; i < n; i++) buf[pos++] = HEX_CHAR[hexDigitAt(value, i, path)]!;
+      w.pos = pos;
+      return n >> 1;
+    }
     const bytes = value as Uint8Array;
     const n = bytes.length;
     w.ensure(n * 2);
@@ -67,14 +74,11 @@ export class HexBytesCodec implements ScalarCodec {
       if (HEX_VALUE[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
   }
 
-  decode(text: string, start: number, units: number): FieldValue {
+  decode(src: ByteSource, start: number, units: number): FieldValue {
+    const buf = src.buf;
     const out = new Uint8Array(units);
     for (let i = 0, at = start; i < units; i++, at += 2)
-      out[i] = (HEX_VALUE[text.charCodeAt(at)]! << 4) | HEX_VALUE[text.charCodeAt(at + 1)]!;
+      out[i] = (HEX_VALUE[buf[at]!]! << 4) | HEX_VALUE[buf[at + 1]!]!;
     return out;
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeBytes(input, path);
   }
 }

@@ -3,7 +3,7 @@ import { defineSpec, isDefinedSpec } from '../spec/define-spec';
 import type { BitmapFieldSpec, CompositeFieldSpec, FieldSpec, MessageSpec, PrefixSpec } from '../spec/types';
 import { berTagBytes } from '../spec/ber-tag';
 import { BitmapCodec } from './bitmap-codec';
-import { LATIN1_TO_EBCDIC } from './ebcdic';
+import { EBCDIC_ZERO, LATIN1_TO_EBCDIC } from './ebcdic';
 import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
 import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
@@ -54,12 +54,9 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
+  const ebcdic = spec.type !== 'composite' && spec.encoding === 'ebcdic';
   const padByte =
-    padding === undefined
-      ? -1
-      : spec.type !== 'composite' && spec.encoding === 'ebcdic'
-        ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]!
-        : padding.char.charCodeAt(0);
+    padding === undefined ? -1 : ebcdic ? LATIN1_TO_EBCDIC[padding.char.charCodeAt(0)]! : padding.char.charCodeAt(0);
   return new FieldCodec(
     path,
     value,
@@ -68,7 +65,9 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
     padding,
     zeroFill,
     padByte,
+    ebcdic ? EBCDIC_ZERO : 0x30,
     kind,
+    spec.type,
   );
 }
 

@@ -1,16 +1,42 @@
 import { PackError, UnpackError, type FieldPath } from '../errors';
 import type { Padding } from '../spec/types';
 import type { FieldInput, FieldValue } from '../values';
-import type { Reader, Writer } from './io';
+import { digitAt } from './bcd-codec';
+import type { Reader, WireStore, Writer } from './io';
 import type { LengthPrefix } from './length-prefix';
-import { byteLength, checkValue, decodeValue, OTHER_KIND, readValue, writeValue } from './scalar-codecs';
+import { byteUnitsOf, prepareBytes, prepareDigits, prepareText } from './normalize';
+import {
+  byteLength,
+  checkValue,
+  decodeValue,
+  InputClass,
+  inputClass,
+  isBcd,
+  OTHER_KIND,
+  readValue,
+  writeValue,
+} from './scalar-codecs';
 import type { CompositeCodec, ValueCodec } from './value-codec';
 
 /**
+ * What {@link FieldCodec.write} leaves behind about the field it wrote: where its value's data starts
+ * and its units (what `decodeChecked` builds the value from), and the value as it will read back when
+ * that is the string given (so a message can hand it out without decoding it). One object serves
+ * every (synchronous) write.
+ */
+export const written = { data: 0, units: 0, value: undefined as string | undefined };
+
+/**
  * One field on the wire: a value codec framed by either a fixed length or a length prefix, with
- * padding of short fixed text, length limits and bounds checks. Compiled once per spec field.
+ * padding of short fixed text, zero fill of short fixed numerics, length limits and bounds checks.
+ * Compiled once per spec field. Writing checks everything, so what was written reads back.
  */
 export class FieldCodec {
+  /** What `set` takes for this field (text, digits, bytes), when it is a scalar. */
+  private readonly input: InputClass;
+  /** The most bytes the value alone can take (BER-TLV elements size their length from it). */
+  readonly maxBytes: number;
+
   constructor(
     /** Where the field is, for errors: a number or a `'55.9F02'` path. */
     readonly path: FieldPath,
@@ -22,56 +48,146 @@ export class FieldCodec {
     readonly length: number,
     /** Fill rule for short fixed text. */
     readonly padding: Padding | undefined,
-    /** Whether `normalize` left-pads short digit strings with zeros (fixed numerics). */
+    /** Whether short digit strings are filled with zeros on the left (fixed numerics). */
     private readonly zeroFill: boolean,
     /** The pad character as a byte on the wire, or -1 without padding. */
     private readonly padByte: number,
+    /** The digit zero as a byte on the wire (zero fill of one-byte-a-digit encodings). */
+    private readonly zeroByte: number,
     /** The scalar kind of `value` (see scalar-codecs.ts), 0 for a composite. */
     private readonly kind: number,
-  ) {}
-
-  /** Turns what `Message.set` was given into the value stored, or throws {@link PackError}. */
-  normalize(input: FieldInput): FieldValue {
-    const value = this.value.normalize(input, this.path);
-    if (this.zeroFill && (value as string).length < this.length) return (value as string).padStart(this.length, '0');
-    return value;
+    /** The field's type: `string`, `numeric`, `binary` or `composite`. */
+    type: string,
+  ) {
+    this.input = inputClass(kind, type);
+    this.maxBytes = kind === OTHER_KIND ? length : byteLength(kind, length);
   }
 
-  /** Writes the field (prefix included) at `w.pos`. */
-  write(w: Writer, value: FieldValue): void {
+  /**
+   * Writes the field (prefix included) at `w.pos` from what `set` was given, checking its kind,
+   * characters and length; errors name the position in the value as given. Leaves the data start,
+   * units and readable value in {@link written}.
+   */
+  write(w: Writer, input: FieldInput): void {
+    const kind = this.kind;
+    if (kind === OTHER_KIND) return this.writeComposite(w, input);
+    const path = this.path;
+    let value: string | Uint8Array;
+    let units: number;
+    const text = this.input !== InputClass.Bytes;
+    if (this.input === InputClass.Digits) value = prepareDigits(input, path);
+    else if (text) value = prepareText(input, path);
+    else value = prepareBytes(input, path);
+    if (text) units = value.length;
+    else units = byteUnitsOf(value, path);
+    const out = written;
+    const start = w.pos;
+    const length = this.length;
     const prefix = this.prefix;
-    let units = scalarUnits(value);
-    if (prefix === null) {
-      if (units >= 0 && units < this.length && this.padByte >= 0) {
-        this.writePadded(w, value, this.length - units);
-        return;
-      }
-      if (units >= 0 && units !== this.length)
-        throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
-      const written = writeValue(this.kind, this.value, w, value, this.path);
-      if (written !== this.length) throw new PackError(this.path, lengthProblem(written, this.length, 'exactly'));
+    if (prefix !== null) {
+      if (units > length) throw new PackError(path, lengthProblem(units, length, 'at most'));
+      w.ensure(prefix.size);
+      w.pos = start + prefix.size;
+      out.data = w.pos;
+      out.units = units;
+      writeValue(kind, this.value, w, value, path);
+      prefix.write(w.buf, start, units);
+      out.value = text ? (value as string) : undefined;
       return;
     }
-    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
-    w.ensure(prefix.size);
-    const prefixAt = w.pos;
-    w.pos += prefix.size;
-    units = writeValue(this.kind, this.value, w, value, this.path);
-    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
-    prefix.write(w.buf, prefixAt, units);
+    out.data = start;
+    out.units = length;
+    out.value = text ? (value as string) : undefined;
+    if (units !== length) {
+      if (units > length || !(this.zeroFill || this.padByte >= 0))
+        throw new PackError(path, lengthProblem(units, length, 'exactly'));
+      if (this.zeroFill) {
+        out.value = undefined;
+        this.writeZeroFilled(w, value as string, units);
+        return;
+      }
+      out.units = units;
+      if (this.padding!.side === 'left') {
+        this.fill(w, this.padByte, length - units);
+        out.data = w.pos;
+        writeValue(kind, this.value, w, value, path);
+      } else {
+        writeValue(kind, this.value, w, value, path);
+        this.fill(w, this.padByte, length - units);
+      }
+      return;
+    }
+    writeValue(kind, this.value, w, value, path);
   }
 
-  /** Writes short fixed text with `fill` pad bytes before or after it. */
-  private writePadded(w: Writer, value: FieldValue, fill: number): void {
-    const left = this.padding!.side === 'left';
-    if (!left) writeValue(this.kind, this.value, w, value, this.path);
-    w.ensure(fill);
+  private writeComposite(w: Writer, input: FieldInput): void {
+    const start = w.pos;
+    const prefix = this.prefix;
+    if (prefix !== null) {
+      w.ensure(prefix.size);
+      w.pos = start + prefix.size;
+    }
+    const data = w.pos;
+    const units = this.value.write(w, input, this.path);
+    if (prefix !== null) {
+      if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
+      prefix.write(w.buf, start, units);
+    } else if (units !== this.length) {
+      throw new PackError(this.path, lengthProblem(units, this.length, 'exactly'));
+    }
+    const out = written;
+    out.data = data;
+    out.units = units;
+    out.value = undefined;
+  }
+
+  /** Writes the value alone (no prefix) from what `set` was given and returns its units, for BER-TLV elements. */
+  writeBare(w: Writer, input: FieldInput): number {
+    const path = this.path;
+    const kind = this.kind;
+    if (kind === OTHER_KIND) {
+      const size = this.value.write(w, input, path);
+      if (size > this.length) throw new PackError(path, lengthProblem(size, this.length, 'at most'));
+      return size;
+    }
+    let value: string | Uint8Array;
+    let units: number;
+    if (this.input === InputClass.Bytes) {
+      value = prepareBytes(input, path);
+      units = byteUnitsOf(value, path);
+    } else {
+      value = this.input === InputClass.Digits ? prepareDigits(input, path) : prepareText(input, path);
+      units = value.length;
+    }
+    if (units > this.length) throw new PackError(path, lengthProblem(units, this.length, 'at most'));
+    if (this.zeroFill && units < this.length) {
+      // A numeric element of a fixed size (EMV n12 amounts): zero-filled like a fixed field.
+      this.writeZeroFilled(w, value as string, units);
+      return this.length;
+    }
+    writeValue(kind, this.value, w, value, path);
+    return units;
+  }
+
+  /** Writes short digits zero-filled to the field's length; errors name positions in the digits as given. */
+  private writeZeroFilled(w: Writer, digits: string, units: number): void {
+    if (isBcd(this.kind)) {
+      // Nibbles do not fill byte by byte: check the digits as given, then write them filled.
+      for (let i = 0; i < units; i++) digitAt(digits, i, this.path);
+      writeValue(this.kind, this.value, w, digits.padStart(this.length, '0'), this.path);
+    } else {
+      this.fill(w, this.zeroByte, this.length - units);
+      writeValue(this.kind, this.value, w, digits, this.path);
+    }
+  }
+
+  /** Writes `count` bytes of `byte`. */
+  private fill(w: Writer, byte: number, count: number): void {
+    w.ensure(count);
     const buf = w.buf;
-    const padByte = this.padByte;
     let pos = w.pos;
-    for (let i = 0; i < fill; i++) buf[pos++] = padByte;
+    for (let i = 0; i < count; i++) buf[pos++] = byte;
     w.pos = pos;
-    if (left) writeValue(this.kind, this.value, w, value, this.path);
   }
 
   /** Reads the field (prefix included) at `r.pos`, checking every byte, and returns its value. */
@@ -93,12 +209,12 @@ export class FieldCodec {
   }
 
   /**
-   * Builds the value of a field that {@link skip} checked, from the input as latin1 (`source.text`);
-   * composites are read again from `source.reader()`. Never throws.
+   * Builds the value of a field that {@link skip} checked or {@link write} wrote, from the store it is
+   * in; composites are read again through `store.reader()`. Never throws.
    */
-  decodeChecked(source: CheckedInput, start: number, units: number): FieldValue {
-    if (this.kind !== OTHER_KIND) return decodeValue(this.kind, this.value, source.text, start, units);
-    return (this.value as CompositeCodec).read(source.reader(), start, units, this.path, start);
+  decodeChecked(store: WireStore, start: number, units: number): FieldValue {
+    if (this.kind !== OTHER_KIND) return decodeValue(this.kind, this.value, store, start, units);
+    return (this.value as CompositeCodec).read(store.reader(), start, units, this.path, start);
   }
 
   /**
@@ -168,24 +284,6 @@ export class FieldCodec {
       throw new UnpackError(this.path, offset, `length ${units} exceeds the maximum ${this.length}`);
     return units;
   }
-
-  /** Writes the value alone (no prefix) and returns its size in units, for BER-TLV elements. */
-  writeBare(w: Writer, value: FieldValue): number {
-    const units = writeValue(this.kind, this.value, w, value, this.path);
-    if (units > this.length) throw new PackError(this.path, lengthProblem(units, this.length, 'at most'));
-    return units;
-  }
-}
-
-/** A checked input that values are built from on demand: its latin1 text, and a reader over its bytes. */
-export interface CheckedInput {
-  readonly text: string;
-  reader(): Reader;
-}
-
-/** The length in units of a text or byte value; -1 for a composite, whose size only writing tells. */
-export function scalarUnits(value: FieldValue): number {
-  return typeof value === 'string' || value instanceof Uint8Array ? value.length : -1;
 }
 
 function lengthProblem(actual: number, expected: number, bound: 'exactly' | 'at most'): string {

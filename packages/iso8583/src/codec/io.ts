@@ -23,22 +23,63 @@ function newSlab(size: number): Buffer {
   return Buffer.allocUnsafeSlow(size);
 }
 
+/**
+ * Bytes that encoded fields live in, as a message holds them: the input of `unpack` (kept as a latin1
+ * string, its bytes made on first need) or a slab that `set` writes fields into (bytes only). The
+ * bytes are never changed once written, so messages and their clones share stores freely.
+ */
+export class WireStore {
+  #buf: Buffer | undefined;
+
+  /** @param text the bytes as latin1 (`text.charCodeAt(i) === buf[i]`), when the store has them so. */
+  constructor(
+    buf: Buffer | undefined,
+    readonly text: string | undefined,
+  ) {
+    this.#buf = buf;
+  }
+
+  /** The bytes (made from `text` on first use). */
+  get buf(): Buffer {
+    return (this.#buf ??= Buffer.from(this.text!, 'latin1'));
+  }
+
+  /** A reader over the whole store, for composites read on demand. */
+  reader(): Reader {
+    return new Reader(this.buf, this.text);
+  }
+}
+
 /** A growable output buffer with a write position, handing out each message as a view of its slab. */
 export class Writer {
   /** The current slab; positions are absolute in it. */
   buf: Buffer = newSlab(SLAB_SIZE);
+  #store: WireStore | undefined;
   /** Where the next byte goes. */
   pos = 0;
-  /** Where the message being packed starts. */
-  private start = 0;
+  /** Where the message being written starts. */
+  start = 0;
 
   /** Starts a message. */
   begin(): void {
-    if (this.buf.length - this.pos < MIN_FREE) {
-      this.buf = newSlab(SLAB_SIZE);
-      this.pos = 0;
-    }
+    if (this.buf.length - this.pos < MIN_FREE || this.buf.length > SLAB_SIZE) this.replaceSlab(newSlab(SLAB_SIZE));
     this.start = this.pos;
+  }
+
+  /** The slab as a {@link WireStore}, for fields that stay in it (`set` writes them there). */
+  get store(): WireStore {
+    return (this.#store ??= new WireStore(this.buf, undefined));
+  }
+
+  /** Keeps what was written since `begin` where it is: the next message starts after it. */
+  commit(): void {
+    this.pos = (this.pos + 7) & ~7;
+  }
+
+  private replaceSlab(slab: Buffer): void {
+    this.buf = slab;
+    this.pos = 0;
+    this.#store = undefined;
   }
 
   /** Makes room for `bytes` more bytes at `pos`. Positions stay valid: bytes keep their offsets. */
@@ -50,18 +91,14 @@ export class Writer {
     const next = newSlab(Math.max(SLAB_SIZE, 2 * (this.pos + bytes)));
     this.buf.copy(next, this.start, this.start, this.pos);
     this.buf = next;
+    this.#store = undefined;
   }
 
   /** Ends the message and returns its bytes: a view of the slab that later messages never overwrite. */
   finish(): Buffer {
     const out = new BufferView(this.buf.buffer, this.buf.byteOffset + this.start, this.pos - this.start);
-    if (this.buf.length > SLAB_SIZE) {
-      // A slab grown for one big message is not kept around for small ones.
-      this.buf = newSlab(SLAB_SIZE);
-      this.pos = 0;
-    } else {
-      this.pos = (this.pos + 7) & ~7;
-    }
+    // A slab grown for one big message is not kept around for small ones (`begin` replaces it).
+    this.commit();
     return out;
   }
 
@@ -78,15 +115,15 @@ export class Writer {
  */
 export class Reader {
   readonly buf: Buffer;
-  /** The same input as a latin1 string (`text.charCodeAt(i) === buf[i]`), that values are built from. */
-  readonly text: string;
+  /** The same input as a latin1 string (`text.charCodeAt(i) === buf[i]`) when there is one: text values are its substrings. */
+  readonly text: string | undefined;
   pos: number;
   end: number;
   /** Set by framing a field: its units (padding trimmed) and the offset its data errors point at. */
   units: number;
   dataOffset: number;
 
-  constructor(buf: Buffer, text: string) {
+  constructor(buf: Buffer, text: string | undefined) {
     this.buf = buf;
     this.text = text;
     this.pos = 0;
@@ -107,9 +144,24 @@ export function scratchBuffer(size: number): Buffer {
   return scratch;
 }
 
-/** The `length` bytes at `start` of a latin1 text, as a new, independent `Uint8Array`. */
-export function bytesOfText(text: string, start: number, length: number): Uint8Array {
+/** The `length` bytes at `start`, as a new, independent `Uint8Array`. */
+export function copyBytes(buf: Uint8Array, start: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = text.charCodeAt(start + i);
+  if (length <= 32) for (let i = 0; i < length; i++) out[i] = buf[start + i]!;
+  else out.set(buf.subarray(start, start + length));
   return out;
+}
+
+/** Copies `length` bytes from `from` at `start` to `w.pos`. */
+export function writeBytes(w: Writer, from: Uint8Array, start: number, length: number): void {
+  w.ensure(length);
+  const buf = w.buf;
+  let pos = w.pos;
+  // Short copies are faster as a loop than through a native call.
+  if (length <= 32) for (let i = start, end = start + length; i < end; i++) buf[pos++] = from[i]!;
+  else {
+    buf.set(from.subarray(start, start + length), pos);
+    pos += length;
+  }
+  w.pos = pos;
 }

@@ -1,10 +1,10 @@
 import type { FieldPath } from '../errors';
-import type { FieldValue } from '../values';
+import type { FieldInput, FieldValue } from '../values';
 import { BcdCodec } from './bcd-codec';
 import { HexBytesCodec, RawBytesCodec } from './binary-codecs';
 import type { Reader, Writer } from './io';
 import { ASCII_DIGITS, ASCII_TEXT, AsciiCodec, EBCDIC_DIGITS, EBCDIC_TEXT, EbcdicCodec } from './text-codecs';
-import type { CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
+import type { ByteSource, CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
 
 /**
  * The scalar value codecs and a dispatch on a small integer kind, one kind a codec class. A field
@@ -22,7 +22,7 @@ const enum Kind {
   HexBytes = 5,
 }
 
-const RAW_BYTES = new RawBytesCodec();
+export const RAW_BYTES = new RawBytesCodec();
 const HEX_BYTES = new HexBytesCodec();
 
 const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
@@ -36,6 +36,16 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'binary/hex': { kind: Kind.HexBytes, codec: HEX_BYTES },
 };
 
+/** The kind of value a scalar field takes from `set`, for converting and counting it. */
+export const enum InputClass {
+  /** Text: a string. */
+  Text = 0,
+  /** Digits: a digit string, a number or a bigint. */
+  Digits = 1,
+  /** Bytes: a `Uint8Array` or a hex string. */
+  Bytes = 2,
+}
+
 /** The codec and kind of a scalar type, encoding and BCD alignment (validated by the spec beforehand). */
 export function scalarCodec(
   type: string,
@@ -48,13 +58,24 @@ export function scalarCodec(
 /** The kind of a codec no scalar kind covers (composites). */
 export const OTHER_KIND: number = Kind.Other;
 
+/** What `set` takes for a scalar kind: text, digits or bytes (`type` decides between text and digits). */
+export function inputClass(kind: number, type: string): InputClass {
+  if (kind === Kind.RawBytes || kind === Kind.HexBytes) return InputClass.Bytes;
+  return type === 'numeric' ? InputClass.Digits : InputClass.Text;
+}
+
+/** Whether a kind is BCD, whose zero fill and alignment work on digits, not bytes. */
+export function isBcd(kind: number): boolean {
+  return kind === Kind.Bcd;
+}
+
 /** Bytes on the wire for `units` of a value of this kind (BCD: two digits a byte; hex: two characters a byte). */
 export function byteLength(kind: number, units: number): number {
   return kind === Kind.Bcd ? (units + 1) >> 1 : kind === Kind.HexBytes ? units * 2 : units;
 }
 
 /** `codec.write(...)`, dispatched on `kind`. */
-export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: FieldValue, path: FieldPath): number {
+export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: FieldInput, path: FieldPath): number {
   switch (kind) {
     case Kind.Ascii:
       return (codec as AsciiCodec).write(w, value, path);
@@ -63,9 +84,9 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
     case Kind.Bcd:
       return (codec as BcdCodec).write(w, value, path);
     case Kind.RawBytes:
-      return RAW_BYTES.write(w, value);
+      return RAW_BYTES.write(w, value, path);
     case Kind.HexBytes:
-      return HEX_BYTES.write(w, value);
+      return HEX_BYTES.write(w, value, path);
     default:
       return codec.write(w, value, path);
   }
@@ -98,18 +119,24 @@ export function checkValue(
 }
 
 /** `codec.decode(...)` of a checked scalar value, dispatched on `kind`. */
-export function decodeValue(kind: number, codec: ValueCodec, text: string, start: number, units: number): FieldValue {
+export function decodeValue(
+  kind: number,
+  codec: ValueCodec,
+  src: ByteSource,
+  start: number,
+  units: number,
+): FieldValue {
   switch (kind) {
     case Kind.Ascii:
-      return (codec as AsciiCodec).decode(text, start, units);
+      return (codec as AsciiCodec).decode(src, start, units);
     case Kind.Ebcdic:
-      return (codec as EbcdicCodec).decode(text, start, units);
+      return (codec as EbcdicCodec).decode(src, start, units);
     case Kind.Bcd:
-      return (codec as BcdCodec).decode(text, start, units);
+      return (codec as BcdCodec).decode(src, start, units);
     case Kind.RawBytes:
-      return RAW_BYTES.decode(text, start, units);
+      return RAW_BYTES.decode(src, start, units);
     case Kind.HexBytes:
-      return HEX_BYTES.decode(text, start, units);
+      return HEX_BYTES.decode(src, start, units);
     default:
       throw new Error('unreachable: composites are read, not decoded');
   }
@@ -127,5 +154,5 @@ export function readValue(
 ): FieldValue {
   if (kind === Kind.Other) return (codec as CompositeCodec).read(r, start, units, path, offset);
   checkValue(kind, codec, r, start, units, path, offset);
-  return decodeValue(kind, codec, r.text, start, units);
+  return decodeValue(kind, codec, r, start, units);
 }

@@ -2,8 +2,7 @@ import { PackError, UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from './ebcdic';
 import { scratchBuffer, type Reader, type Writer } from './io';
-import { normalizeDigits, normalizeText } from './normalize';
-import { ByteUnitCodec, type ScalarCodec } from './value-codec';
+import { ByteUnitCodec, type ByteSource, type ScalarCodec } from './value-codec';
 
 /** Maps 0..255 to a byte or character code, -1 where there is none (a character or byte refused). */
 type CharTable = Int16Array;
@@ -25,13 +24,11 @@ abstract class CharCodec extends ByteUnitCodec implements ScalarCodec {
     /** Character code (0..255) → byte, -1 for characters the codec refuses. */
     private readonly toWire: CharTable,
     private readonly refusals: Refusals,
-    /** Whether values are decimal digits (normalized from numbers) rather than text. */
-    private readonly digits: boolean,
   ) {
     super();
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
+  write(w: Writer, value: FieldInput, path: FieldPath): number {
     const text = value as string;
     const n = text.length;
     w.ensure(n);
@@ -48,12 +45,8 @@ abstract class CharCodec extends ByteUnitCodec implements ScalarCodec {
     return n;
   }
 
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return this.digits ? normalizeDigits(input, path) : normalizeText(input, path);
-  }
-
   abstract check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void;
-  abstract decode(text: string, start: number, units: number): FieldValue;
+  abstract decode(src: ByteSource, start: number, units: number): FieldValue;
 
   protected refusedCharacter(path: FieldPath, index: number): PackError {
     return new PackError(path, `character ${index + 1} ${this.refusals.character}`);
@@ -73,17 +66,15 @@ export class AsciiCodec extends CharCodec {
     private readonly low: number,
     private readonly high: number,
     refusals: Refusals,
-    digits: boolean,
   ) {
     super(
       table((code) => (code >= low && code <= high ? code : -1)),
       refusals,
-      digits,
     );
   }
 
   // Overrides the table-driven write: a range check per character needs no table load.
-  override write(w: Writer, value: FieldValue, path: FieldPath): number {
+  override write(w: Writer, value: FieldInput, path: FieldPath): number {
     const text = value as string;
     const n = text.length;
     w.ensure(n);
@@ -116,8 +107,9 @@ export class AsciiCodec extends CharCodec {
     }
   }
 
-  decode(text: string, start: number, units: number): FieldValue {
-    return text.slice(start, start + units);
+  decode(src: ByteSource, start: number, units: number): FieldValue {
+    const text = src.text;
+    return text !== undefined ? text.slice(start, start + units) : src.buf.toString('latin1', start, start + units);
   }
 }
 
@@ -128,9 +120,8 @@ export class EbcdicCodec extends CharCodec {
     /** Byte → character code, -1 for bytes the codec refuses. */
     private readonly fromWire: CharTable,
     refusals: Refusals,
-    digits: boolean,
   ) {
-    super(toWire, refusals, digits);
+    super(toWire, refusals);
   }
 
   check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
@@ -139,10 +130,11 @@ export class EbcdicCodec extends CharCodec {
     for (let i = start; i < start + units; i++) if (fromWire[buf[i]!]! < 0) throw this.refusedByte(path, offset, i);
   }
 
-  decode(text: string, start: number, units: number): FieldValue {
+  decode(src: ByteSource, start: number, units: number): FieldValue {
     const fromWire = this.fromWire;
+    const buf = src.buf;
     const out = scratchBuffer(units);
-    for (let i = 0; i < units; i++) out[i] = fromWire[text.charCodeAt(start + i)]!;
+    for (let i = 0; i < units; i++) out[i] = fromWire[buf[start + i]!]!;
     return out.toString('latin1', 0, units);
   }
 }
@@ -155,27 +147,16 @@ function table(entry: (i: number) => number): CharTable {
 const isDigitCode = (code: number): boolean => code >= 0x30 && code <= 0x39;
 
 /** Text in ASCII: characters 0x00-0x7F, refused above. */
-export const ASCII_TEXT = new AsciiCodec(
-  0,
-  0x7f,
-  { character: 'cannot be written in ASCII', byte: 'is not ASCII' },
-  false,
-);
+export const ASCII_TEXT = new AsciiCodec(0, 0x7f, { character: 'cannot be written in ASCII', byte: 'is not ASCII' });
 
 /** Decimal digits in ASCII ('0'..'9' only). */
-export const ASCII_DIGITS = new AsciiCodec(
-  0x30,
-  0x39,
-  { character: 'is not a digit', byte: 'is not an ASCII digit' },
-  true,
-);
+export const ASCII_DIGITS = new AsciiCodec(0x30, 0x39, { character: 'is not a digit', byte: 'is not an ASCII digit' });
 
 /** Text in EBCDIC (code page 037): any character U+0000..U+00FF, and every byte decodes. */
 export const EBCDIC_TEXT = new EbcdicCodec(
   table((i) => LATIN1_TO_EBCDIC[i]!),
   table((i) => EBCDIC_TO_LATIN1[i]!),
   { character: 'cannot be written in EBCDIC', byte: 'is not EBCDIC' },
-  false,
 );
 
 /** Decimal digits in EBCDIC (0xF0..0xF9). */
@@ -183,5 +164,4 @@ export const EBCDIC_DIGITS = new EbcdicCodec(
   table((i) => (isDigitCode(i) ? LATIN1_TO_EBCDIC[i]! : -1)),
   table((i) => (isDigitCode(EBCDIC_TO_LATIN1[i]!) ? EBCDIC_TO_LATIN1[i]! : -1)),
   { character: 'is not a digit', byte: 'is not an EBCDIC digit' },
-  true,
 );

@@ -2,10 +2,17 @@ import type { FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
 import type { Reader, Writer } from './io';
 
+/** Where encoded values are read back from: bytes, and the same bytes as latin1 text when there is one. */
+export interface ByteSource {
+  readonly buf: Buffer;
+  readonly text: string | undefined;
+}
+
 /**
  * Encodes and decodes a field's value alone; the field around it (fixed length or length prefix,
  * padding, bounds) is {@link FieldCodec}'s business. "Units" are what a length counts: characters,
- * digits or bytes. Reading is split in two so that `unpack` can check every byte of a message up
+ * digits or bytes. Writing checks everything (it is what `Message.set` runs), so a value that was
+ * written is valid; reading is split in two so that `unpack` can check every byte of a message up
  * front and build each value only when it is asked for.
  */
 export interface ValueCodec {
@@ -13,21 +20,22 @@ export interface ValueCodec {
   byteLength(units: number): number;
   /** Units in `bytes` bytes, for elements sized in bytes (BER-TLV); -1 when no value has that size. */
   unitsIn(bytes: number): number;
-  /** Writes the value at `w.pos`, checking what it contains; returns its units. */
-  write(w: Writer, value: FieldValue, path: FieldPath): number;
+  /**
+   * Writes the value at `w.pos`, checking what it contains, and returns its units; throws
+   * `PackError` naming the position in the value as given. Scalars get a string, or bytes or a hex string for binary values.
+   */
+  write(w: Writer, value: FieldInput, path: FieldPath): number;
   /**
    * Checks the value of `units` at `start` without building it, throwing `UnpackError` (at `offset`)
    * for anything `read` or `decode` would refuse; the caller has checked the bytes are there.
    */
   check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void;
-  /** Turns what `Message.set` was given into the stored value, or throws `PackError`. */
-  normalize(input: FieldInput, path: FieldPath): FieldValue;
 }
 
-/** A codec of one string or byte value, built from the input's latin1 text once checked. */
+/** A codec of one string or byte value. */
 export interface ScalarCodec extends ValueCodec {
-  /** Builds the value of `units` at `start` of the input as latin1; `check` has passed, so it never throws. */
-  decode(text: string, start: number, units: number): FieldValue;
+  /** Builds the value of `units` at `start`; `check` or `write` has passed, so it never throws. */
+  decode(src: ByteSource, start: number, units: number): FieldValue;
 }
 
 /** A codec of a structured value (a composite), read in one pass that checks as it builds. */

@@ -1,11 +1,12 @@
 import { PackError, UnpackError, type FieldPath } from '../../errors';
 import type { FieldInput, FieldValue, TlvElement } from '../../values';
 import { berTagBytes, berTagSize } from '../../spec/ber-tag';
-import { scalarUnits, type FieldCodec } from '../field-codec';
-import { bytesOfText, type Reader, type Writer } from '../io';
-import { normalizeBytes } from '../normalize';
+import type { FieldCodec } from '../field-codec';
+import { copyBytes, type Reader, type Writer } from '../io';
 import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
-import { normalizeTlvInput } from './tlv-input';
+import { elementAt, elementsOf } from './tlv-input';
+import { RAW_BYTES } from '../scalar-codecs';
+import { byteUnitsOf } from '../normalize';
 
 /** A subfield the spec knows, with its tag's bytes. */
 export interface BerTlvSubfield {
@@ -36,38 +37,47 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
     );
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
+  write(w: Writer, input: FieldInput, path: FieldPath): number {
     const start = w.pos;
-    for (const { tag, value: elementValue } of value as TlvElement[]) {
-      const subfield = this.known.get(tag);
+    const elements = elementsOf(input, path);
+    for (let i = 0; i < elements.length; i++) {
+      const element = elementAt(elements, i, path);
+      let tag = element.tag as string;
+      let subfield = this.known.get(tag);
+      if (subfield === undefined) {
+        tag = tag.toUpperCase();
+        subfield = this.known.get(tag);
+      }
       const tagBytes = subfield?.tagBytes ?? berTagBytes(tag);
       if (tagBytes === undefined)
-        throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag in upper-case hex');
+        throw new PackError(path, `element ${i}: the tag is not a well-formed BER-TLV tag (hex, at most 4 bytes)`);
       w.ensure(tagBytes.length + 1 + MAX_LENGTH_BYTES);
       const buf = w.buf;
       let pos = w.pos;
-      for (let i = 0; i < tagBytes.length; i++) buf[pos++] = tagBytes[i]!;
+      for (let t = 0; t < tagBytes.length; t++) buf[pos++] = tagBytes[t]!;
       w.pos = pos;
+      const value = element.value as FieldInput;
       if (subfield === undefined) {
-        if (!(elementValue instanceof Uint8Array))
-          throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes');
-        w.pos += writeLength(w.buf, w.pos, elementValue.length);
-        w.ensure(elementValue.length);
-        w.buf.set(elementValue, w.pos);
-        w.pos += elementValue.length;
+        if (!(value instanceof Uint8Array) && typeof value !== 'string')
+          throw new PackError(`${path}.${tag}`, 'the value of an unknown tag must be bytes or a hex string');
+        const size = byteUnitsOf(value, `${path}.${tag}`);
+        w.pos += writeLength(w.buf, w.pos, size);
+        RAW_BYTES.write(w, value, `${path}.${tag}`);
         continue;
       }
-      const units = scalarUnits(elementValue);
-      if (units >= 0) {
-        w.pos += writeLength(w.buf, w.pos, subfield.codec.value.byteLength(units));
-        subfield.codec.writeBare(w, elementValue);
+      const codec = subfield.codec;
+      if (codec.maxBytes < 0x80) {
+        // Short form whatever the value: one length byte, filled in once the value is written.
+        const lengthAt = w.pos++;
+        codec.writeBare(w, value);
+        w.buf[lengthAt] = w.pos - lengthAt - 1;
         continue;
       }
-      // A nested composite: written after room for the longest length, then moved back.
+      // A long value: written after room for the longest length, then moved back.
       const lengthAt = w.pos;
       const valueAt = lengthAt + 1 + MAX_LENGTH_BYTES;
       w.pos = valueAt;
-      subfield.codec.writeBare(w, elementValue);
+      codec.writeBare(w, value);
       const size = w.pos - valueAt;
       const lengthSize = writeLength(w.buf, lengthAt, size);
       w.buf.copyWithin(lengthAt + lengthSize, valueAt, w.pos);
@@ -125,8 +135,7 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
         );
       r.pos = pos;
       if (known === undefined) {
-        if (elements !== null)
-          elements.push({ tag: tagString(buf, at, tagSize), value: bytesOfText(r.text, pos, length) });
+        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: copyBytes(buf, pos, length) });
         r.pos = pos + length;
       } else if (elements !== null) {
         elements.push({ tag: known.tag, value: known.subfield.codec.readSized(r, length, pos) });
@@ -136,23 +145,6 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
       r.end = end;
     }
     r.end = outerEnd;
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeTlvInput(
-      input,
-      path,
-      (tag) => {
-        const upper = tag.toUpperCase();
-        if (berTagBytes(upper) === undefined)
-          throw new PackError(path, 'an element tag is not a well-formed BER-TLV tag');
-        return upper;
-      },
-      (tag, value) => {
-        const subfield = this.known.get(tag);
-        return subfield === undefined ? normalizeBytes(value, `${path}.${tag}`) : subfield.codec.normalize(value);
-      },
-    );
   }
 }
 

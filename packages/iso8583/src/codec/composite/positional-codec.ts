@@ -26,8 +26,14 @@ export class PositionalCodec extends ByteUnitCodec implements CompositeCodec {
     this.byId = new Map(subfields.map((s) => [s.id, s.codec]));
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
-    const subvalues = value as PositionalValue;
+  write(w: Writer, input: FieldInput, path: FieldPath): number {
+    if (typeof input !== 'object' || input === null || Array.isArray(input) || input instanceof Uint8Array) {
+      throw new PackError(path, `expected an object of subfields by id, got ${kindOf(input)}`);
+    }
+    const subvalues = input as Record<string, FieldInput | undefined>;
+    for (const id in subvalues) {
+      if (!this.byId.has(id)) throw new PackError(`${path}.${id}`, 'no such subfield in the spec');
+    }
     const start = w.pos;
     let missing: string | undefined;
     for (const { id, codec } of this.subfields) {
@@ -66,18 +72,5 @@ export class PositionalCodec extends ByteUnitCodec implements CompositeCodec {
     }
     if (r.pos < end) throw new UnpackError(path, r.pos, `${end - r.pos} bytes left after the last subfield`);
     r.end = outerEnd;
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    if (typeof input !== 'object' || input === null || Array.isArray(input) || input instanceof Uint8Array) {
-      throw new PackError(path, `expected an object of subfields by id, got ${kindOf(input)}`);
-    }
-    const value: PositionalValue = {};
-    for (const [id, subinput] of Object.entries(input as Record<string, FieldInput>)) {
-      const codec = this.byId.get(id);
-      if (codec === undefined) throw new PackError(`${path}.${id}`, 'no such subfield in the spec');
-      if (subinput !== undefined) value[id] = codec.normalize(subinput);
-    }
-    return value;
   }
 }

@@ -6,7 +6,7 @@ import type { FieldCodec } from '../field-codec';
 import { toHex } from '../hex';
 import type { Reader, Writer } from '../io';
 import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
-import { normalizeTlvInput } from './tlv-input';
+import { elementAt, elementsOf } from './tlv-input';
 
 const HEX_TAG = /^[0-9A-F]*$/;
 
@@ -32,12 +32,14 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
     return this.known.get(tag) ?? this.unknown(tag);
   }
 
-  write(w: Writer, value: FieldValue, path: FieldPath): number {
+  write(w: Writer, input: FieldInput, path: FieldPath): number {
     const start = w.pos;
-    for (const element of value as TlvElement[]) {
-      // Checked again here: the elements array may have been changed since `set`.
-      this.writeTag(w, this.checkTag(element.tag, path));
-      this.codecFor(element.tag).write(w, element.value);
+    const elements = elementsOf(input, path);
+    for (let i = 0; i < elements.length; i++) {
+      const element = elementAt(elements, i, path);
+      const tag = this.checkTag(element.tag as string, path);
+      this.writeTag(w, tag);
+      this.codecFor(tag).write(w, element.value as FieldInput);
     }
     return w.pos - start;
   }
@@ -95,15 +97,6 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
       tag += String.fromCharCode(encoding === 'ascii' ? byte : EBCDIC_TO_LATIN1[byte]!);
     }
     return tag;
-  }
-
-  normalize(input: FieldInput, path: FieldPath): FieldValue {
-    return normalizeTlvInput(
-      input,
-      path,
-      (tag) => this.checkTag(tag, path),
-      (tag, value) => this.codecFor(tag).normalize(value),
-    );
   }
 
   private checkTag(tag: string, path: FieldPath): string {

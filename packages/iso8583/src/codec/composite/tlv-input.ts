@@ -1,36 +1,33 @@
 import { PackError, type FieldPath } from '../../errors';
-import type { FieldInput, TlvElement } from '../../values';
+import type { FieldInput } from '../../values';
 import { kindOf } from '../normalize';
+
+/** One TLV element as `set` may give it; checked by {@link elementAt}. */
+interface ElementInput {
+  readonly tag: unknown;
+  readonly value: unknown;
+}
 
 /**
  * Accepts TLV elements as an array of `{ tag, value }` (wire order, repeats allowed) or as an object
  * `{ [tag]: value }` (key order; note that JavaScript puts integer-like keys such as `'82'` first,
- * so use the array form when order matters). Returns the elements with tags passed through
- * `normalizeTag` and values through `normalizeValue`.
+ * so use the array form when order matters). Returns them as an array; check each with
+ * {@link elementAt}.
  */
-export function normalizeTlvInput(
-  input: FieldInput,
-  path: FieldPath,
-  normalizeTag: (tag: string) => string,
-  normalizeValue: (tag: string, value: FieldInput) => TlvElement['value'],
-): TlvElement[] {
-  let pairs: Array<[unknown, unknown]>;
-  if (Array.isArray(input)) {
-    pairs = input.map((element: unknown, index) => {
-      if (typeof element !== 'object' || element === null || !('tag' in element) || !('value' in element)) {
-        throw new PackError(path, `element ${index} must be { tag, value }, got ${kindOf(element)}`);
-      }
-      return [element.tag, element.value];
-    });
-  } else if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array)) {
-    pairs = Object.entries(input);
-  } else {
-    throw new PackError(path, `expected [{ tag, value }, ...] or { [tag]: value }, got ${kindOf(input)}`);
-  }
-  return pairs.map(([rawTag, rawValue]) => {
-    if (typeof rawTag !== 'string') throw new PackError(path, `a tag must be a string, got ${kindOf(rawTag)}`);
-    const tag = normalizeTag(rawTag);
-    if (rawValue === undefined || rawValue === null) throw new PackError(`${path}.${tag}`, 'the value is missing');
-    return { tag, value: normalizeValue(tag, rawValue as FieldInput) };
-  });
+export function elementsOf(input: FieldInput, path: FieldPath): readonly unknown[] {
+  if (Array.isArray(input)) return input;
+  if (typeof input === 'object' && input !== null && !(input instanceof Uint8Array))
+    return Object.entries(input).map(([tag, value]) => ({ tag, value }));
+  throw new PackError(path, `expected [{ tag, value }, ...] or { [tag]: value }, got ${kindOf(input)}`);
+}
+
+/** The element at `index` of {@link elementsOf}, checked to be `{ tag: string, value }` with a value. */
+export function elementAt(elements: readonly unknown[], index: number, path: FieldPath): ElementInput {
+  const element = elements[index] as ElementInput | null;
+  if (typeof element !== 'object' || element === null || !('tag' in element) || !('value' in element))
+    throw new PackError(path, `element ${index} must be { tag, value }, got ${kindOf(element)}`);
+  if (typeof element.tag !== 'string') throw new PackError(path, `a tag must be a string, got ${kindOf(element.tag)}`);
+  if (element.value === undefined || element.value === null)
+    throw new PackError(`${path}.${element.tag}`, 'the value is missing');
+  return element;
 }
