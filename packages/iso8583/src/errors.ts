@@ -116,3 +116,28 @@ export class FieldTypeError extends FieldProblem<FieldPath> {
     super(field, problem, `${fieldLabel(field)}: ${problem}`, options);
   }
 }
+
+/**
+ * A jPOS GenericPackager XML file could not be imported: not well-formed, an entity declared, an
+ * attribute or field class rx8583 does not map, a validator. `line` is the line of the element at
+ * fault (1-based; `undefined` for the document as a whole), and the message starts with it:
+ * `line 42: field 35: unknown field class 'org.jpos.iso.IFX_LLNUM'`.
+ *
+ * @example
+ * ```ts
+ * try { specFromJposPackager(xml) } catch (e) { if (e instanceof JposPackagerError) console.error(e.line, e.problem) }
+ * ```
+ */
+export class JposPackagerError extends Error {
+  override readonly name = 'JposPackagerError';
+  /** The line of the element at fault, 1-based; `undefined` when the problem is the document as a whole. */
+  readonly line: number | undefined;
+  /** The problem alone, without the line prefix. */
+  readonly problem: string;
+
+  constructor(line: number | undefined, problem: string, options?: { cause?: unknown }) {
+    super(line === undefined ? `jPOS packager: ${problem}` : `line ${line}: ${problem}`, options);
+    this.line = line;
+    this.problem = problem;
+  }
+}

@@ -68,7 +68,7 @@ describe('MessageSpec.fields typing', () => {
 
   it('the override is checked at run time too', () => {
     expect(() => defineSpec({ ...wrongType, name: 'bad' })).toThrow(
-      "field 48: type must be one of string, numeric, binary, bitmap, composite, got 'strin'",
+      "field 48: type must be one of string, numeric, binary, bitmap, composite, track2, amount, got 'strin'",
     );
     expect(() => defineSpec({ ...wrongEncoding, name: 'bad' })).toThrow("field 48: length must be 1..999999, got '10'");
   });

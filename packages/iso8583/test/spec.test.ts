@@ -33,7 +33,7 @@ describe('defineSpec validation', () => {
       'unknown type',
       2,
       { type: 'text', length: 2, encoding: 'ascii' },
-      "field 2: type must be one of string, numeric, binary, bitmap, composite, got 'text'",
+      "field 2: type must be one of string, numeric, binary, bitmap, composite, track2, amount, got 'text'",
     ],
     [
       'encoding not for the type',

@@ -30,9 +30,9 @@ export {
   type AccountsConfig,
   type NetworkManagementConfig,
 } from './issuer/rules';
-export { matchesRule } from './issuer/match-rule';
+export { matchesRule, panMatches } from './issuer/match-rule';
 export { sampleLatency } from './issuer/latency';
-export { CardAccounts, originalDataOf, type AccountDecision } from './issuer/accounts';
+export { CardAccounts, originalDataOf, originalDataIn, type AccountDecision } from './issuer/accounts';
 export { networkRequest, type NetworkRequest } from './issuer/network-management';
 export {
   IssuerSimulator,
@@ -48,6 +48,20 @@ export {
   type RunningIssuer,
   type StartIssuerOptions,
 } from './issuer/serve-issuer';
+
+// switch
+export {
+  validateRouting,
+  type Routing,
+  type Route,
+  type IssuerLinks,
+  type StandInRules,
+  type StoreAndForwardConfig,
+} from './switch/routing';
+export { standIn, type StandInDecision } from './switch/stand-in';
+export { LegBook, type LegRecord } from './switch/leg-book';
+export { openIssuerForwarding, type IssuerForwarding, type IssuerForwardingOptions } from './switch/issuer-forwarding';
+export { startSwitch, type SwitchOptions, type RunningSwitch, type SwitchEvent } from './switch/switch';
 
 // load
 export { runLoad, type LoadOptions } from './load/run-load';

@@ -9,7 +9,7 @@ import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
 import { FieldCodec } from './field-codec';
 import { LengthPrefix } from './length-prefix';
-import { OTHER_KIND, scalarCodec } from './scalar-codecs';
+import { amountCodec, OTHER_KIND, scalarCodec } from './scalar-codecs';
 import type { ValueCodec } from './value-codec';
 
 /** A spec turned into codec objects, built once per spec object. */
@@ -50,7 +50,9 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
   const { kind, codec: value } =
     spec.type === 'composite'
       ? { kind: OTHER_KIND, codec: buildComposite(path, spec) }
-      : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
+      : spec.type === 'amount'
+        ? amountCodec(spec.encoding, spec.length, spec.bcdAlign)
+        : scalarCodec(spec.type, spec.encoding, spec.bcdAlign);
   const padding = spec.type === 'composite' ? undefined : spec.padding;
   // An MTI is a code, not a quantity: '100' is a mistake to report, not to fill.
   const zeroFill = spec.type === 'numeric' && prefix === undefined && path !== 0;
@@ -61,7 +63,8 @@ function buildFieldCodec(path: FieldPath, spec: FieldSpec, prefix: PrefixSpec | 
     path,
     value,
     prefix === undefined ? null : new LengthPrefix(prefix),
-    spec.length,
+    // An amount's units are its sign and its digits.
+    spec.type === 'amount' ? spec.length + 1 : spec.length,
     padding,
     zeroFill,
     padByte,

@@ -11,6 +11,7 @@ import {
   decodeValue,
   InputClass,
   inputClass,
+  isAmount,
   isBcd,
   OTHER_KIND,
   readValue,
@@ -36,6 +37,8 @@ export class FieldCodec {
   private readonly input: InputClass;
   /** The most bytes the value alone can take (BER-TLV elements size their length from it). */
   readonly maxBytes: number;
+  /** Whether the value codec checks, fills and sizes what `set` gives it (amounts: sign, then digits). */
+  private readonly selfFilling: boolean;
 
   constructor(
     /** Where the field is, for errors: a number or a `'55.9F02'` path. */
@@ -60,6 +63,7 @@ export class FieldCodec {
     type: string,
   ) {
     this.input = inputClass(kind, type);
+    this.selfFilling = isAmount(kind);
     this.maxBytes = kind === OTHER_KIND ? length : byteLength(kind, length);
   }
 
@@ -71,6 +75,7 @@ export class FieldCodec {
   write(w: Writer, input: FieldInput): void {
     const kind = this.kind;
     if (kind === OTHER_KIND) return this.writeComposite(w, input);
+    if (this.selfFilling) return this.writeSelfFilling(w, input);
     const path = this.path;
     let value: string | Uint8Array;
     let units: number;
@@ -141,10 +146,29 @@ export class FieldCodec {
     out.value = undefined;
   }
 
+  /**
+   * Writes a value whose codec fills it to the field's length (an amount), behind the element length
+   * a TLV gives it; what reads back is decoded, not the input.
+   */
+  private writeSelfFilling(w: Writer, input: FieldInput): void {
+    const prefix = this.prefix;
+    const start = w.pos;
+    if (prefix !== null) {
+      w.ensure(prefix.size);
+      w.pos = start + prefix.size;
+    }
+    const out = written;
+    out.data = w.pos;
+    out.value = undefined;
+    out.units = writeValue(this.kind, this.value, w, input, this.path);
+    if (prefix !== null) prefix.write(w.buf, start, out.units);
+  }
+
   /** Writes the value alone (no prefix) from what `set` was given and returns its units, for BER-TLV elements. */
   writeBare(w: Writer, input: FieldInput): number {
     const path = this.path;
     const kind = this.kind;
+    if (this.selfFilling) return writeValue(kind, this.value, w, input, path);
     if (kind === OTHER_KIND) {
       const size = this.value.write(w, input, path);
       if (size > this.length) throw new PackError(path, lengthProblem(size, this.length, 'at most'));

@@ -1,9 +1,19 @@
 import type { FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
+import { AmountCodec } from './amount-codec';
 import { BcdCodec } from './bcd-codec';
 import { HexBytesCodec, RawBytesCodec } from './binary-codecs';
 import type { Reader, Writer } from './io';
-import { ASCII_DIGITS, ASCII_TEXT, AsciiCodec, EBCDIC_DIGITS, EBCDIC_TEXT, EbcdicCodec } from './text-codecs';
+import {
+  ASCII_DIGITS,
+  ASCII_TEXT,
+  ASCII_TRACK2,
+  AsciiCodec,
+  EBCDIC_DIGITS,
+  EBCDIC_TEXT,
+  EBCDIC_TRACK2,
+  EbcdicCodec,
+} from './text-codecs';
 import type { ByteSource, CompositeCodec, ScalarCodec, ValueCodec } from './value-codec';
 
 /**
@@ -20,6 +30,10 @@ const enum Kind {
   Bcd = 3,
   RawBytes = 4,
   HexBytes = 5,
+  /** An amount one byte a character (ASCII, EBCDIC). */
+  Amount = 6,
+  /** An amount with BCD digits: one sign byte, then two digits a byte. */
+  BcdAmount = 7,
 }
 
 export const RAW_BYTES = new RawBytesCodec();
@@ -34,7 +48,32 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'numeric/bcd/left': { kind: Kind.Bcd, codec: new BcdCodec(true) },
   'binary/binary': { kind: Kind.RawBytes, codec: RAW_BYTES },
   'binary/hex': { kind: Kind.HexBytes, codec: HEX_BYTES },
+  // Track 2 in ASCII is table-driven like EBCDIC (digits and '=' are not one range).
+  'track2/ascii': { kind: Kind.Ebcdic, codec: ASCII_TRACK2 },
+  'track2/ebcdic': { kind: Kind.Ebcdic, codec: EBCDIC_TRACK2 },
+  'track2/bcd': { kind: Kind.Bcd, codec: new BcdCodec(false, true) },
+  'track2/bcd/left': { kind: Kind.Bcd, codec: new BcdCodec(true, true) },
 };
+
+/**
+ * The codec and kind of an amount field of `digits` digits (one codec per field: the digit count
+ * is its own, for zero-filling what `set` is given).
+ */
+export function amountCodec(
+  encoding: string,
+  digits: number,
+  bcdAlign: 'left' | 'right' | undefined,
+): { kind: number; codec: ScalarCodec } {
+  if (encoding === 'bcd')
+    return { kind: Kind.BcdAmount, codec: new AmountCodec(new BcdCodec(bcdAlign === 'left'), digits, true, false) };
+  const ebcdic = encoding === 'ebcdic';
+  return { kind: Kind.Amount, codec: new AmountCodec(ebcdic ? EBCDIC_DIGITS : ASCII_DIGITS, digits, false, ebcdic) };
+}
+
+/** Whether a kind is an amount, whose codec checks, fills and sizes what `set` gives it itself. */
+export function isAmount(kind: number): boolean {
+  return kind === Kind.Amount || kind === Kind.BcdAmount;
+}
 
 /** The kind of value a scalar field takes from `set`, for converting and counting it. */
 export const enum InputClass {
@@ -71,7 +110,13 @@ export function isBcd(kind: number): boolean {
 
 /** Bytes on the wire for `units` of a value of this kind (BCD: two digits a byte; hex: two characters a byte). */
 export function byteLength(kind: number, units: number): number {
-  return kind === Kind.Bcd ? (units + 1) >> 1 : kind === Kind.HexBytes ? units * 2 : units;
+  return kind === Kind.Bcd
+    ? (units + 1) >> 1
+    : kind === Kind.HexBytes
+      ? units * 2
+      : kind === Kind.BcdAmount
+        ? 1 + (units >> 1)
+        : units;
 }
 
 /** `codec.write(...)`, dispatched on `kind`. */
@@ -87,6 +132,9 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
       return RAW_BYTES.write(w, value, path);
     case Kind.HexBytes:
       return HEX_BYTES.write(w, value, path);
+    case Kind.Amount:
+    case Kind.BcdAmount:
+      return (codec as AmountCodec).write(w, value, path);
     default:
       return codec.write(w, value, path);
   }
@@ -113,6 +161,9 @@ export function checkValue(
       return;
     case Kind.HexBytes:
       return HEX_BYTES.check(r, start, units, path, offset);
+    case Kind.Amount:
+    case Kind.BcdAmount:
+      return (codec as AmountCodec).check(r, start, units, path, offset);
     default:
       return codec.check(r, start, units, path, offset);
   }
@@ -137,6 +188,9 @@ export function decodeValue(
       return RAW_BYTES.decode(src, start, units);
     case Kind.HexBytes:
       return HEX_BYTES.decode(src, start, units);
+    case Kind.Amount:
+    case Kind.BcdAmount:
+      return (codec as AmountCodec).decode(src, start, units);
     default:
       throw new Error('unreachable: composites are read, not decoded');
   }

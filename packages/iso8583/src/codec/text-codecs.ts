@@ -165,3 +165,22 @@ export const EBCDIC_DIGITS = new EbcdicCodec(
   table((i) => (isDigitCode(EBCDIC_TO_LATIN1[i]!) ? EBCDIC_TO_LATIN1[i]! : -1)),
   { character: 'is not a digit', byte: 'is not an EBCDIC digit' },
 );
+
+const isTrack2Code = (code: number): boolean => isDigitCode(code) || code === 0x3d;
+
+/**
+ * Track 2 data in ASCII: digits and the `=` separator. Table-driven like EBCDIC (a range check
+ * cannot express two ranges), so it shares {@link EbcdicCodec}'s class and its dispatch.
+ */
+export const ASCII_TRACK2 = new EbcdicCodec(
+  table((i) => (isTrack2Code(i) ? i : -1)),
+  table((i) => (isTrack2Code(i) ? i : -1)),
+  { character: "is not a digit or the separator '='", byte: 'is not track 2 data (ASCII digits and =)' },
+);
+
+/** Track 2 data in EBCDIC: digits and `=`. */
+export const EBCDIC_TRACK2 = new EbcdicCodec(
+  table((i) => (isTrack2Code(i) ? LATIN1_TO_EBCDIC[i]! : -1)),
+  table((i) => (isTrack2Code(EBCDIC_TO_LATIN1[i]!) ? EBCDIC_TO_LATIN1[i]! : -1)),
+  { character: "is not a digit or the separator '='", byte: 'is not track 2 data (EBCDIC digits and =)' },
+);

@@ -1,5 +1,9 @@
-/** What a field holds: text, decimal digits, raw bytes, the bitmaps, or subfields. */
-export type FieldType = 'string' | 'numeric' | 'binary' | 'bitmap' | 'composite';
+/**
+ * What a field holds: text, decimal digits, raw bytes, the bitmaps, subfields — or one of two
+ * payment kinds: `track2` (track 2 data: digits and the `=` separator) and `amount` (an ISO x+n
+ * amount: the sign `C` or `D`, then digits).
+ */
+export type FieldType = 'string' | 'numeric' | 'binary' | 'bitmap' | 'composite' | 'track2' | 'amount';
 
 /**
  * How a value (or a length prefix) is written on the wire:
@@ -42,20 +46,33 @@ export interface FieldSpecBase {
   sensitive?: Sensitivity;
 }
 
-/** A `string`, `numeric` or `binary` field. */
+/**
+ * A `string`, `numeric`, `binary`, `track2` or `amount` field.
+ * - `track2`: digits and the field separator `=` (`'4111111111111111=2812101'`); in `bcd` each
+ *   character is a nibble and `=` is the nibble D, as jPOS's ISO87B packs field 35.
+ * - `amount`: an x+n amount, `'C'` (credit) or `'D'` (debit) then exactly `length` digits
+ *   (`set` zero-fills the digits: `'D1500'` → `'D00001500'`); in `bcd` the sign is one ASCII byte
+ *   and the digits are BCD, as jPOS's IFB_AMOUNT packs fields 28-31 and 97. Always fixed-length.
+ */
 export interface ScalarFieldSpec extends FieldSpecBase {
-  /** `string` (text), `numeric` (decimal digits) or `binary` (bytes). */
-  type: 'string' | 'numeric' | 'binary';
-  /** The fixed length, or the maximum with a prefix: characters, digits (also when BCD) or bytes. */
+  /** `string` (text), `numeric` (decimal digits), `binary` (bytes), `track2` or `amount`. */
+  type: 'string' | 'numeric' | 'binary' | 'track2' | 'amount';
+  /**
+   * The fixed length, or the maximum with a prefix: characters (`string`, `track2`), digits
+   * (`numeric`, also when BCD; `amount`, the sign not counted) or bytes (`binary`).
+   */
   length: number;
-  /** How the value is written: string → ascii|ebcdic; numeric → ascii|ebcdic|bcd; binary → binary|hex. */
+  /**
+   * How the value is written: string → ascii|ebcdic; numeric, track2, amount → ascii|ebcdic|bcd;
+   * binary → binary|hex.
+   */
   encoding: Encoding;
   /** The length prefix of a variable-length field; absent for a fixed-length field. */
   prefix?: PrefixSpec;
   /** Fill rule of a fixed-length `string` field. */
   padding?: Padding;
   /**
-   * `bcd` only: where an odd number of digits sits. `'right'` (the default) puts the pad nibble
+   * `bcd` only: where an odd number of digits (or track 2 characters) sits. `'right'` (the default) puts the pad nibble
    * first (`123` → `01 23`); `'left'` puts it last (`123` → `12 30`, jPOS `pad="false"`), and
    * reading accepts a trailing pad nibble of 0 or F.
    */

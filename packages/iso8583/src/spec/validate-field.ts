@@ -10,6 +10,8 @@ const VALUE_ENCODINGS: Record<string, readonly Encoding[]> = {
   string: ['ascii', 'ebcdic'],
   numeric: ['ascii', 'ebcdic', 'bcd'],
   binary: ['binary', 'hex'],
+  track2: ['ascii', 'ebcdic', 'bcd'],
+  amount: ['ascii', 'ebcdic', 'bcd'],
 };
 const SENSITIVITIES = ['pan', 'track', 'pin', 'secret'];
 const COMMON_KEYS = ['type', 'description', 'sensitive'];
@@ -17,6 +19,8 @@ const KEYS_BY_TYPE: Record<string, readonly string[]> = {
   string: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding'],
   numeric: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding', 'bcdAlign'],
   binary: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'padding'],
+  track2: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'bcdAlign'],
+  amount: [...COMMON_KEYS, 'length', 'encoding', 'bcdAlign'],
   bitmap: [...COMMON_KEYS, 'length', 'encoding', 'blocks'],
   composite: [...COMMON_KEYS, 'layout', 'length', 'prefix', 'subfields', 'tag', 'elementLength'],
 };
@@ -92,9 +96,20 @@ function checkPadding(path: FieldPath, spec: Obj): void {
  */
 export function validateField(path: FieldPath, spec: unknown, role: FieldRole): void {
   if (!isObject(spec)) throw new SpecError(path, `must be an object with a type`);
-  const type = checkOneOf(path, 'type', spec['type'], ['string', 'numeric', 'binary', 'bitmap', 'composite']);
+  const type = checkOneOf(path, 'type', spec['type'], [
+    'string',
+    'numeric',
+    'binary',
+    'bitmap',
+    'composite',
+    'track2',
+    'amount',
+  ]);
   for (const key of Object.keys(spec)) {
-    if (!KEYS_BY_TYPE[type]!.includes(key)) throw new SpecError(path, `unknown option '${key}' for a ${type} field`);
+    if (type === 'amount' && key === 'prefix')
+      throw new SpecError(path, `an amount field is fixed-length (ISO x+n): remove prefix`);
+    if (!KEYS_BY_TYPE[type]!.includes(key))
+      throw new SpecError(path, `unknown option '${key}' for ${type === 'amount' ? 'an' : 'a'} ${type} field`);
   }
   if (spec['description'] !== undefined && typeof spec['description'] !== 'string') {
     throw new SpecError(path, `description must be a string`);

@@ -21,7 +21,10 @@ export const spec87ascii: MessageSpec = defineSpec(spec87asciiJson as MessageSpe
  * ISO 8583:1987 in the layout of jPOS's ISO87B packager: BCD MTI, 8-byte binary bitmaps, numerics
  * BCD-packed, LL/LLL BCD length prefixes (LL = 1 byte, LLL = 2 bytes), text fields ASCII, binary
  * fields raw, field 55 as BER-TLV; as in jPOS, fields 2, 32, 33, 99 and 100 are left-aligned BCD
- * (`bcdAlign: 'left'`). Unlike jPOS, track 2 (35) and the x+n amounts (28-31, 97) are ASCII text. The same spec ships as `@rx8583/iso8583/specs/spec87binary.json`.
+ * (`bcdAlign: 'left'`), track 2 (35) is BCD with the `=` separator as the nibble D (`track2`), and
+ * the x+n amounts (28-31, 97) are a sign byte and BCD digits (`amount`). Where it departs from
+ * jPOS's file, it follows ISO: 55 is BER-TLV (at most 255 bytes), 65 is 8 bytes, 93 is 5
+ * characters, 96 is 8 bytes. The same spec ships as `@rx8583/iso8583/specs/spec87binary.json`.
  *
  * @example
  * ```ts

@@ -31,16 +31,25 @@ const scalarType = fc.oneof(
   fc.record({ type: fc.constant('binary' as const), encoding: fc.constantFrom('binary' as const, 'hex' as const) }),
 );
 
-/** A string, numeric or binary field; fixed or with a prefix; fixed strings sometimes padded; BCD of either alignment. */
+/** The payment kinds: track 2 (digits and '=') and x+n amounts, in every encoding they take. */
+const paymentType = fc.record({
+  type: fc.constantFrom('track2' as const, 'amount' as const),
+  encoding: fc.constantFrom('ascii' as const, 'ebcdic' as const, 'bcd' as const),
+});
+
+/**
+ * A string, numeric, binary, track 2 or amount field; fixed or with a prefix (amounts are always
+ * fixed); fixed strings sometimes padded; BCD of either alignment.
+ */
 const scalarField: fc.Arbitrary<FieldSpec> = fc
   .tuple(
-    scalarType,
+    fc.oneof(scalarType, paymentType),
     fc.integer({ min: 1, max: 40 }),
     fc.option(prefixArb, { nil: undefined }),
     fc.option(fc.constantFrom('left', 'right'), { nil: undefined }),
   )
   .map(([{ type, encoding }, length, prefix, side]) => {
-    const field: ScalarFieldSpec = { type, encoding, length, ...(prefix ? { prefix } : {}) };
+    const field: ScalarFieldSpec = { type, encoding, length, ...(prefix && type !== 'amount' ? { prefix } : {}) };
     if (type === 'string' && !prefix && side) field.padding = { side: side as 'left' | 'right', char: ' ' };
     // BCD alignment: absent (right), or either side spelled out.
     if (encoding === 'bcd' && side) field.bcdAlign = side as 'left' | 'right';
@@ -143,6 +152,9 @@ export function valueArb(spec: FieldSpec, sized: boolean, inBer = false): fc.Arb
   const variable = sized || spec.prefix !== undefined;
   const min = variable ? 0 : spec.length;
   if (spec.type === 'binary') return fc.uint8Array({ minLength: min, maxLength: spec.length });
+  if (spec.type === 'amount')
+    return fc.tuple(fc.constantFrom('C', 'D'), text(digit, spec.length, spec.length)).map(([s, d]) => s + d);
+  if (spec.type === 'track2') return text(fc.constantFrom(...'0123456789='), min, spec.length);
   if (spec.type === 'numeric') {
     const digits = text(digit, inBer ? spec.length : min, spec.length);
     return inBer && spec.encoding === 'bcd' ? digits.filter((d) => d.length % 2 === 0) : digits;

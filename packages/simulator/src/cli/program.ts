@@ -4,6 +4,7 @@ import { loadCommand } from './commands/load';
 import { sendCommand } from './commands/send';
 import { serveCommand } from './commands/serve';
 import { specsCommand } from './commands/specs';
+import { switchCommand } from './commands/switch';
 import { EXIT } from './exit';
 
 /** The `rx8583` program with every command. Usage errors exit 2, without a stack. */
@@ -26,7 +27,14 @@ Examples:
 Outside a project that installed @rx8583/simulator: npx -p @rx8583/simulator rx8583 …
 Exit codes: 0 success, 1 failures observed, 2 usage error.`,
     );
-  for (const command of [serveCommand(), sendCommand(), loadCommand(), decodeCommand(), specsCommand()]) {
+  for (const command of [
+    serveCommand(),
+    switchCommand(),
+    sendCommand(),
+    loadCommand(),
+    decodeCommand(),
+    specsCommand(),
+  ]) {
     program.addCommand(command);
   }
   exitOverrideAll(program);

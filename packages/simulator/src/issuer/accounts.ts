@@ -19,6 +19,8 @@ interface Original {
   readonly code: string;
   /** Amount still reversible; 0 once any reversal has been applied. */
   reversible: number;
+  /** Recorded from an advice (a decision taken elsewhere), not from the issuer's own decision. */
+  readonly advised?: boolean;
 }
 
 /** The original data elements (90) of a message: MTI (repeat flag cleared), STAN, 7, 32, 33. */
@@ -30,7 +32,7 @@ export function originalDataOf(message: Message): string {
 }
 
 /** Field 90 of a reversal with the original MTI's repeat flag cleared, so a 0101's reversal finds it. */
-function normalisedField90(reversal: Message): string | undefined {
+export function originalDataIn(reversal: Message): string | undefined {
   const data = textOf(reversal, 90);
   if (data === undefined || data.length < 42) return undefined;
   const origin = Number(data[3]);
@@ -104,9 +106,49 @@ export class CardAccounts {
     return decision;
   }
 
+  /**
+   * Posts an advice (x120, x220) of a decision taken elsewhere (a switch's stand-in): an approval
+   * (39 = 00) is debited whatever the balance — the money already went — and recorded as the
+   * original (x100/x200) a later reversal refers to; a decline is recorded, nothing moves. The
+   * advice's decision replaces the issuer's own for the same transaction (a switch that timed out
+   * and stood in): an approval of it still standing is undone first. A repeat (x121, x221) of an
+   * advice already posted changes nothing. Always answered 00.
+   */
+  advise(advice: Message): AccountDecision {
+    const pan = textOf(advice, 2);
+    const card = pan === undefined ? undefined : this.#cards.get(pan);
+    if (card === undefined || pan === undefined) return undefined;
+    const mti = advice.mti;
+    const asOriginal = advice.clone();
+    asOriginal.mti = `${mti.slice(0, 2)}0${mti[3]}`;
+    const key = originalDataOf(asOriginal);
+    const earlier = this.#originals.get(key);
+    if (earlier?.advised) return { code: '00', reason: 'repeat of an advice already posted' };
+    if (earlier) this.#restore(earlier, 0);
+    const amount = amountOf(advice) ?? 0;
+    const code = textOf(advice, 39)?.trimEnd() ?? '00';
+    const day = this.#day.format(this.now());
+    if (code === '00') {
+      card.balance -= amount;
+      card.spent.set(day, (card.spent.get(day) ?? 0) + amount);
+    }
+    this.#originals.set(key, { pan, amount, day, code, reversible: code === '00' ? amount : 0, advised: true });
+    return { code: '00', reason: code === '00' ? 'advice posted' : 'declined advice recorded' };
+  }
+
+  /** Gives back what an approved original took, less `kept`; it can be reversed no more. Returns the amount given back. */
+  #restore(original: Original, kept: number): number {
+    const restored = Math.max(0, original.reversible - kept);
+    const card = this.#cards.get(original.pan)!;
+    card.balance += restored;
+    card.spent.set(original.day, Math.max(0, (card.spent.get(original.day) ?? 0) - restored));
+    original.reversible = 0;
+    return restored;
+  }
+
   /** Applies a reversal (04xx) to the original its field 90 names; undefined when that is not an account's request. */
   reverse(reversal: Message): AccountDecision {
-    const key = normalisedField90(reversal);
+    const key = originalDataIn(reversal);
     const original = key === undefined ? undefined : this.#originals.get(key);
     if (original === undefined) {
       const pan = textOf(reversal, 2);
@@ -118,11 +160,7 @@ export class CardAccounts {
     const actual = textOf(reversal, 95);
     // Field 95 (replacement amounts) starts with the actual transaction amount, n12.
     const kept = actual === undefined ? 0 : Math.min(original.amount, Number(actual.slice(0, 12)) || 0);
-    const restored = original.reversible - kept;
-    const card = this.#cards.get(original.pan)!;
-    card.balance += restored;
-    card.spent.set(original.day, Math.max(0, (card.spent.get(original.day) ?? 0) - restored));
-    original.reversible = 0;
+    const restored = this.#restore(original, kept);
     return {
       code: '00',
       reason: kept > 0 ? `partially reversed: ${restored} restored` : `reversed: ${restored} restored`,

@@ -105,11 +105,14 @@ export class IssuerSimulator {
     if (rule?.rule.respond?.code !== undefined) return answerWith(rule.rule.respond.code, ruleName!);
 
     const isReversal = mti[1] === '4';
+    const isAdvice = mti[2] === '2';
     const fromAccounts = isReversal
       ? this.accounts?.reverse(request)
-      : this.#authorizes(mti)
-        ? this.accounts?.authorize(request)
-        : undefined;
+      : !this.#authorizes(mti)
+        ? undefined
+        : isAdvice
+          ? this.accounts?.advise(request)
+          : this.accounts?.authorize(request);
     if (fromAccounts) return answerWith(fromAccounts.code, 'accounts', fromAccounts.reason);
     return answerWith(this.rules.defaultCode ?? '00', ruleName ?? 'default');
   }

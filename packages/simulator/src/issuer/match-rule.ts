@@ -18,7 +18,8 @@ function mtiMatches(pattern: string, mti: string): boolean {
   return true;
 }
 
-function panMatches(conditions: NonNullable<RuleMatch['pan']>, pan: string): boolean {
+/** Whether a PAN meets any of the conditions (a prefix, or a range over its first digits). */
+export function panMatches(conditions: NonNullable<RuleMatch['pan']>, pan: string): boolean {
   return conditions.some((condition) => {
     if (typeof condition === 'string') return pan.startsWith(condition);
     const head = pan.slice(0, condition.from.length);

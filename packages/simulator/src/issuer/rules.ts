@@ -207,7 +207,8 @@ function readMatch(m: JsonReader): RuleMatch {
   return match;
 }
 
-function readPanCondition(p: JsonReader): string | { from: string; to: string } {
+/** A PAN condition: a prefix of digits, or an inclusive range `{ from, to }` of equally long prefixes. */
+export function readPanCondition(p: JsonReader): string | { from: string; to: string } {
   if (typeof p.value === 'string') return p.string(/^\d{1,19}$/, 'a PAN prefix of 1–19 digits');
   p.object(['from', 'to']);
   const from = p.child('from').string(/^\d{1,19}$/, 'a PAN prefix of 1–19 digits');

@@ -61,6 +61,26 @@ export class CliProcess {
     });
   }
 
+  /** Resolves once `count` lines of stdout match `pattern`; rejects if the process exits first. */
+  waitForLines(pattern: RegExp, count: number): Promise<void> {
+    const flags = pattern.flags.includes('m') ? pattern.flags : `${pattern.flags}m`;
+    const global = new RegExp(pattern.source, flags.includes('g') ? flags : `${flags}g`);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if ((this.stdout.match(global) ?? []).length < count) return false;
+        this.child.stdout.off('data', check);
+        resolve();
+        return true;
+      };
+      if (check()) return;
+      this.child.stdout.on('data', check);
+      void this.exited.then((code) => {
+        if (!check())
+          reject(new Error(`rx8583 exited (${code}) before ${count} lines matched ${pattern}: ${this.stderr}`));
+      });
+    });
+  }
+
   /** Stops it with SIGTERM (graceful) and waits for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
@@ -75,8 +95,8 @@ export function startCli(args: string[]): CliProcess {
 }
 
 /** Starts `rx8583 serve` on a free port; resolves with the process and its port. */
-export async function startServe(args: string[] = []): Promise<{ serve: CliProcess; port: number }> {
-  const serve = startCli(['serve', '--port', '0', ...args]);
-  const [, port] = await serve.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
-  return { serve, port: Number(port) };
+export async function startServe(args: string[] = [], port = 0): Promise<{ serve: CliProcess; port: number }> {
+  const serve = startCli(['serve', '--port', String(port), ...args]);
+  const [, bound] = await serve.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+  return { serve, port: Number(bound) };
 }

@@ -1,0 +1,133 @@
+import type { Encoding, FieldSpec, PrefixSpec } from '../spec/types';
+
+/**
+ * What a jPOS field class means as an rx8583 field spec. jPOS's `length` attribute is the field's
+ * length in its own units: characters, digits, bytes — and for the bitmaps, bytes of bitmap (16 =
+ * primary and secondary); for the amounts it counts the sign.
+ */
+export interface FieldClass {
+  /** The field spec of a field of this class, `length` long, with the `pad` attribute given. */
+  spec(length: number, pad: boolean, field: number): FieldSpec;
+  /** Whether the class can frame a nested packager's subfields (text and byte classes can). */
+  readonly framesSubfields: boolean;
+}
+
+type Family = 'ascii' | 'bcd' | 'ebcdic';
+
+/** jPOS `pad="true"` left-pads an odd count of BCD digits (our default); `false` pads on the right. */
+function bcdAlign(pad: boolean): { bcdAlign?: 'left' } {
+  return pad ? {} : { bcdAlign: 'left' };
+}
+
+function prefix(digits: number, encoding: Encoding): { prefix?: PrefixSpec } {
+  return digits === 0 ? {} : { prefix: { digits, encoding } };
+}
+
+// Track 2 travels in numeric classes (jPOS packs its '=' separator as the BCD nibble D); rx8583
+// gives it a kind of its own, so the separator is allowed and checked.
+const TRACK_2 = 35;
+
+function numeric(family: Family, digits: number, prefixEncoding: Encoding): FieldClass {
+  const encoding: Encoding = family;
+  return {
+    framesSubfields: false,
+    spec: (length, pad, field) => ({
+      type: field === TRACK_2 ? 'track2' : 'numeric',
+      length,
+      encoding,
+      ...prefix(digits, prefixEncoding),
+      ...(family === 'bcd' ? bcdAlign(pad) : {}),
+    }),
+  };
+}
+
+function text(encoding: 'ascii' | 'ebcdic', digits: number, prefixEncoding: Encoding): FieldClass {
+  return {
+    framesSubfields: true,
+    spec: (length) =>
+      digits === 0
+        ? { type: 'string', length, encoding, padding: { side: 'right', char: ' ' } }
+        : { type: 'string', length, encoding, ...prefix(digits, prefixEncoding) },
+  };
+}
+
+function bytes(encoding: 'binary' | 'hex', digits: number, prefixEncoding: Encoding): FieldClass {
+  return {
+    framesSubfields: true,
+    spec: (length) => ({ type: 'binary', length, encoding, ...prefix(digits, prefixEncoding) }),
+  };
+}
+
+function amount(family: Family): FieldClass {
+  return {
+    framesSubfields: false,
+    // jPOS counts the sign in the length; rx8583's amount length counts the digits.
+    spec: (length, pad) => ({
+      type: 'amount',
+      length: length - 1,
+      encoding: family,
+      ...(family === 'bcd' ? bcdAlign(pad) : {}),
+    }),
+  };
+}
+
+function bitmap(encoding: 'binary' | 'hex'): FieldClass {
+  return {
+    framesSubfields: false,
+    spec: (length) =>
+      length === 8 ? { type: 'bitmap', length: 8, encoding, blocks: 1 } : { type: 'bitmap', length: 8, encoding },
+  };
+}
+
+const L = ['', 'L', 'LL', 'LLL', 'LLLL', 'LLLLL', 'LLLLLL'];
+
+/** The classes rx8583 maps, by simple name (the `org.jpos.iso.` package is optional in the XML). */
+export const FIELD_CLASSES: ReadonlyMap<string, FieldClass> = new Map<string, FieldClass>([
+  // ASCII: data and length prefixes as ASCII characters.
+  ['IFA_NUMERIC', numeric('ascii', 0, 'ascii')],
+  ['IFA_LLNUM', numeric('ascii', 2, 'ascii')],
+  ['IFA_LLLNUM', numeric('ascii', 3, 'ascii')],
+  ...[1, 2, 3, 4, 5, 6].map((d): [string, FieldClass] => [`IFA_${L[d]}CHAR`, text('ascii', d, 'ascii')]),
+  ['IFA_BINARY', bytes('hex', 0, 'ascii')],
+  ...[1, 2, 3, 4, 5, 6].map((d): [string, FieldClass] => [`IFA_${L[d]}BINARY`, bytes('binary', d, 'ascii')]),
+  ['IFA_AMOUNT', amount('ascii')],
+  ['IFA_BITMAP', bitmap('hex')],
+  ['IF_CHAR', text('ascii', 0, 'ascii')],
+  // Binary: numbers BCD, lengths BCD (LL = 1 byte, LLL = 2), text ASCII, bytes raw.
+  ['IFB_NUMERIC', numeric('bcd', 0, 'bcd')],
+  ['IFB_LLNUM', numeric('bcd', 2, 'bcd')],
+  ['IFB_LLLNUM', numeric('bcd', 3, 'bcd')],
+  ...[2, 3, 4, 6].map((d): [string, FieldClass] => [`IFB_${L[d]}CHAR`, text('ascii', d, 'bcd')]),
+  ['IFB_BINARY', bytes('binary', 0, 'bcd')],
+  ...[2, 3, 4].map((d): [string, FieldClass] => [`IFB_${L[d]}BINARY`, bytes('binary', d, 'bcd')]),
+  ['IFB_AMOUNT', amount('bcd')],
+  ['IFB_BITMAP', bitmap('binary')],
+  // Binary with a binary length: LLH = 1 byte of length, LLLH = 2.
+  ['IFB_LLHNUM', numeric('bcd', 1, 'binary')],
+  ['IFB_LLLHNUM', numeric('bcd', 2, 'binary')],
+  ['IFB_LLHCHAR', text('ascii', 1, 'binary')],
+  ['IFB_LLLHCHAR', text('ascii', 2, 'binary')],
+  ['IFB_LLHECHAR', text('ebcdic', 1, 'binary')],
+  ['IFB_LLLHECHAR', text('ebcdic', 2, 'binary')],
+  ['IFB_LLHBINARY', bytes('binary', 1, 'binary')],
+  ['IFB_LLLHBINARY', bytes('binary', 2, 'binary')],
+  // EBCDIC: data and length prefixes as EBCDIC characters.
+  ['IFE_NUMERIC', numeric('ebcdic', 0, 'ebcdic')],
+  ['IFE_LLNUM', numeric('ebcdic', 2, 'ebcdic')],
+  ['IFE_CHAR', text('ebcdic', 0, 'ebcdic')],
+  ['IF_ECHAR', text('ebcdic', 0, 'ebcdic')],
+  ['IFE_LLCHAR', text('ebcdic', 2, 'ebcdic')],
+  ['IFE_LLLCHAR', text('ebcdic', 3, 'ebcdic')],
+  ['IFE_LLBINARY', bytes('binary', 2, 'ebcdic')],
+  ['IFE_LLLBINARY', bytes('binary', 3, 'ebcdic')],
+  ['IFE_AMOUNT', amount('ebcdic')],
+]);
+
+/** Classes jPOS ships that rx8583 knows but cannot represent, with the reason. */
+export const UNMAPPED_CLASSES: ReadonlyMap<string, string> = new Map([
+  ['IFE_BINARY', 'its bytes travel as EBCDIC hex characters, an encoding rx8583 does not have'],
+  ['IFE_BITMAP', 'its bitmap travels as EBCDIC hex characters, an encoding rx8583 does not have'],
+]);
+
+/** jPOS's placeholder class: a field that packs to nothing. rx8583 leaves it out of the spec. */
+export const NOP_CLASS = 'IF_NOP';
