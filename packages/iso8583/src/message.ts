@@ -3,7 +3,18 @@ import { written, type FieldCodec } from './codec/field-codec';
 import { WireStore, Writer } from './codec/io';
 import { describe, maskedContent, type MaskedContent } from './describe';
 import { PackError } from './errors';
-import { packField, packMessage, type PackSource, SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
+import {
+  packField,
+  packMessage,
+  type PackSource,
+  SEG,
+  SEG_AT,
+  SEG_DATA,
+  SEG_END,
+  SEG_N,
+  SEG_UNITS,
+  slotOf,
+} from './pack';
 import { fillResponse, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
@@ -40,7 +51,8 @@ const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
  */
 class Builder {
   readonly writer = new Writer();
-  // Packed arrays (pushed, never holey), so that slicing them is a plain copy.
+  // Packed arrays (pushed, never holey), so that slicing them is a plain copy; only the first
+  // slots written are read.
   readonly seg: number[] = [];
   readonly values: Array<FieldValue | undefined> = [];
   busy = false;
@@ -48,16 +60,6 @@ class Builder {
   constructor() {
     for (let i = 0; i < SEG * (MAX_FIELD + 1); i++) this.seg.push(-1);
     for (let n = 0; n <= MAX_FIELD; n++) this.values.push(undefined);
-  }
-
-  /** Clears the entries of fields below `size` (only those written: the rest are clear already). */
-  reset(size: number): void {
-    const { seg, values } = this;
-    for (let n = 0; n < size; n++) {
-      if (seg[n * SEG + SEG_AT] === -1) continue;
-      seg[n * SEG + SEG_AT] = -1;
-      values[n] = undefined;
-    }
   }
 }
 const shared = new Builder();
@@ -91,10 +93,10 @@ export class Message {
   /** The spec this message is packed and unpacked with. */
   readonly spec: MessageSpec;
   readonly #compiled: CompiledSpec;
-  // Values built or given, by field number (0 = MTI); undefined where not built yet or absent.
-  #values: Array<FieldValue | undefined>;
-  // SEG numbers a field (see pack.ts): where its bytes start and end, its data start and units.
+  // One slot a present field, in field number order (see pack.ts): SEG numbers in #seg (its number,
+  // where its bytes start and end, its data start and units) and its value, once built or given.
   #seg: number[];
+  #values: Array<FieldValue | undefined>;
   // Where the fields' bytes are, unless #stores names another store for a field set later.
   #store: WireStore;
   #stores: Array<WireStore | undefined> | undefined;
@@ -127,47 +129,49 @@ export class Message {
     // All fields go one after the other into one slab, in wire order: `pack` copies them in one run.
     const builder = acquireBuilder();
     const { writer: w, seg, values } = builder;
-    let size = 0;
+    let slots = 0;
     w.begin();
     try {
       const { mti, fields } = init;
-      if (mti !== undefined) size = this.#writeInto(builder, 0, mti);
+      if (mti !== undefined) slots = this.#writeInto(builder, slots, 0, mti);
       if (fields !== undefined) {
         if (typeof fields !== 'object' || fields === null)
           throw new TypeError('Message: fields must be an object of values by field number');
         for (let n = 0; n <= MAX_FIELD; n++) {
           const input = fields[n];
-          if (input !== undefined) size = this.#writeInto(builder, n, input);
+          if (input !== undefined) slots = this.#writeInto(builder, slots, n, input);
         }
       }
-      this.#seg = seg.slice(0, size * SEG);
-      this.#values = values.slice(0, size);
+      this.#seg = seg.slice(0, slots * SEG);
+      this.#values = values.slice(0, slots);
       this.#store = w.store;
       w.commit();
     } catch (error) {
       w.abort();
       throw error;
     } finally {
-      builder.reset(size);
       builder.busy = false;
     }
   }
 
-  /** Writes field `n` from `input` at the builder's position and records it; returns the size to keep. */
-  #writeInto(builder: Builder, n: number, input: FieldInput): number {
+  /** Writes field `n` from `input` at the builder's position into the next slot; returns the slots used. */
+  #writeInto(builder: Builder, slots: number, n: number, input: FieldInput): number {
     const codec = this.#codec(n);
     if (input === null) throw new PackError(n, 'the value is missing (use delete to remove a field)');
     const w = builder.writer;
     const at = w.pos;
     codec.write(w, input);
     const seg = builder.seg;
-    const i = n * SEG;
+    // Fields come in ascending order; only the MTI can come twice (init.mti, then fields[0]).
+    const slot = slots > 0 && seg[(slots - 1) * SEG + SEG_N] === n ? slots - 1 : slots;
+    const i = slot * SEG;
+    seg[i + SEG_N] = n;
     seg[i + SEG_AT] = at;
     seg[i + SEG_END] = w.pos;
     seg[i + SEG_DATA] = written.data;
     seg[i + SEG_UNITS] = written.units;
-    builder.values[n] = written.value;
-    return n + 1;
+    builder.values[slot] = written.value;
+    return slot + 1;
   }
 
   /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
@@ -181,9 +185,9 @@ export class Message {
 
   /** The value of field `n` (`get(0)` is the MTI), or `undefined` when absent. */
   get(n: number): FieldValue | undefined {
-    const value = this.#values[n];
-    if (value !== undefined) return value;
-    return this.#seg[n * SEG + SEG_AT]! >= 0 ? this.#build(n) : undefined;
+    const slot = slotOf(this.#seg, n);
+    if (slot < 0 || n === 1) return undefined;
+    return this.#values[slot] ?? this.#build(slot);
   }
 
   /**
@@ -239,33 +243,39 @@ export class Message {
     } finally {
       builder.busy = false;
     }
-    const wasPresent = this.has(n);
-    const i = n * SEG;
     const seg = this.#seg;
-    while (seg.length < i + SEG) seg.push(-1);
+    let slot = slotOf(seg, n);
+    if (slot < 0) {
+      slot = -slot - 1;
+      seg.splice(slot * SEG, 0, n, 0, 0, 0, 0);
+      this.#values.splice(slot, 0, undefined);
+      if (n >= 2) slot -= this.#bitmapChanged();
+    }
+    const i = slot * SEG;
     seg[i + SEG_AT] = w.start;
     seg[i + SEG_END] = w.pos;
     seg[i + SEG_DATA] = written.data;
     seg[i + SEG_UNITS] = written.units;
-    this.#values[n] = written.value;
+    this.#values[slot] = written.value;
     const store = w.store;
     if (store !== this.#store) (this.#stores ??= [])[n] = store;
     else if (this.#stores !== undefined) this.#stores[n] = undefined;
     w.commit();
-    if (!wasPresent) this.#bitmapChanged();
     return this;
   }
 
   /** Whether field `n` is present (an empty value of a variable field is present). */
   has(n: number): boolean {
-    return this.#seg[n * SEG + SEG_AT]! >= 0;
+    return n !== 1 && slotOf(this.#seg, n) >= 0;
   }
 
   /** Removes field `n` and returns the message. */
   delete(n: number): this {
-    if (n !== 1 && this.has(n)) {
-      this.#seg[n * SEG + SEG_AT] = -1;
-      this.#values[n] = undefined;
+    const slot = n === 1 ? -1 : slotOf(this.#seg, n);
+    if (slot >= 0) {
+      this.#seg.splice(slot * SEG, SEG);
+      this.#values.splice(slot, 1);
+      if (this.#stores !== undefined) this.#stores[n] = undefined;
       this.#bitmapChanged();
     }
     return this;
@@ -275,7 +285,7 @@ export class Message {
   fieldNumbers(): number[] {
     const numbers: number[] = [];
     const seg = this.#seg;
-    for (let n = 2, i = 2 * SEG; i < seg.length; n++, i += SEG) if (seg[i + SEG_AT]! >= 0) numbers.push(n);
+    for (let i = 0; i < seg.length; i += SEG) if (seg[i + SEG_N]! >= 2) numbers.push(seg[i + SEG_N]!);
     return numbers;
   }
 
@@ -300,8 +310,8 @@ export class Message {
    * ```
    */
   fieldBytes(n: number): Uint8Array | undefined {
-    if (n === 1 || !this.has(n)) return undefined;
-    return packField(this.#source(), n);
+    const slot = n === 1 ? -1 : slotOf(this.#seg, n);
+    return slot < 0 ? undefined : packField(this.#source(), slot);
   }
 
   /**
@@ -350,19 +360,24 @@ export class Message {
     return { compiled: this.#compiled, seg: this.#seg, values: this.#values, store: this.#store, stores: this.#stores };
   }
 
-  /** Builds (once) the value of field `n` from its bytes. */
-  #build(n: number): FieldValue {
-    const i = n * SEG;
+  /** Builds (once) the value of the field in `slot` from its bytes. */
+  #build(slot: number): FieldValue {
+    const i = slot * SEG;
     const seg = this.#seg;
+    const n = seg[i + SEG_N]!;
     const store = this.#stores?.[n] ?? this.#store;
     const value = this.#compiled.fields[n]!.decodeChecked(store, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!);
-    this.#values[n] = value;
+    this.#values[slot] = value;
     return value;
   }
 
-  /** The bitmap as received no longer tells which fields are present. */
-  #bitmapChanged(): void {
-    if (this.#seg.length > SEG) this.#seg[SEG + SEG_AT] = -1;
+  /** The bitmap as received no longer tells which fields are present: drops its slot; returns 1 if it did. */
+  #bitmapChanged(): number {
+    const seg = this.#seg;
+    if (seg.length <= SEG || seg[SEG + SEG_N] !== 1) return 0;
+    seg.splice(SEG, SEG);
+    this.#values.splice(1, 1);
+    return 1;
   }
 
   #codec(n: number): FieldCodec {
@@ -376,7 +391,7 @@ export class Message {
 
 /**
  * Builds a message around fields already in bytes (used by `unpack`, whose fields are checked, and
- * `clone`): `seg` has SEG numbers a field, `values` what was built of them.
+ * `clone`): `seg` has SEG numbers a present field, `values` what was built of them, slot by slot.
  */
 export function messageFromParts(parts: Parts): Message {
   adopted = parts;

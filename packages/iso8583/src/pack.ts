@@ -5,16 +5,32 @@ import { PackError } from './errors';
 import type { FieldValue, PositionalValue, TlvElement } from './values';
 
 /**
- * A message keeps each field as the bytes it packs to, described by SEG numbers a field in one array
- * (`seg[n * SEG + SEG_AT]` ...): where the field's bytes start (-1 when absent) and end in its store,
- * and where its value's data starts and how many units it has (what its value is built from). Field
- * 1's entry is the bitmap as received, while the same fields are present.
+ * A message keeps each field as the bytes it packs to, in slots of SEG numbers in one array, one slot
+ * a present field in field number order (`seg[slot * SEG + SEG_N]` ...): the field's number, where
+ * its bytes start and end in its store, and where its value's data starts and how many units it has
+ * (what its value is built from). A slot for field 1 is the bitmap as received, kept while the same
+ * fields are present. Compact, so that a message costs what its fields cost, not 129 entries.
  */
-export const SEG = 4;
-export const SEG_AT = 0;
-export const SEG_END = 1;
-export const SEG_DATA = 2;
-export const SEG_UNITS = 3;
+export const SEG = 5;
+export const SEG_N = 0;
+export const SEG_AT = 1;
+export const SEG_END = 2;
+export const SEG_DATA = 3;
+export const SEG_UNITS = 4;
+
+/** The slot of field `n` in `seg`, or `-(insertion point) - 1` when it is absent (binary search). */
+export function slotOf(seg: readonly number[], n: number): number {
+  let low = 0;
+  let high = seg.length / SEG - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = seg[mid * SEG + SEG_N]!;
+    if (at < n) low = mid + 1;
+    else if (at > n) high = mid - 1;
+    else return mid;
+  }
+  return -low - 1;
+}
 
 // Packing is synchronous and never re-entered, so one writer serves every call.
 const writer = new Writer();
@@ -42,12 +58,12 @@ export function packMessage(source: PackSource): Buffer {
   return packWith(source, -1);
 }
 
-/** The bytes present field `n` packs to, length prefix included (see {@link packMessage}). */
-export function packField(source: PackSource, n: number): Buffer {
-  return packWith(source, n);
+/** The bytes the field in `slot` packs to, length prefix included (see {@link packMessage}). */
+export function packField(source: PackSource, slot: number): Buffer {
+  return packWith(source, slot);
 }
 
-/** Packs the whole message (`only` -1) or one field into a new view of the writer's slab. */
+/** Packs the whole message (`only` -1) or the field in slot `only` into a new view of the writer's slab. */
 function packWith(source: PackSource, only: number): Buffer {
   const w = writer;
   w.begin();
@@ -66,40 +82,38 @@ function packWith(source: PackSource, only: number): Buffer {
 
 function writeMessage(w: Writer, source: PackSource): void {
   const seg = source.seg;
-  if (!(seg[SEG_AT]! >= 0)) throw new PackError(0, 'the MTI is missing');
-  let highest = seg.length / SEG - 1;
-  while (highest > 1 && !(seg[highest * SEG + SEG_AT]! >= 0)) highest--;
+  const slots = seg.length / SEG;
+  if (slots === 0 || seg[SEG_N] !== 0) throw new PackError(0, 'the MTI is missing');
   emit(w, source, 0);
-  if (seg.length > SEG && seg[SEG + SEG_AT]! >= 0) {
+  if (slots > 1 && seg[SEG + SEG_N] === 1) {
     // The bitmap as received still tells which fields are present.
-    emit(w, source, 1);
-    for (let n = 2; n <= highest; n++) if (seg[n * SEG + SEG_AT]! >= 0) emit(w, source, n);
+    for (let slot = 1; slot < slots; slot++) emit(w, source, slot);
     return;
   }
   // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
   flush(w);
   const bitmap = source.compiled.bitmap;
-  const bitmapSize = bitmap.sizeFor(highest);
+  const bitmapSize = bitmap.sizeFor(slots > 1 ? seg[(slots - 1) * SEG + SEG_N]! : 0);
   w.ensure(bitmapSize);
   const bitmapAt = w.pos;
   w.pos += bitmapSize;
   const words = bitmapWords;
   words[0] = words[1] = words[2] = words[3] = 0;
-  for (let n = 2; n <= highest; n++) {
-    if (!(seg[n * SEG + SEG_AT]! >= 0)) continue;
-    BitmapCodec.set(words, n);
-    emit(w, source, n);
+  for (let slot = 1; slot < slots; slot++) {
+    BitmapCodec.set(words, seg[slot * SEG + SEG_N]!);
+    emit(w, source, slot);
   }
   flush(w);
   bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
 }
 
-/** Adds present field `n` to the run of bytes to copy, or writes it from its value if that was changed in place. */
-function emit(w: Writer, source: PackSource, n: number): void {
-  const { seg, stores } = source;
-  const i = n * SEG;
-  const from = stores?.[n] ?? source.store;
-  const value = source.values[n];
+/** Adds the field in `slot` to the run of bytes to copy, or writes it from its value if that was changed in place. */
+function emit(w: Writer, source: PackSource, slot: number): void {
+  const seg = source.seg;
+  const i = slot * SEG;
+  const n = seg[i + SEG_N]!;
+  const from = source.stores?.[n] ?? source.store;
+  const value = source.values[slot];
   if (value !== undefined && typeof value !== 'string') {
     const field = source.compiled.fields[n]!;
     if (!sameValue(value, field.decodeChecked(from, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!))) {

@@ -3,7 +3,7 @@ import { compileSpec } from './codec/compile-spec';
 import { Reader, WireStore } from './codec/io';
 import { UnpackError, type FieldPath } from './errors';
 import { type Message, messageFromParts } from './message';
-import { SEG, SEG_AT, SEG_DATA, SEG_END, SEG_UNITS } from './pack';
+import { SEG, SEG_AT, SEG_DATA, SEG_END, SEG_N, SEG_UNITS } from './pack';
 import type { MessageSpec } from './spec/types';
 import type { FieldValue } from './values';
 
@@ -47,7 +47,7 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
     const seg = checkFields(compiled, new Reader(buf, text), state);
     return messageFromParts({
       compiled,
-      values: new Array<FieldValue | undefined>(seg.length / SEG).fill(undefined),
+      values: new Array<FieldValue | undefined>(seg.length / SEG),
       seg,
       store: new WireStore(undefined, text),
       stores: undefined,
@@ -61,7 +61,7 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
 
 /**
  * Checks the MTI, the bitmaps and every field announced, in wire order. Returns where each field's
- * bytes and data are, SEG numbers a field (see pack.ts), -1 for fields absent.
+ * bytes and data are, a slot of SEG numbers a field (see pack.ts): the MTI, the bitmap, the fields.
  */
 function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): number[] {
   const mtiData = compiled.mti.skip(r);
@@ -76,14 +76,19 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
   words[0] = words[1] = words[2] = words[3] = 0;
   compiled.bitmap.read(r, words);
   // Sized once for the highest field present, so filling it never reallocates.
-  const size = Math.max(highestField(words) + 1, 2);
-  const seg = new Array<number>(size * SEG).fill(-1);
+  // Sized once for the fields present, so filling it never reallocates.
+  const seg = new Array<number>((2 + fieldCount(words)) * SEG);
+  seg[SEG_N] = 0;
   seg[SEG_AT] = 0;
   seg[SEG_END] = mtiEnd;
   seg[SEG_DATA] = mtiData;
   seg[SEG_UNITS] = mtiUnits;
+  seg[SEG + SEG_N] = 1;
   seg[SEG + SEG_AT] = bitmapAt;
   seg[SEG + SEG_END] = r.pos;
+  seg[SEG + SEG_DATA] = bitmapAt;
+  seg[SEG + SEG_UNITS] = 0;
+  let i = 2 * SEG;
   const fields = compiled.fields;
   let last = 1;
   for (let word = 0; word < 4; word++) {
@@ -98,11 +103,12 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
       state.field = n;
       const at = r.pos;
       state.offset = at;
-      const i = n * SEG;
+      seg[i + SEG_N] = n;
+      seg[i + SEG_AT] = at;
       seg[i + SEG_DATA] = codec.skip(r);
       seg[i + SEG_UNITS] = r.units;
-      seg[i + SEG_AT] = at;
       seg[i + SEG_END] = r.pos;
+      i += SEG;
       last = n;
     }
   }
@@ -110,14 +116,17 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
   return seg;
 }
 
-/** The highest field number the bitmap words announce (0 when none). */
-function highestField(words: Uint32Array): number {
-  for (let word = 3; word >= 0; word--) {
-    const bits = words[word]!;
-    // The last field of a word is its lowest set bit: isolate it and count the zeros above it.
-    if (bits !== 0) return word * 32 + Math.clz32(bits & -bits) + 1;
+/** How many fields the bitmap words announce. */
+function fieldCount(words: Uint32Array): number {
+  let count = 0;
+  for (let word = 0; word < 4; word++) {
+    // Population count of a 32-bit word.
+    let bits = words[word]!;
+    bits = bits - ((bits >>> 1) & 0x55555555);
+    bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+    count += (((bits + (bits >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
   }
-  return 0;
+  return count;
 }
 
 function bytesLeft(count: number): string {
