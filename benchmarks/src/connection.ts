@@ -34,12 +34,12 @@ export interface SendersResult {
   p999Ms: number;
 }
 
-interface EchoTarget {
+export interface EchoTarget {
   port: number;
   stop(): Promise<void>;
 }
 
-async function startTarget(mode: ServerMode): Promise<EchoTarget> {
+export async function startTarget(mode: ServerMode): Promise<EchoTarget> {
   if (mode === 'in-process') {
     const { server, port } = await startEchoServer();
     return { port, stop: () => server.close() };

@@ -153,6 +153,56 @@ describe('Connection: closing', () => {
     expect((queued as ConnectionClosedError).written).toBe(false);
   });
 
+  it('settles the acks of queued replies and writes when the link ends: written ones resolve, the rest reject', async () => {
+    let peer!: import('node:net').Socket;
+    const { port } = await loop.rawServer((socket) => {
+      peer = socket;
+      socket.pause(); // reads nothing: our writes back up
+    });
+    const conn = await connectClient(loop, port);
+    const body = new Uint8Array(60_000);
+    const acks = Array.from({ length: 200 }, () =>
+      conn.write(body).then(
+        () => 'written',
+        (e: unknown) => e,
+      ),
+    );
+    const reply = conn.reply(msg('0810', { 11: nextStan() })).then(
+      () => 'written',
+      (e: unknown) => e,
+    );
+    await acks[0]; // the first frames reached the socket; the rest are queued behind a full buffer
+    peer.resetAndDestroy();
+    const outcomes = [...(await Promise.all(acks)), await reply];
+    const failed = outcomes.filter((o) => o !== 'written');
+    expect(outcomes[0]).toBe('written');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.filter((e) => !(e instanceof ConnectionClosedError && e.written === false))).toEqual([]);
+    expect(outcomes[outcomes.length - 1]).toBeInstanceOf(ConnectionClosedError); // the reply was queued last
+  });
+
+  it('a graceful close waits for the response of a request in flight before ending the socket', async () => {
+    const order: string[] = [];
+    let answer!: () => void;
+    let held!: () => void;
+    const requestHeld = new Promise<void>((resolve) => (held = resolve));
+    const { port } = await startIssuer(loop, (conn, request) => {
+      answer = () => approve(conn, request);
+      held();
+    });
+    const conn = await connectClient(loop, port);
+    const sending = conn.send(msg('0100', { 11: nextStan() })).then((r) => order.push(`response ${r.mti}`));
+    await requestHeld;
+    const closingEvent = firstValueFrom(conn.events$.pipe(filter((e) => e.type === 'closing')));
+    const closing = conn.close().then(() => order.push('closed'));
+    await closingEvent;
+    expect(conn.state).toBe('closing');
+    order.push('closing');
+    answer();
+    await Promise.all([sending, closing]);
+    expect(order).toEqual(['closing', 'response 0110', 'closed']);
+  });
+
   it('closes with FramingError when the stream loses its framing, failing pending sends with it as cause', async () => {
     const { port } = await loop.rawServer((socket) => {
       socket.once('data', () => socket.write(Buffer.from([0xff, 0xff, 1, 2, 3]))); // 65535 > maxFrameLength

@@ -107,6 +107,43 @@ describe('Connection: timeouts, idle pings, read timeouts', () => {
   });
 });
 
+describe('Connection: what drives the timers', () => {
+  it('readTimeout counts only inbound bytes: sending all the time does not keep it quiet', async () => {
+    const { port } = await startIssuer(loop, () => undefined); // reads everything, answers nothing
+    const conn = await connectClient(loop, port, { readTimeout: 100 });
+    let sending = true;
+    const sends: Promise<unknown>[] = [];
+    const pump = (): void => {
+      if (!sending) return;
+      sends.push(conn.send(msg('0800', { 11: nextStan() }), { timeout: 5_000 }).catch(() => undefined));
+      setTimeout(pump, 10);
+    };
+    pump();
+    await firstValueFrom(conn.events$.pipe(ofType('readTimeout')));
+    sending = false;
+    expect(sends.length).toBeGreaterThan(1);
+  });
+
+  it('idlePing counts only outbound writes: a peer that talks all the time does not keep it quiet', async () => {
+    const { port, accepted } = await startIssuer(loop);
+    const pings: number[] = [];
+    const conn = await connectClient(loop, port, { idleTime: 100, ping: () => void pings.push(1) });
+    conn.inbound$.subscribe(() => undefined); // the peer's messages are read, never answered
+    await conn.send(msg('0800', { 11: nextStan() }));
+    const serverSide = accepted[0]!;
+    let talking = true;
+    const talk = (): void => {
+      if (!talking) return;
+      void serverSide.reply(msg('0800', { 11: nextStan() })).catch(() => undefined);
+      setTimeout(talk, 10);
+    };
+    talk();
+    await firstValueFrom(conn.events$.pipe(ofType('ping')));
+    talking = false;
+    expect(pings).toEqual([1]);
+  });
+});
+
 describe('Connection: closeOnReadTimeout', () => {
   it('a link a server accepts closes at readTimeout by default: the event first, then ReadTimeoutError', async () => {
     const { server, port } = await startIssuer(loop, approve, { readTimeout: 50 });

@@ -60,10 +60,9 @@ describe('pool failover', () => {
     expect(pool.isUp()).toBe(true);
     expect(pool.connections).toHaveLength(2);
     expect(pool.connections).not.toContain(doomed);
-    for (const failure of failures) {
-      expect(failure.conn).toBe(doomed);
-      expect(failure.error).toBeInstanceOf(ConnectionClosedError);
-    }
+    // Only sends on the link that went down failed, and only because it went down.
+    const unexpected = failures.filter((f) => f.conn !== doomed || !(f.error instanceof ConnectionClosedError));
+    expect(unexpected).toEqual([]);
   });
 
   it('brings the pool back to full within the backoff when the server returns on the same port', async () => {
@@ -90,7 +89,7 @@ describe('pool failover', () => {
     // wait under way when the host came back (at most max + 20 % = 120 ms) ends in a dial that
     // succeeds; at most one more wait, after a dial that was already refused.
     expect(waitsAfterRestart.length).toBeLessThanOrEqual(1);
-    for (const wait of waitsAfterRestart) expect(wait).toBeLessThanOrEqual(120);
+    expect(waitsAfterRestart.filter((wait) => wait > 120)).toEqual([]);
     expect(pool.isDegraded()).toBe(false);
     const response = await full
       .find((conn) => conn.remoteAddress.endsWith(`:${hosts[1]!.port}`))!

@@ -170,7 +170,10 @@ describe('pool over three servers', () => {
     expect(usable).toHaveLength(2);
     expect(usable.map(portOf).sort()).toEqual([hosts[0]!.port, hosts[2]!.port].sort());
     expect(pool.isDegraded()).toBe(true);
-    for (let i = 0; i < 6; i++) expect(usable).toContain(await pool.get());
+    // Round-robin stays even over the usable links while degraded: each of the two, every other turn.
+    const picks: Connection[] = [];
+    for (let i = 0; i < 6; i++) picks.push(await pool.get());
+    expect(picks.map(portOf)).toEqual([0, 1, 2, 3, 4, 5].map((i) => portOf(usable[i % 2]!)));
 
     const emptied = usableWhen(pool, (links) => links.length === 0);
     for (const conn of usable) conn.status = 'offline';
@@ -179,6 +182,27 @@ describe('pool over three servers', () => {
     await expect(pool.get()).rejects.toThrow(
       new NoConnectionsError('no usable connection in the pool of 3 (3 up, none passing the filter)'),
     );
+  });
+
+  it('a filter that throws makes that link unusable and is reported, the others served', async () => {
+    const broken = hosts[1]!.port;
+    pool = createPool({
+      addresses: hosts.map((h) => h.address),
+      connection: (a) => linkTo(a),
+      minConnections: 3,
+      reconnect: fast,
+      filter: (conn) => {
+        if (portOf(conn) === broken) throw new Error('filter bug');
+        return true;
+      },
+    });
+    const errors: PoolEvent[] = [];
+    pool.events$.subscribe((event) => void (event.type === 'error' && errors.push(event)));
+    await pool.connect();
+    const picks = await Promise.all(Array.from({ length: 4 }, () => pool!.get()));
+    expect(picks.map(portOf).sort()).toEqual([hosts[0]!.port, hosts[0]!.port, hosts[2]!.port, hosts[2]!.port].sort());
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ type: 'error', error: new Error('filter bug'), index: 1 });
   });
 
   it('close() signs off every link, leaves no connection, and is idempotent', async () => {

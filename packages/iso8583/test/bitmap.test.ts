@@ -52,6 +52,16 @@ describe('bitmaps', () => {
     );
   });
 
+  it('a fixed one-block bitmap refuses bit 1 on the wire (no secondary bitmap can follow)', () => {
+    const spec = specWith({ 2: field }, { type: 'bitmap', length: 8, encoding: 'binary', blocks: 1 });
+    const error = thrown(() => unpack(spec, hex('30313030 C000000000000000 3131')));
+    expect(error).toMatchObject({ name: 'UnpackError', field: 1, offset: 4 });
+    expect(error.message).toBe(
+      'field 1 (bitmap) at offset 4: bit 1 announces a secondary bitmap, but the spec fixes one block',
+    );
+    expect(unpack(spec, hex('30313030 4000000000000000 3131')).get(2)).toBe('11');
+  });
+
   it('a message with no data fields has an all-zero bitmap', () => {
     expect(toHex(new Message(binary, { mti: '0800' }).pack())).toBe('303830300000000000000000');
   });

@@ -208,6 +208,17 @@ describe('BER-TLV composites (EMV field 55)', () => {
     ]);
   });
 
+  // One long string element, for the long-form length tests.
+  const big = specWith({
+    55: {
+      type: 'composite',
+      layout: 'ber-tlv',
+      length: 999,
+      prefix: { digits: 3, encoding: 'ascii' },
+      subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } },
+    },
+  });
+
   it('uses long-form lengths from 128 bytes: 0x81 xx, then 0x82 xx xx', () => {
     for (const [size, lengthHex] of [
       [127, '7F'],
@@ -216,19 +227,21 @@ describe('BER-TLV composites (EMV field 55)', () => {
       [256, '820100'],
     ] as const) {
       const value = 'x'.repeat(size);
-      const big = specWith({
-        55: {
-          type: 'composite',
-          layout: 'ber-tlv',
-          length: 999,
-          prefix: { digits: 3, encoding: 'ascii' },
-          subfields: { '9F1F': { type: 'string', length: 999, encoding: 'ascii' } },
-        },
-      });
       const bytes = new Message(big, { mti: '0100', fields: { 55: [{ tag: '9F1F', value }] } }).pack();
       expect(toHex(bytes.subarray(15, 17 + lengthHex.length / 2))).toBe('9F1F' + lengthHex);
       expect(unpack(big, bytes).get(55)).toEqual([{ tag: '9F1F', value }]);
     }
+  });
+
+  it('reads long-form lengths of up to 4 bytes (0x84 xx xx xx xx)', () => {
+    for (const lengthHex of ['8400000005', '83000005', '820005', '8105']) {
+      const tlv = Buffer.concat([hex('9F1F' + lengthHex), Buffer.from('hello')]);
+      const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tlv.length).padStart(3, '0')), tlv]);
+      expect(unpack(big, wire).get(55)).toEqual([{ tag: '9F1F', value: 'hello' }]);
+    }
+    const tooLong = Buffer.concat([hex('9F1F' + '84000003E8'), Buffer.from('x'.repeat(20))]);
+    const wire = Buffer.concat([hex(headerFor(55)), Buffer.from(String(tooLong.length).padStart(3, '0')), tooLong]);
+    expect(thrown(() => unpack(big, wire))).toMatchObject({ name: 'UnpackError', field: '55.9F1F' });
   });
 
   it('keeps unknown tags (3-byte tags included) as bytes and re-packs them exactly', () => {

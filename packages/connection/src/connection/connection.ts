@@ -68,10 +68,9 @@ export class SocketConnection implements SignOffCapable {
   private closeRequested = false;
   private signingOff = false;
   private socketEnding = false;
-  /** Reading is paused: queued replies went over `maxQueuedBytes` (see `checkRoom`). */
+  /** Why reading is held, if it is: queued replies over `maxQueuedBytes`, `serve` handlers all busy. */
+  private readonly readHolds = { replies: false, handlers: false };
   private readingPaused = false;
-  /** The `serve` handlers are at their concurrency bound: reading waits for one to finish. */
-  private handlersFull = false;
   /** Runs while the socket's buffer is full; fires after `writeTimeout`. */
   private stalled: NodeJS.Timeout | undefined = undefined;
 
@@ -207,10 +206,7 @@ export class SocketConnection implements SignOffCapable {
           }
         },
         report: (failure) => this.emit({ type: 'handlerError', ...failure }),
-        holdReading: (held) => {
-          this.handlersFull = held;
-          this.applyReading();
-        },
+        holdReading: (held) => this.holdReading('handlers', held),
       },
       handler,
       resolved,
@@ -322,32 +318,33 @@ export class SocketConnection implements SignOffCapable {
     const ack = new WriteAck();
     if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
     this.writer.push(frame, ack);
-    if (!this.readingPaused && this.writer.replyBytes >= this.options.maxQueuedBytes) this.pauseReading();
+    if (!this.readHolds.replies && this.writer.replyBytes >= this.options.maxQueuedBytes) {
+      this.holdReading('replies', true);
+    }
     return ack.promise;
   }
 
   /**
-   * Replies beyond `maxQueuedBytes` stop reading: the peer is sending requests faster than it reads
-   * their answers, and what is not read stays in the kernel, where TCP flow control slows the peer
-   * down. Only replies count: our own requests wait for room instead (`hasRoom`), and reading goes on
-   * for them — reading responses only frees room, so two peers sending to each other never both stop.
+   * Holds or releases reading for one reason; the socket reads while no reason holds it. Replies
+   * beyond `maxQueuedBytes` hold it: the peer sends requests faster than it reads their answers, and
+   * what is not read stays in the kernel, where TCP flow control slows the peer down. Only replies
+   * count: our own requests wait for room instead (`hasRoom`) and reading goes on for them — reading
+   * responses only frees room, so two peers sending to each other never both stop. `serve` holds it
+   * while all its handlers are busy.
    */
-  private pauseReading(): void {
-    this.readingPaused = true;
-    this.applyReading();
+  private holdReading(reason: keyof SocketConnection['readHolds'], held: boolean): void {
+    this.readHolds[reason] = held;
+    const pause = (this.readHolds.replies || this.readHolds.handlers) && !this.end.ended;
+    if (pause === this.readingPaused) return;
+    this.readingPaused = pause;
+    if (pause) this.socket.pause();
+    else this.socket.resume();
   }
 
-  /** Reads the socket unless replies are backed up or the `serve` handlers are at their bound. */
-  private applyReading(): void {
-    if (this.readingPaused || this.handlersFull) this.socket.pause();
-    else if (!this.end.ended) this.socket.resume();
-  }
-
-  /** Room freed up on the write path: admit waiting sends, resume reading below half the ceiling. */
+  /** Room freed up on the write path: admit waiting sends, read on once replies are below half the ceiling. */
   private checkRoom(): void {
-    if (this.readingPaused && this.writer.replyBytes < this.options.maxQueuedBytes / 2 && !this.end.ended) {
-      this.readingPaused = false;
-      this.applyReading();
+    if (this.readHolds.replies && this.writer.replyBytes < this.options.maxQueuedBytes / 2) {
+      this.holdReading('replies', false);
     }
     this.mux.admitWaiting();
   }
@@ -410,8 +407,7 @@ export class SocketConnection implements SignOffCapable {
     const { readTimeout, closeOnReadTimeout } = this.options;
     this.emit({ type: 'readTimeout', timeout: readTimeout });
     // Our own pause (replies backed up) is not the peer's silence.
-    if (closeOnReadTimeout && !this.readingPaused && !this.handlersFull)
-      this.terminate('error', new ReadTimeoutError(readTimeout), true);
+    if (closeOnReadTimeout && !this.readingPaused) this.terminate('error', new ReadTimeoutError(readTimeout), true);
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {

@@ -57,8 +57,13 @@ export class BitmapCodec {
   /** Reads the bitmaps at `r.pos` into `words` (zeroed by the caller); bit 1 is cleared. */
   read(r: Reader, words: Uint32Array): void {
     const fixed = this.fixedBlocks;
+    const at = r.pos;
     this.readBlock(r, words, 0);
-    if (fixed === 2 || (fixed === 0 && (words[0]! & FIRST_BIT) !== 0)) this.readBlock(r, words, 1);
+    const continued = (words[0]! & FIRST_BIT) !== 0;
+    if (fixed === 1 && continued) {
+      throw new UnpackError(BITMAP_FIELD, at, 'bit 1 announces a secondary bitmap, but the spec fixes one block');
+    }
+    if (fixed === 2 || (fixed === 0 && continued)) this.readBlock(r, words, 1);
     words[0]! &= ~FIRST_BIT;
   }
 
