@@ -3,13 +3,13 @@
 # "Use it in your project" commands (pack in the clone, then `npm install` the tarballs in an empty
 # app folder made with mktemp -d), then in that app a CommonJS program, an ES-module program, each
 # package's command-line programs (`--help`), and a strict `tsc --noEmit` (skipLibCheck off,
-# nodenext) with TypeScript 6 and with TypeScript 7.
+# nodenext, and again with bundler resolution) with TypeScript 6 and with TypeScript 7.
 # Needs only Node 20, npm and the npm registry. Run from anywhere: bash .ci/consumer/check.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+trap '[ -n "${KEEP_SCRATCH:-}" ] || rm -rf "$scratch"' EXIT
 npm_install=(npm install --no-audit --no-fund --loglevel=error)
 
 # Code block N of the README section "## Use it in your project".
@@ -56,7 +56,7 @@ bash -euo pipefail -c "$install_here"
 copies="$(npm ls rxjs --all --parseable | sort -u | wc -l)"
 [ "$copies" -eq 1 ] || { npm ls rxjs --all; echo "rxjs is installed $copies times" >&2; exit 1; }
 
-cp "$here/cjs.cjs" "$here/esm.mjs" "$here/app.mts" "$here/app.cts" "$here/tsconfig.json" .
+cp "$here"/{cjs.cjs,esm.mjs,app.mts,app.cts,tsconfig.json,tsconfig.bundler.json} .
 # Every package's declarations get type-checked, the packages added later included.
 for i in "${!packages[@]}"; do
   echo "export * as package$i from '${packages[$i]}';"
@@ -77,8 +77,10 @@ for command in "${bins[@]}"; do
   echo "-- npx $command --help"
   timeout 60 npx --no-install "$command" --help >/dev/null
 done
-echo "-- strict tsc --noEmit, TypeScript $(node node_modules/typescript/bin/tsc --version)"
-node node_modules/typescript/bin/tsc -p tsconfig.json
-echo "-- strict tsc --noEmit, TypeScript $(node node_modules/typescript7/bin/tsc --version)"
-node node_modules/typescript7/bin/tsc -p tsconfig.json
+for compiler in typescript typescript7; do
+  tsc=(node "node_modules/$compiler/bin/tsc")
+  echo "-- strict tsc --noEmit, $("${tsc[@]}" --version): nodenext, then bundler resolution"
+  "${tsc[@]}" -p tsconfig.json
+  "${tsc[@]}" -p tsconfig.bundler.json
+done
 echo "-- the packages install and work outside the workspace"
