@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { connect, createConnection$ } from '../src/connection/create-connection';
@@ -151,5 +151,36 @@ describe('connect: onConnect', () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ConnectError', code: 'ABORT_ERR' });
     expect((error as Error).message).toMatch(/aborted during onConnect/);
+  });
+});
+
+/**
+ * The kernel's timer on the TCP socket bound to local `port` (Linux `/proc/net/tcp`, column
+ * `tr:tm->when`): `02` is the keep-alive timer, `00` none.
+ */
+function tcpTimer(port: number): string | undefined {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((columns) => columns[1]?.endsWith(local));
+  return row?.[5]?.slice(0, 2);
+}
+
+const onLinux = existsSync('/proc/net/tcp') ? describe : describe.skip;
+
+onLinux('dialled links: TCP keep-alive', () => {
+  it('is on by default and off with tcpKeepAlive: false (the kernel arms its keep-alive timer)', async () => {
+    const { server, port } = await startIssuer(loop);
+    const clientPorts: number[] = [];
+    server.connections$.subscribe((conn) => clientPorts.push(Number(conn.remoteAddress.split(':').pop())));
+    const withKeepAlive = await connectClient(loop, port);
+    const without = await connectClient(loop, port, { tcpKeepAlive: false });
+    await withKeepAlive.send(msg('0800', { 11: nextStan() })); // both are up on the server side too
+    await without.send(msg('0800', { 11: nextStan() }));
+    expect(clientPorts.map(tcpTimer)).toEqual(['02', '00']);
+    await expect(connectClient(loop, port, { tcpKeepAlive: 0 })).rejects.toThrow(
+      'connect: options.tcpKeepAlive must be a positive number of milliseconds, got 0',
+    );
   });
 });
