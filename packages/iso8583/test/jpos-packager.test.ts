@@ -11,7 +11,7 @@ import {
   type MessageSpec,
 } from '@rx8583/iso8583';
 import { JposPackagerError, readJposPackager, specFromJposPackager } from '@rx8583/iso8583/jpos';
-import { FIELD_CLASSES } from '../src/jpos/field-classes';
+import { FIELD_CLASSES, TAGGED_CLASSES } from '../src/jpos/field-classes';
 import { valueArb } from './support/arbitraries';
 import { thrown, toHex } from './support/specs';
 
@@ -160,12 +160,13 @@ describe('specFromJposPackager: field classes', () => {
     const xml = fixture('every-class');
     const fixtures = xml + fixture('iso87ascii'); // the ASCII one holds the hex bitmap
     const used = new Set([...fixtures.matchAll(/class="org\.jpos\.iso\.([A-Z_]+)"/g)].map((m) => m[1]));
-    expect([...FIELD_CLASSES.keys()].filter((name) => !used.has(name))).toEqual([]);
+    const supported = [...FIELD_CLASSES.keys(), ...TAGGED_CLASSES.keys()];
+    expect(supported.filter((name) => !used.has(name))).toEqual([]);
     const spec = specFromJposPackager(xml);
     const numbers = Object.keys(spec.fields)
       .map(Number)
       .filter((n) => n > 1);
-    expect(numbers).toHaveLength(52);
+    expect(numbers).toHaveLength(54);
     fc.assert(
       fc.property(fieldsArb(spec, numbers), (fields) => {
         const message = new Message(spec, { mti: '0100', fields });
@@ -196,6 +197,77 @@ describe('specFromJposPackager: field classes', () => {
         .subarray(4 + 8)
         .toString('latin1'),
     ).toBe('013AB000705hello');
+  });
+});
+
+describe('specFromJposPackager: EuroSubFieldPackager', () => {
+  it('maps IFEP_ elements to a length-first TLV with 2-digit tags, packed as jPOS packs LLTT and LLLTT', () => {
+    const spec = specFromJposPackager(fixture('every-class'));
+    expect(spec.fields[61]).toMatchObject({
+      type: 'composite',
+      layout: 'tlv',
+      length: 999,
+      ...ascii(3),
+      tag: { length: 2, encoding: 'ascii' },
+      elementLength: { digits: 2, encoding: 'ascii' },
+      lengthFirst: true,
+      subfields: { '01': { type: 'string', length: 20, encoding: 'ascii' }, '42': { type: 'string', length: 10 } },
+    });
+    expect(spec.fields[62]).toMatchObject({
+      tag: { length: 2, encoding: 'ebcdic' },
+      elementLength: { digits: 3, encoding: 'ebcdic' },
+      subfields: { '01': { type: 'string', encoding: 'ascii' }, '02': { type: 'binary', encoding: 'binary' } },
+    });
+    const e61 = [
+      { tag: '01', value: 'ABC' },
+      { tag: '42', value: 'WEB' },
+    ];
+    const e62 = [
+      { tag: '01', value: 'XY' },
+      { tag: '02', value: Uint8Array.of(0xca, 0xfe) },
+    ];
+    const bytes = Buffer.from(new Message(spec, { mti: '0100', fields: { 61: e61, 62: e62 } }).pack());
+    // 61: LLL "014", then "05" "01" "ABC" and "05" "42" "WEB" (the length counts the tag).
+    expect(bytes.subarray(12, 29).toString('latin1')).toBe('014' + '0501ABC' + '0542WEB');
+    // 62: LLL BCD 00 14, then EBCDIC "00402" "XY" and EBCDIC "00402" CA FE.
+    expect(toHex(bytes.subarray(29))).toBe('0014' + 'F0F0F4F0F1' + '5859' + 'F0F0F4F0F2' + 'CAFE');
+    expect(unpack(spec, bytes).get(61)).toEqual(e61);
+    expect(unpack(spec, bytes).get(62)).toEqual(e62);
+  });
+
+  it('refuses an untagged subfield 0, mixed element kinds, and IFEP_ classes outside it', () => {
+    const euro = (body: string) =>
+      packager(
+        '  <isofieldpackager id="48" length="999" name="AD" class="IFA_LLLCHAR" packager="org.jpos.iso.packager.EuroSubFieldPackager">\n' +
+          body +
+          '\n  </isofieldpackager>',
+      );
+    expect(
+      thrown(() => specFromJposPackager(euro('    <isofield id="0" length="1" name="T" class="IF_CHAR"/>'))).message,
+    ).toBe(
+      'line 6: field 48.0: the untagged subfield 0 of an EuroSubFieldPackager is not supported (only tagged IFEP_ elements)',
+    );
+    const mixed =
+      '    <isofield id="1" length="9" name="A" class="IFEP_LLCHAR"/>\n    <isofield id="2" length="9" name="B" class="IFEP_LLLCHAR"/>';
+    expect(thrown(() => specFromJposPackager(euro(mixed))).message).toContain(
+      'line 7: field 48.2: IFEP_LLLCHAR frames its elements unlike IFEP_LLCHAR',
+    );
+    const untagged = euro('    <isofield id="1" length="9" name="A" class="IFA_LLCHAR"/>');
+    expect(thrown(() => specFromJposPackager(untagged)).message).toContain('is not a tagged element');
+    expect(thrown(() => fieldOf('IFEP_LLCHAR', 20)).message).toBe(
+      "line 5: field 47: 'org.jpos.iso.IFEP_LLCHAR' is a tagged element: it belongs in an EuroSubFieldPackager",
+    );
+  });
+
+  it('refuses an element whose length cannot hold its tag, or runs past the field', () => {
+    const spec = specFromJposPackager(fixture('every-class'));
+    const header = '30313030' + '0000000000000008';
+    expect(
+      thrown(() => unpack(spec, Buffer.from(header + Buffer.from('0030101').toString('hex'), 'hex'))).message,
+    ).toBe('field 61 at offset 15: element length 1 cannot hold its 2-byte tag');
+    expect(
+      thrown(() => unpack(spec, Buffer.from(header + Buffer.from('0070901ABC').toString('hex'), 'hex'))).message,
+    ).toBe('field 61.01 at offset 19: data needs 7 bytes, 3 left');
   });
 });
 
@@ -335,8 +407,9 @@ describe('specFromJposPackager: what it refuses', () => {
       'line 5: field 48: a nested packager with its own bitmap',
     );
     expect(
-      thrown(() => specFromJposPackager(nested('packager="org.jpos.iso.packager.EuroSubFieldPackager"'))).message,
-    ).toContain("nested packager 'org.jpos.iso.packager.EuroSubFieldPackager' is not supported");
+      thrown(() => specFromJposPackager(nested('packager="org.jpos.iso.packager.GenericTaggedFieldsPackager"')))
+        .message,
+    ).toContain("nested packager 'org.jpos.iso.packager.GenericTaggedFieldsPackager' is not supported");
     expect(
       thrown(() => specFromJposPackager(nested(`${generic} emitBitmap="false"`, 'IFA_NUMERIC'))).message,
     ).toContain('IFA_NUMERIC cannot hold subfields');

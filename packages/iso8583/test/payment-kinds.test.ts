@@ -132,3 +132,58 @@ describe('spec87binary', () => {
     expect(unpack(spec87binary, bytes).get(35)).toBe('4111111111111111=2812');
   });
 });
+
+describe('tlv with lengthFirst', () => {
+  const tagged = specWith({
+    48: {
+      type: 'composite',
+      layout: 'tlv',
+      length: 99,
+      prefix: { digits: 2, encoding: 'ascii' },
+      tag: { length: 2, encoding: 'ascii' },
+      elementLength: { digits: 2, encoding: 'ascii' },
+      lengthFirst: true,
+      subfields: { '01': { type: 'string', length: 20, encoding: 'ascii' } },
+    },
+  });
+
+  it('writes the element length before the tag, counting the tag: LL TT value', () => {
+    const message = new Message(tagged, {
+      mti: '0100',
+      fields: {
+        48: [
+          { tag: '01', value: 'ABC' },
+          { tag: '77', value: 'Z' },
+        ],
+      },
+    });
+    const bytes = Buffer.from(message.pack());
+    expect(bytes.subarray(12).toString('latin1')).toBe('12' + '0501ABC' + '0377Z');
+    expect(unpack(tagged, bytes).get(48)).toEqual([
+      { tag: '01', value: 'ABC' },
+      { tag: '77', value: 'Z' },
+    ]);
+  });
+
+  it('is a tlv option only, true or false, and its length must hold tag and value', () => {
+    const composite = tagged.fields[48] as unknown as Record<string, unknown>;
+    const withField = (field: Record<string, unknown>) => ({ name: 'x', fields: { ...tagged.fields, 48: field } });
+    expect(thrown(() => defineSpec(withField({ ...composite, lengthFirst: 'yes' }) as never)).message).toBe(
+      'field 48: lengthFirst must be true or false',
+    );
+    const positional = {
+      type: 'composite',
+      layout: 'positional',
+      length: 9,
+      lengthFirst: true,
+      subfields: { 1: { type: 'string', length: 9, encoding: 'ascii' } },
+    };
+    expect(thrown(() => defineSpec(withField(positional) as never)).message).toBe(
+      "field 48: lengthFirst applies to the 'tlv' layout only",
+    );
+    const tooLong = { ...composite, subfields: { '01': { type: 'string', length: 98, encoding: 'ascii' } } };
+    expect(thrown(() => defineSpec(withField(tooLong) as never)).message).toContain(
+      'length 100 cannot be written in a 2-digit ascii prefix',
+    );
+  });
+});

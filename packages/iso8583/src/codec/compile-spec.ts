@@ -84,14 +84,18 @@ function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {
           .map(([id, sub]) => ({ id, codec: buildFieldCodec(`${path}.${id}`, sub, subPrefix(sub)) })),
       );
     case 'tlv': {
-      const elementLength = spec.elementLength!;
       const tag = spec.tag!;
+      const lengthFirst = spec.lengthFirst === true ? new LengthPrefix(spec.elementLength!) : null;
+      // Length first, the TLV codec writes the element length and the element codecs go by size.
+      const elementLength = lengthFirst === null ? spec.elementLength! : undefined;
+      const capacity = new LengthPrefix(spec.elementLength!).capacity - (lengthFirst === null ? 0 : tag.length);
       const known = new Map(subfields.map(([id, sub]) => [id, buildFieldCodec(`${path}.${id}`, sub, elementLength)]));
       const unknownSpec: FieldSpec =
         tag.encoding === 'binary'
-          ? { type: 'binary', encoding: 'binary', length: new LengthPrefix(elementLength).capacity }
-          : { type: 'string', encoding: tag.encoding, length: new LengthPrefix(elementLength).capacity };
-      return new TlvCodec(path, tag, known, (id) => buildFieldCodec(`${path}.${id}`, unknownSpec, elementLength));
+          ? { type: 'binary', encoding: 'binary', length: capacity }
+          : { type: 'string', encoding: tag.encoding, length: capacity };
+      const unknown = (id: string) => buildFieldCodec(`${path}.${id}`, unknownSpec, elementLength);
+      return new TlvCodec(path, tag, known, unknown, lengthFirst);
     }
     case 'ber-tlv': {
       const known = new Map<string, BerTlvSubfield>(

@@ -131,3 +131,41 @@ export const UNMAPPED_CLASSES: ReadonlyMap<string, string> = new Map([
 
 /** jPOS's placeholder class: a field that packs to nothing. rx8583 leaves it out of the spec. */
 export const NOP_CLASS = 'IF_NOP';
+
+/** A tagged element class of an EuroSubFieldPackager: `L..L TT value`, the length counting the tag. */
+export interface TaggedClass {
+  /** How the element length is written (it counts the 2-digit tag and the value). */
+  readonly elementLength: PrefixSpec;
+  /** How the 2-digit tag is written. */
+  readonly tagEncoding: 'ascii' | 'ebcdic';
+  /** The value's spec, `length` the most it takes. */
+  spec(length: number): FieldSpec;
+}
+
+/** jPOS's IFEP_ classes: LLTT in ASCII; LLLTT in EBCDIC, with ASCII text or raw bytes after it. */
+export const TAGGED_CLASSES: ReadonlyMap<string, TaggedClass> = new Map<string, TaggedClass>([
+  [
+    'IFEP_LLCHAR',
+    {
+      elementLength: { digits: 2, encoding: 'ascii' },
+      tagEncoding: 'ascii',
+      spec: (length) => ({ type: 'string', length, encoding: 'ascii' }),
+    },
+  ],
+  [
+    'IFEP_LLLCHAR',
+    {
+      elementLength: { digits: 3, encoding: 'ebcdic' },
+      tagEncoding: 'ebcdic',
+      spec: (length) => ({ type: 'string', length, encoding: 'ascii' }),
+    },
+  ],
+  [
+    'IFEP_LLLBINARY',
+    {
+      elementLength: { digits: 3, encoding: 'ebcdic' },
+      tagEncoding: 'ebcdic',
+      spec: (length) => ({ type: 'binary', length, encoding: 'binary' }),
+    },
+  ],
+]);

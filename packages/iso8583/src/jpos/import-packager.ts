@@ -3,7 +3,14 @@ import { standardEchoFor } from '../response/echo-sets';
 import { defineSpec } from '../spec/define-spec';
 import type { CompositeFieldSpec, FieldSpec, MessageSpec, ScalarFieldSpec } from '../spec/types';
 import { spec87ascii } from '../specs/builtin-specs';
-import { FIELD_CLASSES, NOP_CLASS, UNMAPPED_CLASSES, type FieldClass } from './field-classes';
+import {
+  FIELD_CLASSES,
+  NOP_CLASS,
+  TAGGED_CLASSES,
+  UNMAPPED_CLASSES,
+  type FieldClass,
+  type TaggedClass,
+} from './field-classes';
 import { readXml, type XmlElement } from './read-xml';
 
 /** Options of {@link readJposPackager} and `specFromJposPackager`. */
@@ -31,6 +38,7 @@ const PACKAGER_ATTRIBUTES = [
   'headerLength',
 ];
 const SUBFIELD_PACKAGER = 'GenericSubFieldPackager';
+const TAGGED_PACKAGER = 'EuroSubFieldPackager';
 const OPTION_KEYS = ['name'];
 
 /**
@@ -114,20 +122,18 @@ function fieldSpec(element: XmlElement, path: string, className: string, field: 
   return fieldClass.spec(integerAttribute(element, 'length'), pad, field);
 }
 
-/** A nested `isofieldpackager`: a positional composite framed like its outer class. */
+/**
+ * A nested `isofieldpackager` framed like its outer class: a GenericSubFieldPackager without a
+ * bitmap is a positional composite, an EuroSubFieldPackager a length-first TLV.
+ */
 function subfieldPackager(element: XmlElement, path: string, className: string, lines: Map<string, number>): FieldSpec {
   checkAttributes(element, SUBPACKAGER_ATTRIBUTES);
   const packager = simpleClassName(element, 'packager', 'org.jpos.iso.packager.');
-  if (packager !== SUBFIELD_PACKAGER)
+  if (packager !== SUBFIELD_PACKAGER && packager !== TAGGED_PACKAGER)
     throw new JposPackagerError(
       element.line,
-      `field ${path}: nested packager '${element.attributes['packager']}' is not supported (only ${SUBFIELD_PACKAGER})`,
-    );
-  if (element.attributes['emitBitmap'] === undefined || booleanAttribute(element, 'emitBitmap'))
-    throw new JposPackagerError(
-      element.line,
-      `field ${path}: a nested packager with its own bitmap (emitBitmap="true", jPOS's default) has no rx8583 layout; ` +
-        'positional subfields need emitBitmap="false"',
+      `field ${path}: nested packager '${element.attributes['packager']}' is not supported ` +
+        `(${SUBFIELD_PACKAGER} and ${TAGGED_PACKAGER} are)`,
     );
   const outer = knownClass(element, path, className);
   if (!outer.framesSubfields)
@@ -140,6 +146,13 @@ function subfieldPackager(element: XmlElement, path: string, className: string, 
     throw new JposPackagerError(
       element.line,
       `field ${path}: subfields inside hex characters (${className}) are not supported`,
+    );
+  if (packager === TAGGED_PACKAGER) return taggedPackager(element, path, frame, lines);
+  if (element.attributes['emitBitmap'] === undefined || booleanAttribute(element, 'emitBitmap'))
+    throw new JposPackagerError(
+      element.line,
+      `field ${path}: a nested packager with its own bitmap (emitBitmap="true", jPOS's default) has no rx8583 layout; ` +
+        'positional subfields need emitBitmap="false"',
     );
   const firstField = element.attributes['firstField'] === undefined ? 1 : integerAttribute(element, 'firstField');
   if (firstField < 1)
@@ -157,6 +170,61 @@ function subfieldPackager(element: XmlElement, path: string, className: string, 
   return composite;
 }
 
+/** An EuroSubFieldPackager: IFEP_ elements, each `L..L TT value`, as a length-first TLV with 2-digit tags. */
+function taggedPackager(
+  element: XmlElement,
+  path: string,
+  frame: ScalarFieldSpec,
+  lines: Map<string, number>,
+): FieldSpec {
+  const subfields: Record<string, FieldSpec> = {};
+  let layout: (TaggedClass & { className: string }) | undefined;
+  for (const child of element.children) {
+    if (child.name !== 'isofield') refuseElement(child);
+    checkAttributes(child, FIELD_ATTRIBUTES);
+    const id = integerAttribute(child, 'id');
+    const childPath = `${path}.${id}`;
+    if (lines.has(childPath)) throw new JposPackagerError(child.line, `field ${childPath} is declared twice`);
+    lines.set(childPath, child.line);
+    const className = simpleClassName(child, 'class', 'org.jpos.iso.');
+    if (className === NOP_CLASS) continue;
+    if (id === 0)
+      throw new JposPackagerError(
+        child.line,
+        `field ${childPath}: the untagged subfield 0 of an EuroSubFieldPackager is not supported (only tagged IFEP_ elements)`,
+      );
+    if (id > 99) throw new JposPackagerError(child.line, `field ${childPath}: tags are 2 digits, so ids are 1..99`);
+    const tagged = TAGGED_CLASSES.get(className);
+    if (tagged === undefined)
+      throw new JposPackagerError(
+        child.line,
+        `field ${childPath}: class '${child.attributes['class']}' is not a tagged element (IFEP_LLCHAR, IFEP_LLLCHAR, IFEP_LLLBINARY)`,
+      );
+    if (layout === undefined) layout = { ...tagged, className };
+    else if (layout.elementLength.digits !== tagged.elementLength.digits || layout.tagEncoding !== tagged.tagEncoding)
+      throw new JposPackagerError(
+        child.line,
+        `field ${childPath}: ${className} frames its elements unlike ${layout.className}; one packager takes one kind`,
+      );
+    const name = child.attributes['name'];
+    const spec = tagged.spec(integerAttribute(child, 'length'));
+    subfields[String(id).padStart(2, '0')] = name ? { ...spec, description: name } : spec;
+  }
+  if (layout === undefined)
+    throw new JposPackagerError(element.line, `field ${path}: the nested packager declares no subfields`);
+  const composite: CompositeFieldSpec = {
+    type: 'composite',
+    layout: 'tlv',
+    length: frame.length,
+    tag: { length: 2, encoding: layout.tagEncoding },
+    elementLength: layout.elementLength,
+    lengthFirst: true,
+    subfields,
+  };
+  if (frame.prefix !== undefined) composite.prefix = frame.prefix;
+  return composite;
+}
+
 function knownClass(element: XmlElement, path: string, className: string): FieldClass {
   const fieldClass = FIELD_CLASSES.get(className);
   if (fieldClass !== undefined) return fieldClass;
@@ -164,6 +232,11 @@ function knownClass(element: XmlElement, path: string, className: string): Field
   const named = element.attributes['class'];
   if (reason !== undefined)
     throw new JposPackagerError(element.line, `field ${path}: class '${named}' is not supported: ${reason}`);
+  if (TAGGED_CLASSES.has(className))
+    throw new JposPackagerError(
+      element.line,
+      `field ${path}: '${named}' is a tagged element: it belongs in an ${TAGGED_PACKAGER}`,
+    );
   throw new JposPackagerError(element.line, `field ${path}: unknown field class '${named}'`);
 }
 

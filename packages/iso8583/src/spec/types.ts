@@ -127,6 +127,12 @@ export interface CompositeFieldSpec extends FieldSpecBase {
   tag?: TagSpec;
   /** `tlv` only: how each element's length is written. */
   elementLength?: PrefixSpec;
+  /**
+   * `tlv` only: the element length comes before the tag and counts the tag and the value
+   * (`LL TT value`, jPOS's IFEP_ classes in an EuroSubFieldPackager). Absent: `TT LL value`, the
+   * length counting the value.
+   */
+  lengthFirst?: boolean;
 }
 
 /** One field of a message spec. */

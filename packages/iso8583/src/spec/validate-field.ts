@@ -22,7 +22,7 @@ const KEYS_BY_TYPE: Record<string, readonly string[]> = {
   track2: [...COMMON_KEYS, 'length', 'encoding', 'prefix', 'bcdAlign'],
   amount: [...COMMON_KEYS, 'length', 'encoding', 'bcdAlign'],
   bitmap: [...COMMON_KEYS, 'length', 'encoding', 'blocks'],
-  composite: [...COMMON_KEYS, 'layout', 'length', 'prefix', 'subfields', 'tag', 'elementLength'],
+  composite: [...COMMON_KEYS, 'layout', 'length', 'prefix', 'subfields', 'tag', 'elementLength', 'lengthFirst'],
 };
 
 /** Where a field sits decides what it may be. */
@@ -153,6 +153,12 @@ function validateComposite(path: FieldPath, spec: Obj): void {
   if (layout !== 'tlv' && (spec['tag'] !== undefined || spec['elementLength'] !== undefined)) {
     throw new SpecError(path, `tag and elementLength apply to the 'tlv' layout only`);
   }
+  if (spec['lengthFirst'] !== undefined) {
+    if (layout !== 'tlv') throw new SpecError(path, `lengthFirst applies to the 'tlv' layout only`);
+    if (typeof spec['lengthFirst'] !== 'boolean') throw new SpecError(path, `lengthFirst must be true or false`);
+  }
+  // Length first, the element length counts the tag too.
+  const tagBytes = spec['lengthFirst'] === true ? ((spec['tag'] as Obj | undefined)?.['length'] as number) : 0;
   const entries = Object.entries(subfields ?? {});
   if (layout === 'positional' && entries.length === 0)
     throw new SpecError(path, `a positional composite needs subfields`);
@@ -189,6 +195,6 @@ function validateComposite(path: FieldPath, spec: Obj): void {
       throw new SpecError(subPath, `padding applies to fixed-length fields only, and TLV elements are variable`);
     }
     if (layout === 'tlv')
-      checkPrefix(subPath, 'elementLength', spec['elementLength'], (sub as Obj)['length'] as number);
+      checkPrefix(subPath, 'elementLength', spec['elementLength'], ((sub as Obj)['length'] as number) + tagBytes);
   }
 }

@@ -5,6 +5,7 @@ import { EBCDIC_TO_LATIN1, LATIN1_TO_EBCDIC } from '../ebcdic';
 import type { FieldCodec } from '../field-codec';
 import { toHex } from '../hex';
 import type { Reader, Writer } from '../io';
+import type { LengthPrefix } from '../length-prefix';
 import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
 import { elementAt, elementsOf } from './tlv-input';
 
@@ -15,6 +16,10 @@ const HEX_TAG = /^[0-9A-F]*$/;
  * a 2-digit length, the value). The value is `[{ tag, value }, ...]` in wire order, repeated tags
  * kept; units are bytes. Elements whose tag has no subfield spec are kept as text (text tags) or
  * bytes (binary tags) and re-packed as they came.
+ *
+ * With `lengthFirst` the element length comes first and counts the tag as well as the value
+ * (`LL TT value`, as jPOS's IFEP_ classes inside an EuroSubFieldPackager write them); the element
+ * codecs then have no prefix of their own and are read and written by size.
  */
 export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
   constructor(
@@ -24,6 +29,8 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
     private readonly known: ReadonlyMap<string, FieldCodec>,
     /** Builds a codec for a tag the spec does not know. */
     private readonly unknown: (tag: string) => FieldCodec,
+    /** The element length written before the tag, counting tag and value; `null` when each element codec frames its value. */
+    private readonly lengthFirst: LengthPrefix | null = null,
   ) {
     super();
   }
@@ -38,10 +45,31 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
     for (let i = 0; i < elements.length; i++) {
       const element = elementAt(elements, i, path);
       const tag = this.checkTag(element.tag as string, path);
+      if (this.lengthFirst !== null) {
+        this.writeLengthFirst(w, tag, element.value as FieldInput);
+        continue;
+      }
       this.writeTag(w, tag);
       this.codecFor(tag).write(w, element.value as FieldInput);
     }
     return w.pos - start;
+  }
+
+  private writeLengthFirst(w: Writer, tag: string, value: FieldInput): void {
+    const prefix = this.lengthFirst!;
+    const at = w.pos;
+    w.ensure(prefix.size);
+    w.pos = at + prefix.size;
+    this.writeTag(w, tag);
+    const valueStart = w.pos;
+    this.codecFor(tag).writeBare(w, value);
+    const length = this.tag.length + w.pos - valueStart;
+    if (length > prefix.capacity)
+      throw new PackError(
+        `${this.path}.${tag}`,
+        `tag and value take ${length} bytes, the ${prefix} holds at most ${prefix.capacity}`,
+      );
+    prefix.write(w.buf, at, length);
   }
 
   private writeTag(w: Writer, tag: string): void {
@@ -75,12 +103,34 @@ export class TlvCodec extends ByteUnitCodec implements CompositeCodec {
     r.end = end;
     r.pos = start;
     while (r.pos < end) {
+      if (this.lengthFirst !== null) {
+        this.readLengthFirst(r, elements);
+        continue;
+      }
       const tag = this.readTag(r);
       const codec = this.codecFor(tag);
       if (elements !== null) elements.push({ tag, value: codec.read(r) });
       else codec.skip(r);
     }
     r.end = outerEnd;
+  }
+
+  private readLengthFirst(r: Reader, elements: TlvElement[] | null): void {
+    const prefix = this.lengthFirst!;
+    const at = r.pos;
+    if (at + prefix.size > r.end)
+      throw new UnpackError(this.path, at, `${prefix} needs ${prefix.size} bytes, ${r.end - at} left`);
+    const length = prefix.read(r.buf, at, this.path, at);
+    r.pos = at + prefix.size;
+    if (length < this.tag.length)
+      throw new UnpackError(this.path, at, `element length ${length} cannot hold its ${this.tag.length}-byte tag`);
+    const tag = this.readTag(r);
+    const bytes = length - this.tag.length;
+    if (r.pos + bytes > r.end)
+      throw new UnpackError(`${this.path}.${tag}`, r.pos, `data needs ${bytes} bytes, ${r.end - r.pos} left`);
+    const codec = this.codecFor(tag);
+    if (elements !== null) elements.push({ tag, value: codec.readSized(r, bytes, r.pos) });
+    else codec.skipSized(r, bytes, r.pos);
   }
 
   private readTag(r: Reader): string {
