@@ -1,6 +1,6 @@
 import { PackError } from '../errors';
-import type { Message } from '../message';
-import type { FieldInput, FieldValue } from '../values';
+import { copyFields, type Message } from '../message';
+import type { FieldInput } from '../values';
 import { echoFieldsFor } from './echo-sets';
 
 /**
@@ -31,16 +31,16 @@ export function responseMti(mti: string): string {
 /**
  * Fills `response` (a new, empty message of the request's spec) as the response to `request`: the
  * response MTI, the spec's echo fields for the request's MTI class that the request carries, then
- * `fields`. Echoed bytes and composites are copied, so changing one message never changes the other.
+ * `fields`. Echoed fields keep the request's bytes exactly; the messages share no mutable value, so
+ * changing one never changes the other.
  */
 export function fillResponse(request: Message, response: Message, fields: ResponseFields | undefined): Message {
   if (!request.has(0)) throw new PackError(0, 'the request has no MTI, so it has no response MTI');
   const mti = request.mti;
-  response.set(0, responseMti(mti));
-  for (const n of echoFieldsFor(request.spec, mti.charCodeAt(1) - ZERO)) {
-    const value = request.get(n);
-    if (value !== undefined) response.set(n, copyOf(value));
-  }
+  const answer = responseMti(mti);
+  // The echoed fields are the request's bytes as they are (already checked): nothing is decoded.
+  copyFields(request, response, echoFieldsFor(request.spec, mti.charCodeAt(1) - ZERO));
+  response.set(0, answer);
   if (fields !== undefined) {
     for (const key of Object.keys(fields)) {
       const n = Number(key);
@@ -51,11 +51,4 @@ export function fillResponse(request: Message, response: Message, fields: Respon
     }
   }
   return response;
-}
-
-function copyOf(value: FieldValue): FieldInput {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return value.slice();
-  if (Array.isArray(value)) return value.map(({ tag, value: element }) => ({ tag, value: copyOf(element) }));
-  return Object.fromEntries(Object.entries(value).map(([id, subvalue]) => [id, copyOf(subvalue)]));
 }
