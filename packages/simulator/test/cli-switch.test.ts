@@ -84,4 +84,54 @@ describe('rx8583 switch with two rx8583 serve issuers (real processes)', () => {
     const advised = new Set(lines(mc.stdout, /^022[01] /).map((line) => line.slice(5, 11)));
     expect(advised.size).toBe(stoodIn.length);
   });
+
+  it('reverses a leg that timed out: the issuer gets an 0420 for it, the acquirer an answer in stand-in', async () => {
+    const rules = join(dir, 'slow.json');
+    writeFileSync(
+      rules,
+      JSON.stringify({
+        rules: [{ name: 'late', match: { mti: '0200' }, fault: { type: 'answerAfter', delay: 1500 } }],
+      }),
+    );
+    const { serve: visa, port } = await startServe(['--verbose', '--rules', rules]);
+    running.push(visa);
+    const routing = join(dir, 'routing.json');
+    writeFileSync(
+      routing,
+      JSON.stringify({
+        issuers: { visa: { addresses: [`127.0.0.1:${port}`] } },
+        routes: [{ pan: ['4'], issuer: 'visa', standIn: { floorLimit: 5000 } }],
+        legTimeout: 300,
+        storeAndForward: { journal: join(dir, 'switch.journal'), retry: { initial: 100, max: 300 } },
+      }),
+    );
+    const sw = startCli(['switch', '--routing', routing, '--port', '0', '--verbose']);
+    running.push(sw);
+    const [, switchPort] = await sw.waitFor(/listening on 127\.0\.0\.1:(\d+)/);
+    await sw.waitForLines(/^issuer visa link up/, 1);
+    const sent = await runCli([
+      'send',
+      '--to',
+      `127.0.0.1:${switchPort}`,
+      '--mti',
+      '0200',
+      '-f',
+      '2=4111111111111111',
+      '-f',
+      '3=000000',
+      '-f',
+      '4=1000',
+      '-f',
+      '41=TERM0001',
+    ]);
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^39 .* 00$/m);
+    expect(sent.stdout).toMatch(/^38 .* S\d{5}$/m);
+    // The leg (its own STAN) went out, timed out, and was reversed with that STAN's original data.
+    const [, legStan] = await visa.waitFor(/^0200 (\d{6}) → 00 by late/m);
+    await visa.waitForLines(/^0420 \d{6} → 00/, 1);
+    await sw.waitForLines(/^queued 0420 delivered to visa/, 1);
+    expect(sw.stdout).toMatch(/^0200 \d{6} → stand-in for visa → 00 \(under floor limit\), advice queued$/m);
+    expect(legStan).toMatch(/^\d{6}$/);
+  });
 });

@@ -30,7 +30,7 @@ function describeEvent(e: SwitchEvent): string {
     case 'linkDown':
       return `issuer ${e.issuer} link down (${e.address})`;
     case 'delivered':
-      return `queued ${e.mti.slice(0, 3)}0 delivered to ${e.issuer} (answered ${e.mti})`;
+      return `queued ${e.mti.slice(0, 2)}${Number(e.mti[2]) - 1}0 delivered to ${e.issuer} (answered ${e.mti})`;
     case 'error':
       return `${id} → not answered: ${e.error.message}`;
   }
