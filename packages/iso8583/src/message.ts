@@ -15,7 +15,7 @@ import {
   SEG_UNITS,
   slotOf,
 } from './pack';
-import { fillResponse, type ResponseFields } from './response/to-response';
+import { responseInit, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
 import type { FieldInput, FieldValue } from './values';
@@ -218,7 +218,7 @@ export class Message {
    * ```
    */
   toResponse(fields?: ResponseFields): Message {
-    return fillResponse(this, new Message(this.spec), fields);
+    return new Message(this.spec, responseInit(this, fields));
   }
 
   /**

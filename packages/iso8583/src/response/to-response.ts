@@ -1,6 +1,6 @@
 import { PackError } from '../errors';
-import type { Message } from '../message';
-import type { FieldInput, FieldValue } from '../values';
+import type { Message, MessageInit } from '../message';
+import type { FieldInput } from '../values';
 import { echoFieldsFor } from './echo-sets';
 
 /**
@@ -29,33 +29,28 @@ export function responseMti(mti: string): string {
 }
 
 /**
- * Fills `response` (a new, empty message of the request's spec) as the response to `request`: the
- * response MTI, the spec's echo fields for the request's MTI class that the request carries, then
- * `fields`. Echoed bytes and composites are copied, so changing one message never changes the other.
+ * What the response to `request` is built from: the response MTI, the spec's echo fields for the
+ * request's MTI class that the request carries, then `fields` (`undefined` removes an echoed
+ * field). Handed to the `Message` constructor, which writes every field into one buffer of the
+ * response's own, so the two messages share nothing.
  */
-export function fillResponse(request: Message, response: Message, fields: ResponseFields | undefined): Message {
+export function responseInit(request: Message, fields: ResponseFields | undefined): MessageInit {
   if (!request.has(0)) throw new PackError(0, 'the request has no MTI, so it has no response MTI');
   const mti = request.mti;
-  response.set(0, responseMti(mti));
+  const values: ResponseFields = {};
   for (const n of echoFieldsFor(request.spec, mti.charCodeAt(1) - ZERO)) {
     const value = request.get(n);
-    if (value !== undefined) response.set(n, copyOf(value));
+    if (value !== undefined) values[n] = value;
   }
   if (fields !== undefined) {
     for (const key of Object.keys(fields)) {
       const n = Number(key);
       const value = fields[n];
-      if (value !== undefined) response.set(n, value);
-      else if (Number.isInteger(n) && n >= 2 && n <= 128) response.delete(n);
-      else throw new PackError(key, 'only data fields 2..128 can be removed from a response');
+      if (!Number.isInteger(n) || n < 0 || n > 128) throw new PackError(key, 'field numbers are 0..128');
+      if (value === undefined && (n < 2 || n > 128))
+        throw new PackError(key, 'only data fields 2..128 can be removed from a response');
+      values[n] = value;
     }
   }
-  return response;
-}
-
-function copyOf(value: FieldValue): FieldInput {
-  if (typeof value === 'string') return value;
-  if (value instanceof Uint8Array) return value.slice();
-  if (Array.isArray(value)) return value.map(({ tag, value: element }) => ({ tag, value: copyOf(element) }));
-  return Object.fromEntries(Object.entries(value).map(([id, subvalue]) => [id, copyOf(subvalue)]));
+  return { mti: responseMti(mti), fields: values as MessageInit['fields'] };
 }
