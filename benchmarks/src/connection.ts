@@ -6,13 +6,12 @@
  * The echo server runs in this process, and as a second mode in a child process so that client and
  * server each get a core.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { connect, type Connection } from '@rx8583/connection';
 import { echoRequest, echoSpec } from './echo-spec';
 import { startEchoServer } from './echo-server';
 import { LatencyRecorder } from './latency-recorder';
+import { forkServer } from './child-server';
 
 export type ServerMode = 'in-process' | 'child-process';
 
@@ -44,16 +43,7 @@ export async function startTarget(mode: ServerMode): Promise<EchoTarget> {
     const { server, port } = await startEchoServer();
     return { port, stop: () => server.close() };
   }
-  const child: ChildProcess = fork(require.resolve('./echo-server'), [], { stdio: 'inherit' });
-  const [message] = (await once(child, 'message')) as [{ port: number }];
-  return {
-    port: message.port,
-    stop: async () => {
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
-    },
-  };
+  return forkServer(require.resolve('./echo-server'));
 }
 
 let stan = 0;

@@ -1,11 +1,13 @@
 /**
- * `pnpm bench`: the codec benchmark, then the connection benchmarks, printed as tables and written
- * as JSON to benchmarks/results/latest.json. `pnpm bench codec` or `pnpm bench connection` runs one part.
+ * `pnpm bench`: the codec benchmark, the connection benchmarks, then the end-to-end round trip next
+ * to a raw framed echo, printed as tables and written as JSON to benchmarks/results/latest.json.
+ * `pnpm bench codec`, `pnpm bench connection` or `pnpm bench end-to-end` runs one part.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCodecBench, runCodecBench } from './codec';
 import { printConnectionBench, runConnectionBench } from './connection';
+import { formatEndToEndBench, runEndToEndBench } from './end-to-end';
 
 async function main(): Promise<void> {
   const parts = process.argv.slice(2);
@@ -23,6 +25,13 @@ async function main(): Promise<void> {
     const connection = await runConnectionBench();
     printConnectionBench(connection);
     results.connection = connection;
+  }
+
+  if (wants('end-to-end')) {
+    console.log('\n== end to end: new Message per request, server answers with toResponse; raw framed echo beside it');
+    const endToEnd = await runEndToEndBench();
+    console.log(formatEndToEndBench(endToEnd));
+    results.endToEnd = endToEnd;
   }
 
   const dir = join(__dirname, '..', 'results');

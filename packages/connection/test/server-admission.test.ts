@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { inspect } from 'node:util';
-import { filter, firstValueFrom, type Observable } from 'rxjs';
+import { filter, firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import { createServer } from '../src/server/server';
 import type { ServerEvent, ServerRejectedEvent } from '../src/server/server-types';
 import { linkSpec, msg, nextStan } from './support/link-spec';
@@ -58,6 +58,22 @@ describe('server admission', () => {
       if (served) break;
     }
     expect(server.connections.size).toBe(2); // the silent socket left is a connection too
+  });
+
+  it('serves real clients again once silent sockets holding every slot reach their readTimeout', async () => {
+    const { port, server } = await startIssuer(loop, approve, { maxConnections: 2, readTimeout: 300 });
+    const silentLinks = firstValueFrom(server.connections$.pipe(take(2), toArray()));
+    await silentSocket(port);
+    await silentSocket(port);
+    const rejected = rejections(server.events$);
+    const early = await connectClient(loop, port);
+    await expect(early.closed).resolves.toMatchObject({ reason: expect.stringMatching(/peer|error/) });
+    expect(await rejected).toMatchObject({ reason: 'maxConnections' });
+    // the server closes them at readTimeout; their slots are free once it has
+    const closed = await Promise.all((await silentLinks).map((link) => link.closed));
+    expect(closed.map((info) => info.error?.name)).toEqual(['ReadTimeoutError', 'ReadTimeoutError']);
+    const client = await connectClient(loop, port);
+    await expect(client.send(msg('0800', { 11: nextStan() }))).resolves.toMatchObject({ mti: '0810' });
   });
 
   it('limits the sockets of one source with maxConnectionsPerSource, not those of others', async () => {

@@ -126,7 +126,10 @@ describe('TLS on one end only', () => {
     expect(error.message).toBe(
       `${remoteAddress} opened a TLS handshake on this plain-TCP server: give the server tls options, or dial it without tls`,
     );
-    expect(await failure).toMatchObject({ name: 'ConnectError' });
+    expect(await failure).toMatchObject({ name: 'ConnectError', code: 'ECONNRESET' });
+    expect(((await failure) as Error).message).toBe(
+      `connecting to 127.0.0.1:${port} failed: the server closed the connection during the TLS handshake (ECONNRESET): it may not speak TLS (a plain-TCP port: dial it without tls), or it refused this client`,
+    );
     expect(server.connections.size).toBe(0);
   });
 });

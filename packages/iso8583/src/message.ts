@@ -15,7 +15,7 @@ import {
   SEG_UNITS,
   slotOf,
 } from './pack';
-import { responseInit, type ResponseFields } from './response/to-response';
+import { fillResponse, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
 import type { FieldInput, FieldValue } from './values';
@@ -71,6 +71,12 @@ function acquireBuilder(): Builder {
 }
 
 /**
+ * Copies fields of `from` into `to` (messages of one spec) as the bytes they are, without decoding
+ * or checking them again: they were checked when set or unpacked. What `toResponse` echoes with.
+ */
+export let copyFields: (from: Message, to: Message, numbers: readonly number[]) => void;
+
+/**
  * An ISO 8583 message of a given spec: an MTI and field values. Numeric values are digit strings
  * exactly as on the wire (`set` also takes numbers and bigints and zero-fills fixed numerics),
  * binary values are `Uint8Array`, composite values are plain objects and arrays (see `FieldValue`).
@@ -100,6 +106,10 @@ export class Message {
   // Where the fields' bytes are, unless #stores names another store for a field set later.
   #store: WireStore;
   #stores: Array<WireStore | undefined> | undefined;
+
+  static {
+    copyFields = (from, to, numbers) => from.#copyInto(to, numbers);
+  }
 
   /**
    * Creates a message; the spec is validated (and frozen) on first use. Each value is checked as by
@@ -218,7 +228,7 @@ export class Message {
    * ```
    */
   toResponse(fields?: ResponseFields): Message {
-    return new Message(this.spec, responseInit(this, fields));
+    return fillResponse(this, new Message(this.spec), fields);
   }
 
   /**
@@ -243,23 +253,7 @@ export class Message {
     } finally {
       builder.busy = false;
     }
-    const seg = this.#seg;
-    let slot = slotOf(seg, n);
-    if (slot < 0) {
-      slot = -slot - 1;
-      seg.splice(slot * SEG, 0, n, 0, 0, 0, 0);
-      this.#values.splice(slot, 0, undefined);
-      if (n >= 2) slot -= this.#bitmapChanged();
-    }
-    const i = slot * SEG;
-    seg[i + SEG_AT] = w.start;
-    seg[i + SEG_END] = w.pos;
-    seg[i + SEG_DATA] = written.data;
-    seg[i + SEG_UNITS] = written.units;
-    this.#values[slot] = written.value;
-    const store = w.store;
-    if (store !== this.#store) (this.#stores ??= [])[n] = store;
-    else if (this.#stores !== undefined) this.#stores[n] = undefined;
+    this.#place(n, w.start, w.pos, written.data, written.units, written.value, w.store);
     w.commit();
     return this;
   }
@@ -358,6 +352,57 @@ export class Message {
 
   #source(): PackSource {
     return { compiled: this.#compiled, seg: this.#seg, values: this.#values, store: this.#store, stores: this.#stores };
+  }
+
+  /** Puts field `n` in its slot (made if it is new): its bytes in `store` and its value, if known. */
+  #place(
+    n: number,
+    at: number,
+    end: number,
+    data: number,
+    units: number,
+    value: FieldValue | undefined,
+    store: WireStore,
+  ): void {
+    const seg = this.#seg;
+    let slot = slotOf(seg, n);
+    if (slot < 0) {
+      slot = -slot - 1;
+      if (slot * SEG === seg.length) {
+        seg.push(n, 0, 0, 0, 0);
+        this.#values.push(undefined);
+      } else {
+        seg.splice(slot * SEG, 0, n, 0, 0, 0, 0);
+        this.#values.splice(slot, 0, undefined);
+      }
+      if (n >= 2) slot -= this.#bitmapChanged();
+    }
+    const i = slot * SEG;
+    seg[i + SEG_AT] = at;
+    seg[i + SEG_END] = end;
+    seg[i + SEG_DATA] = data;
+    seg[i + SEG_UNITS] = units;
+    this.#values[slot] = value;
+    if (this.#store === NO_BYTES) this.#store = store;
+    if (store !== this.#store) (this.#stores ??= [])[n] = store;
+    else if (this.#stores !== undefined) this.#stores[n] = undefined;
+  }
+
+  /** See {@link copyFields}. A byte or composite value changed in place since it was read is set again instead. */
+  #copyInto(to: Message, numbers: readonly number[]): void {
+    const seg = this.#seg;
+    for (const n of numbers) {
+      const slot = n < 2 ? -1 : slotOf(seg, n);
+      if (slot < 0) continue;
+      const value = this.#values[slot];
+      if (value !== undefined && typeof value !== 'string') {
+        to.set(n, value);
+        continue;
+      }
+      const i = slot * SEG;
+      const store = this.#stores?.[n] ?? this.#store;
+      to.#place(n, seg[i + SEG_AT]!, seg[i + SEG_END]!, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!, value, store);
+    }
   }
 
   /** Builds (once) the value of the field in `slot` from its bytes. */

@@ -68,6 +68,20 @@ describe('byte-faithful forwarding', () => {
     );
   });
 
+  it('toResponse echoes the request fields as the bytes they came as, and the two stay independent', () => {
+    const request = unpack(spec87ascii, unusualRequest());
+    const response = request.toResponse({ 39: '00' });
+    for (const n of [2, 3, 4, 7, 11, 41]) {
+      expect(toHex(response.fieldBytes(n)!)).toBe(toHex(request.fieldBytes(n)!));
+      expect(response.get(n)).toBe(request.get(n));
+    }
+    expect(response.has(52)).toBe(false);
+    response.set(11, '000002');
+    expect(request.get(11)).toBe('000001');
+    const back = unpack(spec87ascii, response.pack());
+    expect([back.mti, back.get(2), back.get(11), back.get(39)]).toEqual(['0110', '4761739001010119', '000002', '00']);
+  });
+
   it('fieldBytes of a built message is what pack writes for it', () => {
     const message = new Message(spec87ascii, { mti: '0100', fields: { 2: '4761739001010119', 11: 7 } });
     expect(Buffer.from(message.fieldBytes(2)!).toString()).toBe('164761739001010119');

@@ -28,6 +28,9 @@ export function explainDialError(address: string, error: unknown): ConnectError 
     reason = `the server's TLS certificate is outside its validity period (${code})`;
   } else if (/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNKNOWN_CA/.test(code)) {
     reason = `the server refused the TLS handshake (${code}); it may require a client certificate (tls.cert, tls.key) it trusts`;
+  } else if (/before secure TLS connection was established/.test(detail)) {
+    // What a plain-TCP server does with a ClientHello (ours refuses it at once): it hangs up.
+    reason = `the server closed the connection during the TLS handshake (${code}): it may not speak TLS (a plain-TCP port: dial it without tls), or it refused this client`;
   } else {
     reason = `${detail} (${code})`;
   }

@@ -1,5 +1,5 @@
 import { PackError } from '../errors';
-import type { Message, MessageInit } from '../message';
+import { copyFields, type Message } from '../message';
 import type { FieldInput } from '../values';
 import { echoFieldsFor } from './echo-sets';
 
@@ -29,28 +29,26 @@ export function responseMti(mti: string): string {
 }
 
 /**
- * What the response to `request` is built from: the response MTI, the spec's echo fields for the
- * request's MTI class that the request carries, then `fields` (`undefined` removes an echoed
- * field). Handed to the `Message` constructor, which writes every field into one buffer of the
- * response's own, so the two messages share nothing.
+ * Fills `response` (a new, empty message of the request's spec) as the response to `request`: the
+ * response MTI, the spec's echo fields for the request's MTI class that the request carries, then
+ * `fields`. Echoed fields keep the request's bytes exactly; the messages share no mutable value, so
+ * changing one never changes the other.
  */
-export function responseInit(request: Message, fields: ResponseFields | undefined): MessageInit {
+export function fillResponse(request: Message, response: Message, fields: ResponseFields | undefined): Message {
   if (!request.has(0)) throw new PackError(0, 'the request has no MTI, so it has no response MTI');
   const mti = request.mti;
-  const values: ResponseFields = {};
-  for (const n of echoFieldsFor(request.spec, mti.charCodeAt(1) - ZERO)) {
-    const value = request.get(n);
-    if (value !== undefined) values[n] = value;
-  }
+  const answer = responseMti(mti);
+  // The echoed fields are the request's bytes as they are (already checked): nothing is decoded.
+  copyFields(request, response, echoFieldsFor(request.spec, mti.charCodeAt(1) - ZERO));
+  response.set(0, answer);
   if (fields !== undefined) {
     for (const key of Object.keys(fields)) {
       const n = Number(key);
       const value = fields[n];
-      if (!Number.isInteger(n) || n < 0 || n > 128) throw new PackError(key, 'field numbers are 0..128');
-      if (value === undefined && (n < 2 || n > 128))
-        throw new PackError(key, 'only data fields 2..128 can be removed from a response');
-      values[n] = value;
+      if (value !== undefined) response.set(n, value);
+      else if (Number.isInteger(n) && n >= 2 && n <= 128) response.delete(n);
+      else throw new PackError(key, 'only data fields 2..128 can be removed from a response');
     }
   }
-  return { mti: responseMti(mti), fields: values as MessageInit['fields'] };
+  return response;
 }
