@@ -11,6 +11,7 @@ import {
   type Connection,
   type ConnectionEvent,
   type HeaderLayout,
+  type RequestHandler,
   type Tpdu,
 } from '@rx8583/connection';
 import { Message, describe, spec87ascii, type MessageSpec } from '@rx8583/iso8583';
@@ -25,9 +26,13 @@ export async function authorize(conn: Connection, amount: number): Promise<strin
   return response.getString(39);
 }
 
+export const approveAll: RequestHandler = async (request) =>
+  request.mti === '0800' ? request.toResponse({ 39: '00' }) : request.toResponse({ 38: 'A00001', 39: '00' });
+
 export function issuer(spec: MessageSpec): Observable<Connection> {
   const header: HeaderLayout<Tpdu> = tpdu;
   const server = createServer({ spec, framing: framing.withHeader(framing.binary2(), header) });
+  server.serve(approveAll);
   return server.connections$;
 }
 

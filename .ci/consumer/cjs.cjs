@@ -21,11 +21,7 @@ async function main() {
     replyHeader: swapTpdu,
   });
   const server = createServer({ spec: spec87ascii, framing: nac });
-  server.connections$.subscribe((conn) => {
-    conn.inbound$.subscribe((request) => {
-      conn.reply(request.toResponse({ 39: '00' }), { request }).catch((error) => console.error(error));
-    });
-  });
+  server.serve((request) => request.toResponse({ 39: '00' }));
   const { port } = await server.listen(0, '127.0.0.1');
   const conn = await connect({ host: '127.0.0.1', port, spec: spec87ascii, framing: nac });
   const closed = firstValueFrom(conn.events$.pipe(filter((event) => event.type === 'closed')));

@@ -17,11 +17,7 @@ for (const name of process.argv.slice(2)) {
 assert.equal(require('@rx8583/iso8583/specs/spec87ascii.json').fields['70'].length, 3);
 
 const server = createServer({ spec: spec87ascii });
-server.connections$.subscribe((conn) => {
-  conn.inbound$.subscribe((request) => {
-    conn.reply(request.toResponse({ 39: '00' })).catch((error) => console.error(error));
-  });
-});
+server.serve(async (request) => request.toResponse({ 39: '00' }));
 const { port } = await server.listen(0, '127.0.0.1');
 const conn = await connect({ host: '127.0.0.1', port, spec: spec87ascii });
 const closed = firstValueFrom(conn.events$.pipe(filter((event) => event.type === 'closed')));
