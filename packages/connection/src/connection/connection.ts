@@ -8,12 +8,12 @@ import {
   InboundOverflowError,
   ReadTimeoutError,
   RejectedMessageError,
-  WriteTimeoutError,
 } from '../errors';
 import { positiveMilliseconds } from '../milliseconds';
 import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
+import { FlowControl } from './flow-control';
 import { HeldUntilSubscribed } from './held-until-subscribed';
 import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
 import { LinkEnd } from './link-end';
@@ -53,6 +53,7 @@ export class SocketConnection implements SignOffCapable {
   private readonly end = new LinkEnd();
   private readonly mux: RequestMux;
   private readonly writer: WriteQueue;
+  private readonly flow: FlowControl;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
   private readonly traffic = new TrafficTap();
@@ -68,11 +69,6 @@ export class SocketConnection implements SignOffCapable {
   private closeRequested = false;
   private signingOff = false;
   private socketEnding = false;
-  /** Why reading is held, if it is: queued replies over `maxQueuedBytes`, `serve` handlers all busy. */
-  private readonly readHolds = { replies: false, handlers: false };
-  private readingPaused = false;
-  /** Runs while the socket's buffer is full; fires after `writeTimeout`. */
-  private stalled: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -82,21 +78,13 @@ export class SocketConnection implements SignOffCapable {
     this.remoteAddress = peerAddress(socket);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
-    this.writer = new WriteQueue(
-      socket,
-      {
-        written: () => {
-          this.outbound.next();
-          this.checkRoom();
-        },
-        blocked: () => this.startStallTimer(),
-        drained: () => {
-          this.stopStallTimer();
-          this.checkRoom();
-        },
-      },
-      this.end,
-    );
+    this.flow = new FlowControl(socket, options, this.end, {
+      written: () => this.outbound.next(),
+      room: () => this.mux.admitWaiting(),
+      stalled: (error) => this.terminate('error', error, true),
+    });
+    this.writer = new WriteQueue(socket, this.flow, this.end);
+    this.flow.watch(this.writer);
     const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
       if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
     };
@@ -106,7 +94,7 @@ export class SocketConnection implements SignOffCapable {
         return this.writer.push(request.frame);
       },
       wasWritten: (position: number) => this.writer.wasWritten(position),
-      hasRoom: () => this.writer.outboundBytes < options.maxQueuedBytes,
+      hasRoom: () => this.flow.hasRoom(),
       timedOut: (request: OutboundRequest) => record('timedOut', request),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
@@ -206,7 +194,7 @@ export class SocketConnection implements SignOffCapable {
           }
         },
         report: (failure) => this.emit({ type: 'handlerError', ...failure }),
-        holdReading: (held) => this.holdReading('handlers', held),
+        holdReading: (held) => this.flow.hold('handlers', held),
       },
       handler,
       resolved,
@@ -311,47 +299,8 @@ export class SocketConnection implements SignOffCapable {
     const ack = new WriteAck();
     if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
     this.writer.push(frame, ack);
-    if (!this.readHolds.replies && this.writer.replyBytes >= this.options.maxQueuedBytes) {
-      this.holdReading('replies', true);
-    }
+    this.flow.replyQueued();
     return ack.promise;
-  }
-
-  /**
-   * Holds or releases reading for one reason; the socket reads while no reason holds it. Replies
-   * beyond `maxQueuedBytes` hold it: the peer sends requests faster than it reads their answers, and
-   * what is not read stays in the kernel, where TCP flow control slows the peer down. Only replies
-   * count: our own requests wait for room instead (`hasRoom`) and reading goes on for them — reading
-   * responses only frees room, so two peers sending to each other never both stop. `serve` holds it
-   * while all its handlers are busy.
-   */
-  private holdReading(reason: keyof SocketConnection['readHolds'], held: boolean): void {
-    this.readHolds[reason] = held;
-    const pause = (this.readHolds.replies || this.readHolds.handlers) && !this.end.ended;
-    if (pause === this.readingPaused) return;
-    this.readingPaused = pause;
-    if (pause) this.socket.pause();
-    else this.socket.resume();
-  }
-
-  /** Room freed up on the write path: admit waiting sends, read on once replies are below half the ceiling. */
-  private checkRoom(): void {
-    if (this.readHolds.replies && this.writer.replyBytes < this.options.maxQueuedBytes / 2) {
-      this.holdReading('replies', false);
-    }
-    this.mux.admitWaiting();
-  }
-
-  private startStallTimer(): void {
-    if (this.stalled !== undefined) return;
-    const timeout = this.options.writeTimeout;
-    this.stalled = setTimeout(() => this.terminate('error', new WriteTimeoutError(timeout), true), timeout);
-  }
-
-  private stopStallTimer(): void {
-    if (this.stalled === undefined) return;
-    clearTimeout(this.stalled);
-    this.stalled = undefined;
   }
 
   private emit(event: ConnectionEvent): void {
@@ -400,7 +349,8 @@ export class SocketConnection implements SignOffCapable {
     const { readTimeout, closeOnReadTimeout } = this.options;
     this.emit({ type: 'readTimeout', timeout: readTimeout });
     // Our own pause (replies backed up) is not the peer's silence.
-    if (closeOnReadTimeout && !this.readingPaused) this.terminate('error', new ReadTimeoutError(readTimeout), true);
+    if (closeOnReadTimeout && !this.flow.readingPaused)
+      this.terminate('error', new ReadTimeoutError(readTimeout), true);
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
@@ -477,7 +427,7 @@ export class SocketConnection implements SignOffCapable {
     this.reading.unsubscribe();
     this.serving?.stop();
     this.mux.rejectAll();
-    this.stopStallTimer();
+    this.flow.stop();
     for (const ack of this.writer.drop()) ack.fail(this.end.error(false));
     if (destroy) this.socket.destroy();
     else this.endSocket();
