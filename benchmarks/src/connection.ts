@@ -57,7 +57,7 @@ async function sendBatch(connection: Connection, n: number): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-async function runSenders(connection: Connection, k: number, durationMs: number) {
+export async function runSenders(connection: Connection, k: number, durationMs: number) {
   const latencies = new LatencyRecorder();
   const started = performance.now();
   const deadline = started + durationMs;

@@ -1,13 +1,15 @@
 /**
  * `pnpm bench`: the codec benchmark, the connection benchmarks, then the end-to-end round trip next
  * to a raw framed echo, printed as tables and written as JSON to benchmarks/results/latest.json.
- * `pnpm bench codec`, `pnpm bench connection` or `pnpm bench end-to-end` runs one part.
+ * `pnpm bench codec`, `pnpm bench connection`, `pnpm bench end-to-end` or `pnpm bench transactions`
+ * runs one part (transactions: durable journal appends, the cost of metrics$ on round trips).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCodecBench, runCodecBench } from './codec';
 import { printConnectionBench, runConnectionBench } from './connection';
 import { formatEndToEndBench, runEndToEndBench } from './end-to-end';
+import { printTransactionsBench, runJournalBench, runMetricsBench } from './transactions';
 
 async function main(): Promise<void> {
   const parts = process.argv.slice(2);
@@ -32,6 +34,14 @@ async function main(): Promise<void> {
     const endToEnd = await runEndToEndBench();
     console.log(formatEndToEndBench(endToEnd));
     results.endToEnd = endToEnd;
+  }
+
+  if (wants('transactions')) {
+    console.log('\n== transactions: durable journal appends, metrics$ overhead on round trips');
+    const journal = await runJournalBench();
+    const metrics = await runMetricsBench();
+    printTransactionsBench(journal, metrics);
+    results.transactions = { journal, metrics };
   }
 
   const dir = join(__dirname, '..', 'results');

@@ -8,10 +8,10 @@ import { exposePrometheusMetrics } from '../src/prometheus';
 import { traceSends } from '../src/opentelemetry';
 import { TEST_PAN, TestHost, cardMessage, linkTo, responseTo } from './support/host';
 
-/** The host answers by STAN: 000001 → 00, 000002 → 05, 000003 → silence, others 00. */
+/** The host answers by STAN: 000020 → 05, 000030 → silence, others 00. (Latency samples STANs ending in 0.) */
 const byStan = (request: { get(n: number): unknown }): string | undefined => {
   const stan = String(request.get(11));
-  return stan === '000003' ? undefined : stan === '000002' ? '05' : '00';
+  return stan === '000030' ? undefined : stan === '000020' ? '05' : '00';
 };
 
 describe('metrics$ over real sockets', () => {
@@ -37,7 +37,7 @@ describe('metrics$ over real sockets', () => {
     const first = await firstValueFrom(snapshots);
     expect(first).toMatchObject({ links: 1, sent: 0, inFlight: 0, latency: { count: 0 } });
     await Promise.allSettled(
-      ['000001', '000002', '000003', '000004'].map((stan) => conn!.send(cardMessage('0100', stan), { timeout: 100 })),
+      ['000010', '000020', '000030', '000040'].map((stan) => conn!.send(cardMessage('0100', stan), { timeout: 100 })),
     );
     const snapshot = await done;
     expect(snapshot).toMatchObject({
@@ -53,6 +53,20 @@ describe('metrics$ over real sockets', () => {
     expect(snapshot.latency.p50).toBeGreaterThan(0);
     expect(snapshot.latency.max).toBeGreaterThanOrEqual(snapshot.latency.p99);
     expect(snapshot.latency.max).toBeLessThan(100);
+  });
+
+  it('pairs two requests in flight with the same STAN (an 0100 and its 0400) each with its own response', async () => {
+    host = await new TestHost(byStan).start();
+    conn = await connect(linkTo(host.port));
+    const snapshots = metrics$(conn, { interval: 20 });
+    const done = nextSnapshot(snapshots, (s) => s.responses === 2);
+    await firstValueFrom(snapshots);
+    const [auth, reversal] = await Promise.all([
+      conn.send(cardMessage('0100', '000020')),
+      conn.send(cardMessage('0400', '000020')),
+    ]);
+    expect([auth.mti, reversal.mti]).toEqual(['0110', '0410']);
+    expect(await done).toMatchObject({ sent: 2, inFlight: 0, timeouts: 0, latency: { count: 2 } });
   });
 
   it('counts a late response as unmatched, and requests pending when the link ends as linkClosed', async () => {
@@ -133,8 +147,8 @@ describe('Prometheus and OpenTelemetry adapters', () => {
     const snapshots = metrics$(conn, { interval: 10 }).pipe(share());
     const exposure = exposePrometheusMetrics(snapshots, { registry, labels: { link: 'host' } });
     const counted = firstValueFrom(snapshots.pipe(filter((s) => s.responses === 2)));
-    await conn.send(cardMessage('0100', '000001'));
-    await conn.send(cardMessage('0100', '000002'));
+    await conn.send(cardMessage('0100', '000010'));
+    await conn.send(cardMessage('0100', '000020'));
     await counted;
     const text = await registry.metrics();
     exposure.close();
@@ -152,8 +166,8 @@ describe('Prometheus and OpenTelemetry adapters', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracing = traceSends(conn, { tracer: provider.getTracer('test') });
-    await conn.send(cardMessage('0100', '000002'));
-    await conn.send(cardMessage('0100', '000003'), { timeout: 50 }).catch(() => undefined);
+    await conn.send(cardMessage('0100', '000020'));
+    await conn.send(cardMessage('0100', '000030'), { timeout: 50 }).catch(() => undefined);
     tracing.unsubscribe();
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => [s.name, s.attributes])).toEqual([
@@ -161,12 +175,12 @@ describe('Prometheus and OpenTelemetry adapters', () => {
         'ISO 8583 0100',
         {
           'iso8583.mti': '0100',
-          'iso8583.stan': '000002',
+          'iso8583.stan': '000020',
           'iso8583.outcome': 'matched',
           'iso8583.response_code': '05',
         },
       ],
-      ['ISO 8583 0100', { 'iso8583.mti': '0100', 'iso8583.stan': '000003', 'iso8583.outcome': 'timedOut' }],
+      ['ISO 8583 0100', { 'iso8583.mti': '0100', 'iso8583.stan': '000030', 'iso8583.outcome': 'timedOut' }],
     ]);
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain(TEST_PAN);
     await provider.shutdown();
