@@ -31,6 +31,7 @@ export type {
   ConnectionState,
   CloseInfo,
   CloseReason,
+  CloseOptions,
   SendOptions,
   ReplyOptions,
 } from './connection/types';

@@ -1,3 +1,5 @@
+import { describeValue } from './option-checks';
+
 // Node timers overflow above this and fire at once: a "wait a month" option would become "now".
 const MAX_TIMER_DELAY = 2_147_483_647;
 
@@ -13,7 +15,7 @@ export function positiveMilliseconds(where: string, name: string, value: unknown
   if (!ok) {
     const limit = `at most ${MAX_TIMER_DELAY}${allowInfinity ? ', or Infinity for never' : ''}`;
     throw new RangeError(
-      `${where}: ${name} must be a positive number of milliseconds, got ${String(value)} (${limit})`,
+      `${where}: ${name} must be a positive number of milliseconds, got ${describeValue(value)} (${limit})`,
     );
   }
   return value;

@@ -43,7 +43,7 @@ describe('backoffDelay', () => {
       'backoffDelay: attempt must be an integer from 1, got 0',
     );
     expect(() => backoffDelay(1, { ...noJitter, initial: Number.NaN }, Math.random)).toThrow(
-      'backoffDelay: initial must be a positive number of milliseconds, got NaN',
+      'backoffDelay: initial must be a positive number of milliseconds, got the number NaN',
     );
     expect(() => backoffDelay(1, noJitter, 0.5 as never)).toThrow('backoffDelay: random must be a function');
   });
@@ -51,16 +51,16 @@ describe('backoffDelay', () => {
 
 describe('assertBackoffSchedule', () => {
   it.each([
-    [{ initial: 0, max: 10, jitter: 0 }, 'pool: initial must be a positive number of milliseconds, got 0'],
+    [{ initial: 0, max: 10, jitter: 0 }, 'pool: initial must be a positive number of milliseconds, got the number 0'],
     [
       { initial: 100, max: 50, jitter: 0 },
-      'pool: max must be a number of milliseconds no less than initial (100), got 50',
+      'pool: max must be a number of milliseconds no less than initial (100), got the number 50',
     ],
-    [{ initial: 100, max: 500, jitter: 1 }, 'pool: jitter must be a fraction in [0, 1), got 1'],
-    [{ initial: 100, max: 500, jitter: -0.1 }, 'pool: jitter must be a fraction in [0, 1), got -0.1'],
+    [{ initial: 100, max: 500, jitter: 1 }, 'pool: jitter must be a fraction in [0, 1), got the number 1'],
+    [{ initial: 100, max: 500, jitter: -0.1 }, 'pool: jitter must be a fraction in [0, 1), got the number -0.1'],
     [
       { initial: 100, max: Number.NaN, jitter: 0 },
-      'pool: max must be a number of milliseconds no less than initial (100), got NaN',
+      'pool: max must be a number of milliseconds no less than initial (100), got the number NaN',
     ],
   ])('refuses %j', (schedule, message) => {
     expect(() => assertBackoffSchedule('pool', schedule)).toThrow(message);

@@ -180,7 +180,7 @@ onLinux('dialled links: TCP keep-alive', () => {
     await without.send(msg('0800', { 11: nextStan() }));
     expect(clientPorts.map(tcpTimer)).toEqual(['02', '00']);
     await expect(connectClient(loop, port, { tcpKeepAlive: 0 })).rejects.toThrow(
-      'connect: options.tcpKeepAlive must be a positive number of milliseconds, got 0',
+      'connect: options.tcpKeepAlive must be a positive number of milliseconds, got the number 0',
     );
   });
 });

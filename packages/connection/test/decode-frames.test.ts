@@ -74,7 +74,7 @@ describe('decodeFrames', () => {
       'decodeFrames: framing must be a Framing such as framing.binary2()',
     );
     expect(() => decodeFrames(f, { frameTimeout: 0 })).toThrow(
-      'decodeFrames: frameTimeout must be a positive number of milliseconds, got 0',
+      'decodeFrames: frameTimeout must be a positive number of milliseconds, got the number 0',
     );
     expect(() => decodeFrames(f, null as never)).toThrow('decodeFrames: config must be an object');
   });

@@ -104,9 +104,14 @@ describe('idlePing', () => {
 
   it('validates idleTime up front', () => {
     expect(() => idlePing({ idleTime: 0 })).toThrow(
-      'idlePing: idleTime must be a positive number of milliseconds, got 0',
+      'idlePing: idleTime must be a positive number of milliseconds, got the number 0',
     );
     expect(() => idlePing({ idleTime: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => idlePing(undefined as never)).toThrow(RangeError);
+    expect(() => idlePing(undefined as never)).toThrow(
+      new TypeError('idlePing: config must be an object, got undefined'),
+    );
+    expect(() => idlePing({ idleTim: 5 } as never)).toThrow(
+      new TypeError("idlePing: unknown option 'idleTim' — did you mean 'idleTime'?"),
+    );
   });
 });

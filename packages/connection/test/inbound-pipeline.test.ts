@@ -132,7 +132,7 @@ describe('inbound pipeline: byte hooks (MACs) in and out', () => {
   it('validates byteHooks up front', async () => {
     const { port } = await startIssuer(loop);
     await expect(connectClient(loop, port, { byteHooks: 'mac' as never })).rejects.toThrow(
-      'connect: options.byteHooks must be an object { outbound?, inbound? }',
+      "connect: options.byteHooks must be an object, got the string 'mac'",
     );
     await expect(connectClient(loop, port, { byteHooks: { inbound: 1 as never } })).rejects.toThrow(
       'connect: options.byteHooks.inbound must be a function',

@@ -277,10 +277,10 @@ describe('pool without servers', () => {
     );
     expect(() => createPool({ ...base, connection: undefined as never })).toThrow(TypeError);
     expect(() => createPool({ ...base, minConnections: 2 })).toThrow(
-      'createPool: options.minConnections must be an integer from 0 to 1 (the number of addresses), got 2',
+      'createPool: options.minConnections must be an integer from 0 to 1 (the number of addresses), got the number 2',
     );
     expect(() => createPool({ ...base, reconnect: { initial: 100, max: 10 } })).toThrow(
-      'createPool: options.reconnect: max must be a number of milliseconds no less than initial (100), got 10',
+      'createPool: options.reconnect: max must be a number of milliseconds no less than initial (100), got the number 10',
     );
     expect(() => createPool({ ...base, filter: 'online' as never })).toThrow(TypeError);
   });

@@ -76,7 +76,7 @@ describe('readTimeout', () => {
 
   it('validates timeout up front', () => {
     expect(() => readTimeout({ timeout: -1 })).toThrow(
-      'readTimeout: timeout must be a positive number of milliseconds, got -1',
+      'readTimeout: timeout must be a positive number of milliseconds, got the number -1',
     );
     expect(() => readTimeout({ timeout: '60s' as never })).toThrow(RangeError);
   });

@@ -120,7 +120,7 @@ describe('retryWithBackoff', () => {
 
   it('validates its configuration up front', () => {
     expect(() => retryWithBackoff({ initial: 0, max: 10, jitter: 0 })).toThrow(
-      'retryWithBackoff: initial must be a positive number of milliseconds, got 0',
+      'retryWithBackoff: initial must be a positive number of milliseconds, got the number 0',
     );
     expect(() => retryWithBackoff(undefined as never)).toThrow(TypeError);
     expect(() => retryWithBackoff({ ...schedule, random: 0.5 as never })).toThrow(TypeError);

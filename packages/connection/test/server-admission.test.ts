@@ -108,10 +108,10 @@ describe('server admission', () => {
   it('validates the limits up front', () => {
     const make = (options: object) => () => createServer({ spec: linkSpec, ...options });
     expect(make({ maxConnections: 0 })).toThrow(
-      'createServer: options.maxConnections must be a positive integer, got 0',
+      'createServer: options.maxConnections must be a positive integer, got the number 0',
     );
     expect(make({ maxConnectionsPerSource: 1.5 })).toThrow(
-      'createServer: options.maxConnectionsPerSource must be a positive integer, got 1.5',
+      'createServer: options.maxConnectionsPerSource must be a positive integer, got the number 1.5',
     );
     expect(make({ allow: [] })).toThrow('createServer: options.allow must be a non-empty array');
     expect(make({ allow: ['10.0.0.0/33'] })).toThrow(

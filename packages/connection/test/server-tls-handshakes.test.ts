@@ -82,7 +82,7 @@ describe('server handshakeTimeout', () => {
       "createServer: set handshakeTimeout at the top level, not in options.tls (Node's own only reports a stalled handshake; rx8583's closes the socket)",
     );
     expect(() => createServer({ spec: linkSpec, tls: serverTls, handshakeTimeout: 0 })).toThrow(
-      'createServer: options.handshakeTimeout must be a positive number of milliseconds, got 0',
+      'createServer: options.handshakeTimeout must be a positive number of milliseconds, got the number 0',
     );
   });
 });

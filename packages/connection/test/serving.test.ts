@@ -3,7 +3,7 @@ import { filter, firstValueFrom, Observable, of, ReplaySubject, take, toArray } 
 import { HandlerResultError } from '../src/errors';
 import { createServer } from '../src/server/server';
 import type { Connection } from '../src/connection/types';
-import type { ConnectionEvent } from '../src/connection/events';
+import type { ConnectionHandlerErrorEvent as HandlerErrorEvent } from '../src/connection/events';
 import type { RequestHandler, ServeOptions } from '../src/connection/request-handler';
 import { linkSpec, msg, nextStan, responseTo } from './support/link-spec';
 import { connectClient } from './support/issuer';
@@ -11,8 +11,6 @@ import { Loopback } from './support/loopback';
 
 const loop = new Loopback();
 afterEach(() => loop.closeAll());
-
-type HandlerErrorEvent = Extract<ConnectionEvent, { type: 'handlerError' }>;
 
 const PAN = '4111111111111111';
 /** Answers like an issuer that fails the way field 63 asks it to. */

@@ -19,7 +19,7 @@ import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
 import { LinkEnd } from './link-end';
 import { watchLinkActivity } from './link-timers';
 import { NetworkHeaders } from './network-headers';
-import type { ResolvedLinkOptions } from './options';
+import { resolveCloseOptions, type ResolvedLinkOptions } from './options';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
 import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
@@ -27,7 +27,7 @@ import { Serving } from './serving';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
-import type { CloseInfo, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
+import type { CloseInfo, CloseOptions, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
 import { WriteAck, WriteQueue } from './write-queue';
 
 const EMPTY = new Uint8Array(0);
@@ -208,8 +208,15 @@ export class SocketConnection implements SignOffCapable {
     return this.headers.of(message);
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.closeGracefully();
+  close(options?: CloseOptions): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    let drainTimeout: number | undefined;
+    try {
+      drainTimeout = resolveCloseOptions('close', options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.closing = this.closeGracefully(drainTimeout);
     return this.closing;
   }
 
@@ -385,20 +392,33 @@ export class SocketConnection implements SignOffCapable {
     }
   }
 
-  private async closeGracefully(): Promise<void> {
+  private async closeGracefully(drainTimeout: number | undefined): Promise<void> {
     if (this.end.ended) return this.closed.then(() => undefined);
     this.closeRequested = true;
     this.watching.unsubscribe();
     this.emit({ type: 'closing' });
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drainDeadline = new Promise<'drainTimeout'>((resolve) => {
+      if (drainTimeout !== undefined) drainTimer = setTimeout(() => resolve('drainTimeout'), drainTimeout);
+    });
     const onClose = this.options.onClose;
     if (onClose !== undefined) {
       this.signingOff = true;
-      await signOff(this, onClose, this.options.sendTimeout).catch((error: unknown) =>
+      const signedOff = signOff(this, onClose, this.options.sendTimeout).catch((error: unknown) =>
         this.emit({ type: 'error', error: asError(error) }),
       );
+      await Promise.race([signedOff, drainDeadline]);
       this.signingOff = false;
     }
-    await Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
+    const drained = Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
+    if ((await Promise.race([drained, drainDeadline])) === 'drainTimeout') {
+      this.serving?.stop();
+      this.mux.rejectAll(
+        (written) =>
+          new ConnectionClosedError(`close: no response within the drainTimeout of ${drainTimeout} ms`, { written }),
+      );
+    }
+    clearTimeout(drainTimer);
     if (!this.end.ended) {
       this.writer.flushNow();
       this.endSocket();

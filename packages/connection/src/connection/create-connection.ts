@@ -2,9 +2,27 @@ import { Observable } from 'rxjs';
 import { ConnectionClosedError } from '../errors';
 import { dial } from './dial';
 import { openConnection } from './sign-on';
-import { resolveLinkOptions, validateDialOptions, type ConnectionOptions } from './options';
+import {
+  CONNECTION_OPTION_KEYS,
+  resolveLinkOptions,
+  validateDialOptions,
+  type ConnectionOptions,
+  type ResolvedLinkOptions,
+} from './options';
 import type { SocketConnection } from './connection';
 import type { Connection } from './types';
+
+/**
+ * Validates `ConnectionOptions` as `connect` does, without dialling: throws the `TypeError` or
+ * `RangeError` `connect` would. Returns the dialing settings and the resolved link options.
+ */
+export function checkConnectionOptions(
+  where: string,
+  options: ConnectionOptions,
+): { connectTimeout: number; tcpKeepAlive: number | false; link: ResolvedLinkOptions } {
+  const dialing = validateDialOptions(where, options);
+  return { ...dialing, link: resolveLinkOptions(where, options, 'dialled', CONNECTION_OPTION_KEYS) };
+}
 
 /**
  * A connection as a cold Observable. Subscribing dials (TCP, or TLS when `tls` is set), runs
@@ -23,8 +41,7 @@ import type { Connection } from './types';
  */
 export function createConnection$(options: ConnectionOptions): Observable<Connection> {
   const where = 'createConnection$';
-  const { connectTimeout, tcpKeepAlive } = validateDialOptions(where, options);
-  const link = resolveLinkOptions(where, options, 'dialled');
+  const { connectTimeout, tcpKeepAlive, link } = checkConnectionOptions(where, options);
   const { host, port, tls } = options;
 
   return new Observable<Connection>((subscriber) => {
@@ -75,8 +92,7 @@ export function createConnection$(options: ConnectionOptions): Observable<Connec
  */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
   const where = 'connect';
-  const { connectTimeout, tcpKeepAlive } = validateDialOptions(where, options);
-  const link = resolveLinkOptions(where, options, 'dialled');
+  const { connectTimeout, tcpKeepAlive, link } = checkConnectionOptions(where, options);
   const { host, port, tls, signal } = options;
   const socket = await dial({ host, port, tls, connectTimeout, tcpKeepAlive, signal });
   return openConnection(socket, link, signal);

@@ -3,9 +3,10 @@ import { LengthPrefixedFraming } from '../framing/length-prefixed-framing';
 import { binary2, DEFAULT_MAX_FRAME_LENGTH } from '../framing/presets';
 import type { Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
+import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 import { defaultRequestKey, type RequestKeyFn } from '../operators/request-key';
 import type { TlsDialOptions } from './dial';
-import type { Connection } from './types';
+import type { CloseOptions, Connection } from './types';
 
 /**
  * Hooks on the bytes of each message, where a MAC is computed and checked. Both run synchronously
@@ -124,7 +125,37 @@ export interface LinkOptions {
    * on dialled links (which keep an idle link up with `ping`).
    */
   closeOnReadTimeout?: boolean;
+  /**
+   * Milliseconds `onConnect` (the sign-on) may take; then the connection is destroyed and the
+   * connect fails with `ConnectError` (code `SIGN_ON_TIMEOUT`) — a host that never answers the
+   * sign-on cannot hang `connect()` or `pool.connect()`. Default: the `connectTimeout` (10 000).
+   */
+  signOnTimeout?: number;
 }
+
+/** Every `LinkOptions` key, for the unknown-option check (the compiler keeps it complete). */
+export const LINK_OPTION_KEYS: KnownKeys<LinkOptions> = {
+  spec: true,
+  framing: true,
+  sendTimeout: true,
+  idleTime: true,
+  ping: true,
+  readTimeout: true,
+  onConnect: true,
+  onClose: true,
+  requestKey: true,
+  maxFrameLength: true,
+  maxInFlight: true,
+  echoKeepAlive: true,
+  inboundBufferSize: true,
+  closeTimeout: true,
+  byteHooks: true,
+  frameTimeout: true,
+  maxQueuedBytes: true,
+  writeTimeout: true,
+  closeOnReadTimeout: true,
+  signOnTimeout: true,
+};
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
 export interface ConnectionOptions extends LinkOptions {
@@ -144,6 +175,19 @@ export interface ConnectionOptions extends LinkOptions {
    */
   tcpKeepAlive?: number | false;
 }
+
+/** Every `ConnectionOptions` key. */
+export const CONNECTION_OPTION_KEYS: KnownKeys<ConnectionOptions> = {
+  ...LINK_OPTION_KEYS,
+  host: true,
+  port: true,
+  tls: true,
+  connectTimeout: true,
+  signal: true,
+  tcpKeepAlive: true,
+};
+
+const BYTE_HOOK_KEYS: KnownKeys<ByteHooks> = { outbound: true, inbound: true };
 
 /** `LinkOptions` with every default filled in. */
 export interface ResolvedLinkOptions {
@@ -165,6 +209,7 @@ export interface ResolvedLinkOptions {
   maxQueuedBytes: number;
   writeTimeout: number;
   closeOnReadTimeout: boolean;
+  signOnTimeout: number;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
 }
@@ -181,7 +226,7 @@ function count(where: string, name: string, value: unknown, fallback: number, al
     typeof value === 'number' && ((Number.isSafeInteger(value) && value > 0) || (allowInfinity && value === Infinity));
   if (!ok) {
     throw new RangeError(
-      `${where}: options.${name} must be a positive integer${allowInfinity ? ' or Infinity' : ''}, got ${String(value)}`,
+      `${where}: options.${name} must be a positive integer${allowInfinity ? ' or Infinity' : ''}, got ${describeValue(value)}`,
     );
   }
   return value;
@@ -189,7 +234,7 @@ function count(where: string, name: string, value: unknown, fallback: number, al
 
 function optionalFunction<T>(where: string, name: string, value: T | undefined): T | undefined {
   if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`${where}: options.${name} must be a function`);
+    throw new TypeError(`${where}: options.${name} must be a function, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -214,14 +259,20 @@ export function resolveLinkOptions(
   where: string,
   options: LinkOptions,
   side: 'dialled' | 'accepted',
+  known: KnownKeys<object> = LINK_OPTION_KEYS,
 ): ResolvedLinkOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object`);
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, known);
   if (typeof options.spec !== 'object' || options.spec === null) {
-    throw new TypeError(`${where}: options.spec is required (a MessageSpec such as spec87ascii)`);
+    throw new TypeError(
+      `${where}: options.spec is required (a MessageSpec such as spec87ascii), got ${describeValue(options.spec)}`,
+    );
   }
   const framing = options.framing ?? binary2();
-  if (typeof framing.encode !== 'function' || typeof framing.decoder !== 'function') {
-    throw new TypeError(`${where}: options.framing must be a Framing (e.g. framing.binary2())`);
+  if (typeof framing?.encode !== 'function' || typeof framing.decoder !== 'function') {
+    throw new TypeError(
+      `${where}: options.framing must be a Framing (e.g. framing.binary2()), got ${describeValue(framing)}`,
+    );
   }
   const D = DEFAULT_LINK_OPTIONS;
   const maxInFlight = count(where, 'maxInFlight', options.maxInFlight, D.maxInFlight, true);
@@ -230,13 +281,15 @@ export function resolveLinkOptions(
   const limitedFraming = withMaxFrameLength(where, framing, maxFrameLength);
   for (const flag of ['echoKeepAlive', 'closeOnReadTimeout'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new TypeError(`${where}: options.${flag} must be a boolean`);
+      throw new TypeError(`${where}: options.${flag} must be a boolean, got ${describeValue(options[flag])}`);
     }
   }
   const hooks = options.byteHooks;
-  if (hooks !== undefined && (typeof hooks !== 'object' || hooks === null)) {
-    throw new TypeError(`${where}: options.byteHooks must be an object { outbound?, inbound? }`);
+  if (hooks !== undefined) {
+    requireObject(where, 'options.byteHooks', hooks);
+    refuseUnknownKeys(`${where}: options.byteHooks`, hooks, BYTE_HOOK_KEYS);
   }
+  const dialTimeout = (options as ConnectionOptions).connectTimeout;
   return {
     spec: options.spec,
     framing: limitedFraming,
@@ -253,6 +306,12 @@ export function resolveLinkOptions(
     inboundBufferSize,
     closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
     frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
+    signOnTimeout: duration(
+      where,
+      'signOnTimeout',
+      options.signOnTimeout,
+      typeof dialTimeout === 'number' && dialTimeout > 0 ? dialTimeout : D.connectTimeout,
+    ),
     maxQueuedBytes: count(where, 'maxQueuedBytes', options.maxQueuedBytes, D.maxQueuedBytes),
     writeTimeout: duration(where, 'writeTimeout', options.writeTimeout, D.writeTimeout),
     closeOnReadTimeout: options.closeOnReadTimeout ?? D.closeOnReadTimeout[side],
@@ -261,23 +320,38 @@ export function resolveLinkOptions(
   };
 }
 
+const CLOSE_OPTION_KEYS: KnownKeys<CloseOptions> = { drainTimeout: true };
+
+/** Validates the options of a `close()` (connection, server, pool); returns the drain timeout, if any. */
+export function resolveCloseOptions(where: string, options: CloseOptions | undefined): number | undefined {
+  if (options === undefined) return undefined;
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, CLOSE_OPTION_KEYS);
+  const { drainTimeout } = options;
+  return drainTimeout === undefined ? undefined : positiveMilliseconds(where, 'options.drainTimeout', drainTimeout);
+}
+
 /** Validates the dialing part of `ConnectionOptions`. */
 export function validateDialOptions(
   where: string,
   options: ConnectionOptions,
 ): { connectTimeout: number; tcpKeepAlive: number | false } {
+  requireObject(where, 'options', options);
+  refuseUnknownKeys(where, options, CONNECTION_OPTION_KEYS);
   if (typeof options.host !== 'string' || options.host === '') {
-    throw new TypeError(`${where}: options.host must be a non-empty string`);
+    throw new TypeError(`${where}: options.host must be a non-empty string, got ${describeValue(options.host)}`);
   }
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535) {
-    throw new RangeError(`${where}: options.port must be an integer from 1 to 65535, got ${String(options.port)}`);
+    throw new RangeError(
+      `${where}: options.port must be an integer from 1 to 65535, got ${describeValue(options.port)}`,
+    );
   }
   const tls = options.tls;
   if (tls !== undefined && typeof tls !== 'boolean' && (typeof tls !== 'object' || tls === null)) {
-    throw new TypeError(`${where}: options.tls must be true or tls.connect options`);
+    throw new TypeError(`${where}: options.tls must be true or tls.connect options, got ${describeValue(tls)}`);
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`${where}: options.signal must be an AbortSignal`);
+    throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${describeValue(options.signal)}`);
   }
   const D = DEFAULT_LINK_OPTIONS;
   const keepAlive = options.tcpKeepAlive;

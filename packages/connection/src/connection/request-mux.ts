@@ -150,11 +150,15 @@ export class RequestMux {
     return true;
   }
 
-  /** The link ended: fails every pending request with the end's error, saying whether it was written. */
-  rejectAll(): void {
-    const all = this.pending.values();
+  /**
+   * Fails every pending request with `errorFor` (default: the link end's error), saying whether it
+   * was written — when the link ended, or a close's drain deadline passed.
+   */
+  rejectAll(errorFor: (written: boolean) => Error = (written) => this.end.error(written)): void {
+    // Those still waiting for a slot go first, so that failing a written one never admits them.
+    const all = this.pending.values().sort((a, b) => Number(a.inFlight) - Number(b.inFlight));
     for (const request of all) {
-      this.fail(request, this.end.error(request.inFlight && this.host.wasWritten(request.position)));
+      this.fail(request, errorFor(request.inFlight && this.host.wasWritten(request.position)));
     }
     this.deadlines.clear();
   }

@@ -6,9 +6,10 @@ import type { Connection } from './types';
 
 /**
  * The sign-on step: wraps an open socket (dialled or accepted) in a `SocketConnection` and runs
- * `onConnect` on it. Resolves with the connection once `onConnect` is done; if it rejects, or
- * `signal` aborts meanwhile, the connection is destroyed and the promise rejects with a
- * `ConnectError` (the original error as its `cause`).
+ * `onConnect` on it. Resolves with the connection once `onConnect` is done; if it rejects, takes
+ * longer than `signOnTimeout` (code `SIGN_ON_TIMEOUT`), or `signal` aborts meanwhile, the
+ * connection is destroyed and the promise rejects with a `ConnectError` (the original error as its
+ * `cause`).
  */
 export async function openConnection(
   socket: net.Socket,
@@ -20,7 +21,18 @@ export async function openConnection(
   if (onConnect === undefined) return conn;
   const address = conn.remoteAddress;
   let onAbort: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
+    const timedOut = new Promise<never>((_, reject) => {
+      const ms = options.signOnTimeout;
+      timer = setTimeout(
+        () =>
+          reject(
+            new ConnectError(address, 'SIGN_ON_TIMEOUT', `onConnect did not finish within ${ms} ms (signOnTimeout)`),
+          ),
+        ms,
+      );
+    });
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () =>
         reject(new ConnectError(address, 'ABORT_ERR', 'aborted during onConnect', { cause: signal?.reason }));
@@ -35,7 +47,8 @@ export async function openConnection(
     // Both lose the race on success; they must not surface later as unhandled rejections.
     closedEarly.catch(ignore);
     aborted.catch(ignore);
-    await Promise.race([Promise.resolve(onConnect(conn as Connection)), aborted, closedEarly]);
+    timedOut.catch(ignore);
+    await Promise.race([Promise.resolve(onConnect(conn as Connection)), aborted, closedEarly, timedOut]);
     return conn;
   } catch (error) {
     // When the link itself failed (a TLS 1.3 server refusing our certificate surfaces only now),
@@ -50,6 +63,7 @@ export async function openConnection(
     conn.destroy(failure);
     throw failure;
   } finally {
+    clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -18,6 +18,17 @@ export interface CloseInfo {
 /** Where a connection is in its life. */
 export type ConnectionState = 'open' | 'closing' | 'closed';
 
+/** Options of a graceful `close()`. */
+export interface CloseOptions {
+  /**
+   * Milliseconds from the call after which requests still awaiting their response (and `serve`
+   * handlers still running, and an `onClose` still signing off) are given up: pending sends fail
+   * with `ConnectionClosedError` and the socket ends. Distinct from `closeTimeout`, the grace a
+   * closing socket gets to finish. Default: none — each request waits out its own send timeout.
+   */
+  drainTimeout?: number;
+}
+
 /** Per-call options of `send`. */
 export interface SendOptions {
   /** Milliseconds to wait for the response, counted from this call (waiting for a slot or room included). */
@@ -107,10 +118,12 @@ export interface Connection {
   reject(message: Message, reason: string | Error): boolean;
   /**
    * Closes gracefully: refuses new sends, runs `onClose` (which may still send, e.g. a
-   * sign-off), waits for in-flight requests (each bounded by its timeout), then ends the socket.
-   * Idempotent; resolves when the socket is closed.
+   * sign-off), waits for in-flight requests (each bounded by its timeout) and for running `serve`
+   * handlers, then ends the socket. With `drainTimeout`, whatever is still pending that many ms
+   * after the call fails with `ConnectionClosedError` and the socket ends. Idempotent (a later
+   * call's `drainTimeout` is ignored); resolves when the socket is closed.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
   /**
    * Ends the connection at once, without `onClose` or waiting: the socket is destroyed and
    * everything pending fails with `ConnectionClosedError` (its `cause` is `error` when given, and

@@ -1,4 +1,5 @@
 import { positiveMilliseconds } from '../milliseconds';
+import { describeValue } from '../option-checks';
 
 /** The shape of an exponential backoff. */
 export interface BackoffSchedule {
@@ -20,17 +21,17 @@ export interface BackoffSchedule {
  */
 export function assertBackoffSchedule(where: string, schedule: BackoffSchedule): void {
   if (typeof schedule !== 'object' || schedule === null) {
-    throw new TypeError(`${where}: expected { initial, max, jitter }`);
+    throw new TypeError(`${where}: expected { initial, max, jitter }, got ${describeValue(schedule)}`);
   }
   const { initial, max, jitter } = schedule;
   positiveMilliseconds(where, 'initial', initial);
   if (typeof max !== 'number' || !Number.isFinite(max) || max < initial) {
     throw new RangeError(
-      `${where}: max must be a number of milliseconds no less than initial (${initial}), got ${String(max)}`,
+      `${where}: max must be a number of milliseconds no less than initial (${initial}), got ${describeValue(max)}`,
     );
   }
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) {
-    throw new RangeError(`${where}: jitter must be a fraction in [0, 1), got ${String(jitter)}`);
+    throw new RangeError(`${where}: jitter must be a fraction in [0, 1), got ${describeValue(jitter)}`);
   }
 }
 

@@ -3,6 +3,7 @@ import { FramingError } from '../errors';
 import { startsLikeTlsRecord, startsWithTlsAlert } from '../framing/tls-mismatch';
 import type { Frame, Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
+import { refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 
 /** Configuration of {@link decodeFrames}. */
 export interface DecodeFramesConfig {
@@ -46,7 +47,11 @@ export function decodeFrames(framing: Framing, config: DecodeFramesConfig = {}):
   if (!framing || typeof framing.decoder !== 'function') {
     throw new TypeError('decodeFrames: framing must be a Framing such as framing.binary2()');
   }
-  if (typeof config !== 'object' || config === null) throw new TypeError('decodeFrames: config must be an object');
+  requireObject('decodeFrames', 'config', config);
+  refuseUnknownKeys('decodeFrames', config, {
+    frameTimeout: true,
+    scheduler: true,
+  } satisfies KnownKeys<DecodeFramesConfig>);
   const { frameTimeout, scheduler = asyncScheduler } = config;
   const timed = frameTimeout !== undefined && frameTimeout !== Infinity;
   if (timed) positiveMilliseconds('decodeFrames', 'frameTimeout', frameTimeout);

@@ -1,5 +1,6 @@
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { positiveMilliseconds } from '../milliseconds';
+import { refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 import { quietPeriods } from './quiet-periods';
 
 /** Configuration of {@link idlePing}. */
@@ -22,7 +23,9 @@ export interface IdlePingConfig {
  * ```
  */
 export function idlePing(config: IdlePingConfig): OperatorFunction<unknown, number> {
-  positiveMilliseconds('idlePing', 'idleTime', config?.idleTime);
+  requireObject('idlePing', 'config', config);
+  refuseUnknownKeys('idlePing', config, { idleTime: true, scheduler: true } satisfies KnownKeys<IdlePingConfig>);
+  positiveMilliseconds('idlePing', 'idleTime', config.idleTime);
   const { idleTime, scheduler } = config;
   return (outbound$) => quietPeriods(outbound$, idleTime, scheduler);
 }

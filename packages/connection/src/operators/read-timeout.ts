@@ -1,5 +1,6 @@
 import type { OperatorFunction, SchedulerLike } from 'rxjs';
 import { positiveMilliseconds } from '../milliseconds';
+import { refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 import { quietPeriods } from './quiet-periods';
 
 /** Configuration of {@link readTimeout}. */
@@ -22,7 +23,9 @@ export interface ReadTimeoutConfig {
  * ```
  */
 export function readTimeout(config: ReadTimeoutConfig): OperatorFunction<unknown, number> {
-  positiveMilliseconds('readTimeout', 'timeout', config?.timeout);
+  requireObject('readTimeout', 'config', config);
+  refuseUnknownKeys('readTimeout', config, { timeout: true, scheduler: true } satisfies KnownKeys<ReadTimeoutConfig>);
+  positiveMilliseconds('readTimeout', 'timeout', config.timeout);
   const { timeout, scheduler } = config;
   return (inbound$) => quietPeriods(inbound$, timeout, scheduler);
 }

@@ -1,5 +1,6 @@
 import { retry, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { assertBackoffSchedule, backoffDelay, type BackoffSchedule } from './backoff';
+import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 
 /** One retry about to happen, as reported to {@link RetryWithBackoffConfig.onRetry}. */
 export interface RetryNotice {
@@ -28,6 +29,16 @@ export interface RetryWithBackoffConfig extends Omit<BackoffSchedule, 'jitter'> 
   onRetry?: (notice: RetryNotice) => void;
 }
 
+const RETRY_CONFIG_KEYS: KnownKeys<RetryWithBackoffConfig> = {
+  initial: true,
+  max: true,
+  jitter: true,
+  random: true,
+  scheduler: true,
+  resetOnSuccess: true,
+  onRetry: true,
+};
+
 /**
  * Resubscribes to the source whenever it errors, forever: first after `initial` ms, then
  * doubling up to `max`, each wait spread by ±`jitter` (default ±20 %). Once the source emits (the link is up)
@@ -42,8 +53,8 @@ export interface RetryWithBackoffConfig extends Omit<BackoffSchedule, 'jitter'> 
  * ```
  */
 export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOperatorFunction<T> {
-  if (typeof config !== 'object' || config === null)
-    throw new TypeError('retryWithBackoff: expected { initial, max, jitter? }');
+  requireObject('retryWithBackoff', 'config', config);
+  refuseUnknownKeys('retryWithBackoff', config, RETRY_CONFIG_KEYS);
   const schedule: BackoffSchedule = {
     initial: config.initial,
     max: config.max,
@@ -51,9 +62,11 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig): MonoTypeOpe
   };
   assertBackoffSchedule('retryWithBackoff', schedule);
   const { random = Math.random, scheduler, resetOnSuccess = true, onRetry } = config;
-  if (typeof random !== 'function') throw new TypeError('retryWithBackoff: random must be a function');
+  if (typeof random !== 'function') {
+    throw new TypeError(`retryWithBackoff: random must be a function, got ${describeValue(random)}`);
+  }
   if (onRetry !== undefined && typeof onRetry !== 'function') {
-    throw new TypeError('retryWithBackoff: onRetry must be a function');
+    throw new TypeError(`retryWithBackoff: onRetry must be a function, got ${describeValue(onRetry)}`);
   }
   return retry<T>({
     resetOnSuccess,

@@ -1,8 +1,19 @@
 import { inspect } from 'node:util';
-import { BehaviorSubject, Subject, defer, filter, merge, switchMap, type Observable, type Subscription } from 'rxjs';
-import { createConnection$ } from '../connection/create-connection';
-import type { CloseInfo, Connection } from '../connection/types';
-import { NoConnectionsError, PoolClosedError } from '../errors';
+import {
+  BehaviorSubject,
+  NEVER,
+  Subject,
+  defer,
+  filter,
+  merge,
+  switchMap,
+  type Observable,
+  type Subscription,
+} from 'rxjs';
+import { checkConnectionOptions, createConnection$ } from '../connection/create-connection';
+import { resolveCloseOptions } from '../connection/options';
+import type { CloseInfo, CloseOptions, Connection } from '../connection/types';
+import { asError, NoConnectionsError, PoolClosedError } from '../errors';
 import type { RetryNotice } from '../operators/retry-with-backoff';
 import { judgeConnect, type FirstAttempt, type GateSlot } from './connect-gate';
 import { reconnectingLink } from './link-loop';
@@ -102,8 +113,15 @@ class LinkPool implements Pool {
     return this.connections.length < this.slots.length;
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
+  close(options?: CloseOptions): Promise<void> {
+    if (this.closing === undefined) {
+      try {
+        resolveCloseOptions('pool.close', options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.closing ??= this.shutDown(options);
     return this.closing;
   }
 
@@ -122,7 +140,7 @@ class LinkPool implements Pool {
     return `Pool ${inspect(this.toJSON(), options)}`;
   }
 
-  private async shutDown(): Promise<void> {
+  private async shutDown(options?: CloseOptions): Promise<void> {
     const gate = this.gate;
     this.gate = null;
     gate?.reject(new PoolClosedError());
@@ -133,7 +151,7 @@ class LinkPool implements Pool {
     }
     const open = this.slots.flatMap((slot) => (slot.connection ? [slot.connection] : []));
     await Promise.all(
-      open.map((conn) => conn.close().catch((error: unknown) => this.events.next({ type: 'error', error }))),
+      open.map((conn) => conn.close(options).catch((error: unknown) => this.events.next({ type: 'error', error }))),
     );
     await Promise.all(open.map((conn) => conn.closed));
     this.usable.next([]);
@@ -145,7 +163,17 @@ class LinkPool implements Pool {
   private startLoop(slot: Slot): void {
     const { connection: factory, reconnect } = this.options;
     const dial = () =>
-      defer(async () => factory(slot.address)).pipe(switchMap((options) => createConnection$(options)));
+      defer(async () => factory(slot.address)).pipe(
+        switchMap((options) => {
+          try {
+            checkConnectionOptions(`createPool: options.connection('${slot.address}')`, options);
+          } catch (error) {
+            this.misconfigured(slot, asError(error));
+            return NEVER; // redialling cannot mend a configuration: this slot stays down
+          }
+          return createConnection$(options);
+        }),
+      );
     slot.loop = reconnectingLink(dial, { ...reconnect, onRetry: (notice) => this.onRetry(slot, notice) }).subscribe(
       (conn) => this.onUp(slot, conn),
     );
@@ -179,6 +207,18 @@ class LinkPool implements Pool {
     slot.lastError = notice.error;
     this.events.next({ type: 'retry', address: slot.address, index: slot.index, ...notice });
     this.judgeGate();
+  }
+
+  /**
+   * The factory's options for a slot are invalid (a misspelt key, a wrong type): reported, and
+   * `connect()` fails with that error at once, instead of retrying a dial that can never work.
+   */
+  private misconfigured(slot: Slot, error: Error): void {
+    this.events.next({ type: 'error', error, address: slot.address, index: slot.index });
+    const gate = this.gate;
+    if (gate === null) return;
+    this.gate = null;
+    void this.close().then(() => gate.reject(error));
   }
 
   private judgeGate(): void {

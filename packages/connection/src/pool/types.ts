@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { ConnectionOptions } from '../connection/options';
-import type { CloseReason, Connection } from '../connection/types';
+import type { CloseOptions, CloseReason, Connection } from '../connection/types';
 import type { BackoffSchedule } from '../operators/backoff';
 
 /** What `createPool` takes. */
@@ -128,9 +128,10 @@ export interface Pool {
   isDegraded(): boolean;
   /**
    * Stops every reconnect loop and closes every link gracefully (their `onClose` sign-offs run);
-   * resolves when all are closed. Idempotent.
+   * resolves when all are closed. `options` go to every link's `close` (a `drainTimeout` bounds
+   * how long in-flight requests may still take). Idempotent.
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
   /** The summary `util.inspect`, `String()` and `JSON.stringify` show: addresses and states, never messages. */
   toJSON(): PoolSummary;
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type * as tls from 'node:tls';
 import type { Observable } from 'rxjs';
 import type { LinkOptions } from '../connection/options';
-import type { Connection } from '../connection/types';
+import type { CloseOptions, Connection } from '../connection/types';
 import type { RequestHandler, ServeOptions } from '../connection/request-handler';
 
 /** TLS for a server: Node `tls.createServer` options (`key`, `cert`, `ca`, `requestCert`, ...). */
@@ -143,8 +143,11 @@ export interface Server {
   serve(handler: RequestHandler, options?: ServeOptions): void;
   /** The bound address, once listening. */
   address(): AddressInfo | undefined;
-  /** Stops accepting and closes every connection gracefully; idempotent. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting and closes every connection gracefully, each with `options` (a
+   * `drainTimeout` bounds how long their in-flight requests may still take); idempotent.
+   */
+  close(options?: CloseOptions): Promise<void>;
   /** The summary `util.inspect`, `String()` and `JSON.stringify` show: counts, never messages or buffers. */
   toJSON(): ServerSummary;
 }

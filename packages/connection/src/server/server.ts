@@ -4,12 +4,18 @@ import { inspect } from 'node:util';
 import { Observable, Subject } from 'rxjs';
 import { HeldUntilSubscribed } from '../connection/held-until-subscribed';
 import { openConnection } from '../connection/sign-on';
-import { resolveLinkOptions, type ResolvedLinkOptions } from '../connection/options';
+import {
+  LINK_OPTION_KEYS,
+  resolveCloseOptions,
+  resolveLinkOptions,
+  type ResolvedLinkOptions,
+} from '../connection/options';
 import { positiveMilliseconds } from '../milliseconds';
+import { describeValue, type KnownKeys } from '../option-checks';
 import { startsLikeTlsHello } from '../framing/tls-mismatch';
 import { asError, TlsMismatchError } from '../errors';
 import { peerAddress, type SocketConnection } from '../connection/connection';
-import type { Connection } from '../connection/types';
+import type { CloseOptions, Connection } from '../connection/types';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from '../connection/request-handler';
 import { Admission, allowList, type AdmissionLimits } from './admission';
 import type { Server, ServerEvent, ServerOptions, ServerSummary } from './server-types';
@@ -101,8 +107,15 @@ class ConnectionServer implements Server {
     for (const conn of this.live) conn.serve(handler, options);
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.shutDown();
+  close(options?: CloseOptions): Promise<void> {
+    if (this.closing === undefined) {
+      try {
+        resolveCloseOptions('server.close', options);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.closing ??= this.shutDown(options);
     return this.closing;
   }
 
@@ -212,12 +225,12 @@ class ConnectionServer implements Server {
     );
   }
 
-  private async shutDown(): Promise<void> {
+  private async shutDown(options: CloseOptions | undefined): Promise<void> {
     const stopped = new Promise<void>((resolve) => {
       if (!this.server.listening) resolve();
       else this.server.close(() => resolve());
     });
-    await Promise.all([...this.live].map((conn) => conn.close()));
+    await Promise.all([...this.live].map((conn) => conn.close(options)));
     // What is left never became a live connection (TLS handshake or onConnect still running).
     for (const socket of this.accepting) socket.destroy();
     await stopped;
@@ -227,6 +240,16 @@ class ConnectionServer implements Server {
     this.events.complete();
   }
 }
+
+/** Every `ServerOptions` key. */
+const SERVER_OPTION_KEYS: KnownKeys<ServerOptions> = {
+  ...LINK_OPTION_KEYS,
+  tls: true,
+  handshakeTimeout: true,
+  maxConnections: true,
+  maxConnectionsPerSource: true,
+  allow: true,
+};
 
 /**
  * Creates an ISO 8583 server (plain TCP, or TLS / mutual TLS with `tls`). Every accepted socket
@@ -248,14 +271,16 @@ class ConnectionServer implements Server {
  * ```
  */
 export function createServer(options: ServerOptions): Server {
-  const link = resolveLinkOptions('createServer', options, 'accepted');
+  const link = resolveLinkOptions('createServer', options, 'accepted', SERVER_OPTION_KEYS);
   return new ConnectionServer(link, resolveServerOptions('createServer', options));
 }
 
 function resolveServerOptions(where: string, options: ServerOptions): ResolvedServerOptions {
   const { tls: tlsOptions } = options;
   if (tlsOptions !== undefined && (typeof tlsOptions !== 'object' || tlsOptions === null)) {
-    throw new TypeError(`${where}: options.tls must be tls.createServer options (key, cert, ...)`);
+    throw new TypeError(
+      `${where}: options.tls must be tls.createServer options (key, cert, ...), got ${describeValue(tlsOptions)}`,
+    );
   }
   if (tlsOptions?.handshakeTimeout !== undefined) {
     throw new TypeError(
@@ -279,7 +304,7 @@ function resolveServerOptions(where: string, options: ServerOptions): ResolvedSe
 function count(where: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new RangeError(`${where}: options.${name} must be a positive integer, got ${String(value)}`);
+    throw new RangeError(`${where}: options.${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value as number;
 }
