@@ -170,6 +170,18 @@ describe('automatic reversal over real sockets', () => {
     expect(saf!.store.pending('host')).toEqual([]);
   });
 
+  it("parks a reversal that reached its destination's limit, and reports it", async () => {
+    const host = new TestHost(() => undefined);
+    hosts.push(await host.start());
+    conn = await connect(linkTo(host.port));
+    await setUp(conn, { maxAttempts: 2 });
+    const parked = reversalEvent('parked');
+    await reversals!.send(conn, cardMessage('0100', '000131'), { timeout: 50 }).catch(() => undefined);
+    expect(await parked).toMatchObject({ id: 1, reason: 'no final response after 2 attempts' });
+    expect(host.received.map((r) => r.mti)).toEqual(['0100', '0400', '0401']);
+    expect(saf!.parked().map((e) => [e.kind, e.message.mti])).toEqual([['reversal', '0400']]);
+  });
+
   it('manual partial reversal: field 95 and the same durable path', async () => {
     const host = new TestHost((request) => (isReversal(request) ? '00' : undefined));
     hosts.push(await host.start());

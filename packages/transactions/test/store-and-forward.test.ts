@@ -139,6 +139,17 @@ describe('store-and-forward over a real socket', () => {
     expect(host.received.map((r) => r.mti)).toEqual(['0220']);
   });
 
+  it('parks an advice that expired before it could go out, and delivers the next', async () => {
+    host = await new TestHost((request) => (request.get(11) === '000001' ? undefined : '00')).start();
+    await start({ retry: { initial: 100, max: 100, jitter: 0 } });
+    const parked = next('parked');
+    const delivered = next('delivered');
+    await saf!.enqueue('host', cardMessage('0220', '000001'), { expireAfter: 50 });
+    await saf!.enqueue('host', cardMessage('0220', '000002'));
+    expect((await parked)[0]).toMatchObject({ id: 1, reason: 'expired' });
+    expect((await delivered)[0]).toMatchObject({ id: 2 });
+  });
+
   it('never writes the PAN or track data to the journal file', async () => {
     host = await new TestHost(() => undefined).start();
     await start();
