@@ -7,8 +7,20 @@ import { once } from 'node:events';
 
 export interface ChildServer {
   port: number;
+  /** The child's CPU time so far, in microseconds (user + system), if it answers `'cpu'` messages (see {@link answerCpuQueries}). */
+  cpuMicros(): Promise<number>;
   /** Disconnects the child and waits for it to exit. */
   stop(): Promise<void>;
+}
+
+/** In the child: answers the parent's `'cpu'` messages with this process's CPU time. */
+export function answerCpuQueries(): void {
+  process.on('message', (message) => {
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMicros: user + system });
+    }
+  });
 }
 
 /** Forks `file` with `args` and waits for the port it reports. */
@@ -17,6 +29,11 @@ export async function forkServer(file: string, args: string[] = []): Promise<Chi
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return {
     port: message.port,
+    cpuMicros: async () => {
+      const answer = once(child, 'message') as Promise<[{ cpuMicros: number }]>;
+      child.send('cpu');
+      return (await answer)[0].cpuMicros;
+    },
     stop: async () => {
       const exited = once(child, 'exit');
       child.disconnect();

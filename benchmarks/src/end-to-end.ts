@@ -18,7 +18,7 @@ import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect, createServer } from '@rx8583/connection';
 import { Message, spec87ascii } from '@rx8583/iso8583';
-import { forkServer } from './child-server';
+import { answerCpuQueries, forkServer, type ChildServer } from './child-server';
 import { LatencyRecorder } from './latency-recorder';
 
 const SERVER_FLAG = '--end-to-end-server';
@@ -31,6 +31,9 @@ export interface EndToEndRun {
   roundTripsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU microseconds per round trip in the client process and in the server process (user + system). */
+  clientCpuMicros: number;
+  serverCpuMicros: number;
 }
 
 export interface EndToEndResult {
@@ -101,8 +104,10 @@ async function startServer(shape: EndToEndShape): Promise<{ port: number; close(
   };
 }
 
-/** K senders, each sending one request after the other for `durationMs`. */
-async function drive(send: () => Promise<unknown>, inFlight: number, durationMs: number) {
+/** K senders, each sending one request after the other for `durationMs`; CPU time of both processes per round trip. */
+async function drive(send: () => Promise<unknown>, inFlight: number, durationMs: number, server: ChildServer) {
+  const serverBefore = await server.cpuMicros();
+  const clientBefore = process.cpuUsage();
   const latencies = new LatencyRecorder();
   const started = performance.now();
   const deadline = started + durationMs;
@@ -116,24 +121,32 @@ async function drive(send: () => Promise<unknown>, inFlight: number, durationMs:
   };
   await Promise.all(Array.from({ length: inFlight }, sender));
   const seconds = (performance.now() - started) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  const serverMicros = (await server.cpuMicros()) - serverBefore;
   const [p50Ms, p99Ms] = latencies.percentiles(50, 99);
-  return { roundTripsPerSecond: latencies.count / seconds, p50Ms: p50Ms!, p99Ms: p99Ms! };
+  return {
+    roundTripsPerSecond: latencies.count / seconds,
+    p50Ms: p50Ms!,
+    p99Ms: p99Ms!,
+    clientCpuMicros: (client.user + client.system) / latencies.count,
+    serverCpuMicros: serverMicros / latencies.count,
+  };
 }
 
-async function runRx8583(port: number, inFlight: number, durationMs: number) {
-  const conn = await connect({ host: '127.0.0.1', port, spec: spec87ascii, idleTime: 60_000 });
+async function runRx8583(server: ChildServer, inFlight: number, durationMs: number) {
+  const conn = await connect({ host: '127.0.0.1', port: server.port, spec: spec87ascii, idleTime: 60_000 });
   try {
     const send = () => conn.send(authorization());
-    await drive(send, inFlight, Math.min(1000, durationMs)); // warm-up: JIT and socket buffers
-    return await drive(send, inFlight, durationMs);
+    await drive(send, inFlight, Math.min(1000, durationMs), server); // warm-up: JIT and socket buffers
+    return await drive(send, inFlight, durationMs, server);
   } finally {
     await conn.close();
   }
 }
 
 /** A raw client: one write a frame, answers matched to requests in order. */
-async function runRaw(port: number, inFlight: number, durationMs: number) {
-  const socket = net.connect(port, '127.0.0.1');
+async function runRaw(server: ChildServer, inFlight: number, durationMs: number) {
+  const socket = net.connect(server.port, '127.0.0.1');
   await once(socket, 'connect');
   socket.setNoDelay(true);
   const waiting: Array<() => void> = [];
@@ -160,8 +173,8 @@ async function runRaw(port: number, inFlight: number, durationMs: number) {
       socket.write(frame);
     });
   try {
-    await drive(send, inFlight, Math.min(1000, durationMs));
-    return await drive(send, inFlight, durationMs);
+    await drive(send, inFlight, Math.min(1000, durationMs), server);
+    return await drive(send, inFlight, durationMs, server);
   } finally {
     socket.destroy();
   }
@@ -171,9 +184,7 @@ async function runOnce(shape: EndToEndShape, inFlight: number, durationMs: numbe
   const server = await forkServer(__filename, [SERVER_FLAG, shape]);
   try {
     const measured =
-      shape === 'rx8583'
-        ? await runRx8583(server.port, inFlight, durationMs)
-        : await runRaw(server.port, inFlight, durationMs);
+      shape === 'rx8583' ? await runRx8583(server, inFlight, durationMs) : await runRaw(server, inFlight, durationMs);
     return { shape, ...measured };
   } finally {
     await server.stop();
@@ -214,12 +225,13 @@ export async function runEndToEndBench(options: EndToEndOptions = {}): Promise<E
 export function formatEndToEndBench(result: EndToEndResult): string {
   const { durationMs, runs, inFlight } = result.options;
   const row = (r: EndToEndRun, label: string) =>
-    `| ${label} | ${Math.round(r.roundTripsPerSecond).toLocaleString('en-US')} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} |`;
+    `| ${label} | ${Math.round(r.roundTripsPerSecond).toLocaleString('en-US')} | ${r.p50Ms.toFixed(3)} | ${r.p99Ms.toFixed(3)} | ` +
+    `${r.clientCpuMicros.toFixed(2)} | ${r.serverCpuMicros.toFixed(2)} |`;
   return [
     `${inFlight} in flight on one connection, server in a child process; ${runs} runs of ${durationMs} ms each, alternating`,
     '',
-    '| run | round trips/s | p50 ms | p99 ms |',
-    '| --- | ---: | ---: | ---: |',
+    '| run | round trips/s | p50 ms | p99 ms | client CPU µs/rt | server CPU µs/rt |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...result.runs.map((r, i) => row(r, `${r.shape} #${Math.floor(i / 2) + 1}`)),
     row(result.median.raw, '**raw echo, median**'),
     row(result.median.rx8583, '**rx8583 build + toResponse, median**'),
@@ -231,6 +243,7 @@ export function formatEndToEndBench(result: EndToEndResult): string {
 if (require.main === module) {
   if (process.argv[2] === SERVER_FLAG) {
     void startServer(process.argv[3] as EndToEndShape).then(({ port, close }) => {
+      answerCpuQueries();
       process.send!({ port });
       process.on('disconnect', () => void close().then(() => process.exit(0)));
     });

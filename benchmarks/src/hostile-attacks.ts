@@ -21,6 +21,7 @@ interface Params {
   tls?: boolean;
   /** How long to keep watching sockets for the server to close them. */
   watchMs?: number;
+  maxQueuedBytes?: number;
 }
 
 const [role = '', portText = '0', paramsText = '{}'] = process.argv.slice(2);
@@ -73,13 +74,20 @@ async function probe(): Promise<object> {
   const failures: Record<string, number> = {};
   const sends: Promise<void>[] = [];
   const deadline = Date.now() + params.durationMs!;
+  const begun = performance.now();
+  /** When (ms into the run) the requests slower than 50 ms were sent. */
+  const slow: number[] = [];
   let stan = 500_000;
   for (let next = performance.now(); Date.now() < deadline; next += params.intervalMs!) {
     await delay(Math.max(0, next - performance.now()));
     const started = performance.now();
     sends.push(
       conn.send(echoRequest(++stan), { timeout: 5_000 }).then(
-        () => latencies.record(performance.now() - started),
+        () => {
+          const ms = performance.now() - started;
+          latencies.record(ms);
+          if (ms > 50) slow.push(Math.round(started - begun));
+        },
         (error: unknown) => {
           const name = error instanceof Error ? error.name : 'non-error';
           failures[name] = (failures[name] ?? 0) + 1;
@@ -90,7 +98,17 @@ async function probe(): Promise<object> {
   await Promise.all(sends);
   await conn.close();
   const [p50, p99, max] = latencies.percentiles(50, 99, 100);
-  return { sent: sends.length, answered: latencies.count, failures, p50Ms: p50, p99Ms: p99, maxMs: max };
+  const slowSpan = slow.length === 0 ? [] : [Math.min(...slow), Math.max(...slow)];
+  return {
+    sent: sends.length,
+    answered: latencies.count,
+    failures,
+    p50Ms: p50,
+    p99Ms: p99,
+    maxMs: max,
+    slow: slow.length,
+    slowSpan,
+  };
 }
 
 /**
@@ -153,7 +171,7 @@ async function retrier(): Promise<object> {
 
 /** (e) A full rx8583 link that answers the server's requests and sends its own, flat out. */
 async function peer(): Promise<object> {
-  const conn = await connect({ host: '127.0.0.1', port, spec: echoSpec });
+  const conn = await connect({ host: '127.0.0.1', port, spec: echoSpec, maxQueuedBytes: params.maxQueuedBytes });
   conn.inbound$.subscribe((request) => {
     if (request.mti === '0800') conn.reply(echoResponse(request)).catch(() => undefined);
   });

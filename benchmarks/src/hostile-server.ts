@@ -32,6 +32,7 @@ export interface MemorySample {
 export interface ServerReport {
   baseline: MemorySample;
   peak: MemorySample;
+  timeline: number[];
   events: Record<string, number>;
   rejected: Record<string, number>;
   tlsErrors: Record<string, number>;
@@ -48,8 +49,12 @@ function sample(): MemorySample {
 
 let baseline = sample();
 let peak = sample();
+/** heapUsed + external every 500 ms since the baseline, MiB: a sawtooth is garbage, a plateau is held. */
+let timeline: number[] = [];
+let ticks = 0;
 setInterval(() => {
   const now = sample();
+  if (++ticks % 25 === 0) timeline.push(Math.round((now.heapAndExternal / 1024 / 1024) * 10) / 10);
   peak = {
     heapAndExternal: Math.max(peak.heapAndExternal, now.heapAndExternal),
     rss: Math.max(peak.rss, now.rss),
@@ -94,12 +99,13 @@ process.on('message', (message: { type: string }) => {
     (globalThis as { gc?: () => void }).gc?.();
     baseline = sample();
     peak = sample();
+    timeline = [];
     process.send?.({ type: 'baseline', baseline });
   } else if (message.type === 'measure') {
     (globalThis as { gc?: () => void }).gc?.();
     process.send?.({ type: 'measure', measure: sample() });
   } else if (message.type === 'report') {
-    const report: ServerReport = { baseline, peak, events, rejected, tlsErrors, closedReasons };
+    const report: ServerReport = { baseline, peak, timeline, events, rejected, tlsErrors, closedReasons };
     if (peerSends) report.peerSends = peerSends.summary();
     process.send?.({ type: 'report', report });
   }

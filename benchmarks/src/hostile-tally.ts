@@ -14,6 +14,8 @@ export interface TallySummary {
   pending: number;
   /** Sends settled in each second of the run. */
   settledPerSecond: number[];
+  /** Longest time with no send settling, from the start of the run (a deadlock shows here). */
+  longestStallMs: number;
 }
 
 export class SendTally {
@@ -21,7 +23,9 @@ export class SendTally {
   private answered = 0;
   private readonly failed: Record<string, number> = {};
   private readonly perSecond: number[] = [];
-  private readonly started = Date.now();
+  private started = Date.now();
+  private lastSettled = Date.now();
+  private longestStall = 0;
   private stan = 0;
 
   /**
@@ -34,7 +38,9 @@ export class SendTally {
     durationMs: number,
     request: (stan: number) => Message,
   ): Promise<void> {
-    const deadline = Date.now() + durationMs;
+    this.started = Date.now();
+    this.lastSettled = this.started;
+    const deadline = this.started + durationMs;
     const lane = async (): Promise<void> => {
       while (Date.now() < deadline && link.state === 'open') {
         this.issued++;
@@ -46,7 +52,10 @@ export class SendTally {
           const name = error instanceof Error ? error.name : 'non-error';
           this.failed[name] = (this.failed[name] ?? 0) + 1;
         }
-        const second = Math.floor((Date.now() - this.started) / 1000);
+        const now = Date.now();
+        this.longestStall = Math.max(this.longestStall, now - this.lastSettled);
+        this.lastSettled = now;
+        const second = Math.floor((now - this.started) / 1000);
         this.perSecond[second] = (this.perSecond[second] ?? 0) + 1;
       }
     };
@@ -61,6 +70,7 @@ export class SendTally {
       failed: { ...this.failed },
       pending: this.issued - this.answered - failed,
       settledPerSecond: Array.from(this.perSecond, (n) => n ?? 0),
+      longestStallMs: this.longestStall,
     };
   }
 }

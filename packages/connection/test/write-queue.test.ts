@@ -64,7 +64,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     queue.push(Uint8Array.of(3));
     await nextTurn();
     expect(sink.writes).toEqual([[1]]);
-    expect(queue.queuedBytes).toBe(2);
+    expect(queue.queuedBytes).toBe(2 + 2 * 512); // each frame is charged its bookkeeping too
     sink.accepting = true;
     sink.emit('drain');
     expect(sink.writes).toEqual([[1], [2, 3]]);
@@ -84,9 +84,10 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
     queue.push(Uint8Array.of(1), ack(log, 'first'));
     queue.push(Uint8Array.of(2, 2)); // a request: no ack
     queue.push(Uint8Array.of(3, 3, 3), ack(log, 'third'));
-    expect([queue.queuedBytes, queue.replyBytes]).toEqual([6, 4]);
+    // each frame is charged 512 bytes of bookkeeping besides its bytes
+    expect([queue.queuedBytes, queue.replyBytes]).toEqual([6 + 3 * 512, 4 + 2 * 512]);
     sink.writableLength = 10;
-    expect(queue.outboundBytes).toBe(16);
+    expect(queue.outboundBytes).toBe(6 + 3 * 512 + 10);
     sink.accepting = false;
     await nextTurn();
     expect(sink.writes).toEqual([[1, 2, 2, 3, 3, 3]]);

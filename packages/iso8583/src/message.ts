@@ -103,6 +103,8 @@ export class Message {
   // where its bytes start and end, its data start and units) and its value, once built or given.
   #seg: number[];
   #values: Array<FieldValue | undefined>;
+  // The slot after the one last looked up: fields are mostly read in order, so it is the next one.
+  #next = 0;
   // Where the fields' bytes are, unless #stores names another store for a field set later.
   #store: WireStore;
   #stores: Array<WireStore | undefined> | undefined;
@@ -195,7 +197,7 @@ export class Message {
 
   /** The value of field `n` (`get(0)` is the MTI), or `undefined` when absent. */
   get(n: number): FieldValue | undefined {
-    const slot = slotOf(this.#seg, n);
+    const slot = this.#slot(n);
     if (slot < 0 || n === 1) return undefined;
     return this.#values[slot] ?? this.#build(slot);
   }
@@ -260,7 +262,16 @@ export class Message {
 
   /** Whether field `n` is present (an empty value of a variable field is present). */
   has(n: number): boolean {
-    return n !== 1 && slotOf(this.#seg, n) >= 0;
+    return n !== 1 && this.#slot(n) >= 0;
+  }
+
+  /** The slot of field `n` (see `slotOf`), trying the slot after the last one looked up first. */
+  #slot(n: number): number {
+    const seg = this.#seg;
+    const next = this.#next;
+    const slot = next * SEG < seg.length && seg[next * SEG + SEG_N] === n ? next : slotOf(seg, n);
+    if (slot >= 0) this.#next = slot + 1;
+    return slot;
   }
 
   /** Removes field `n` and returns the message. */

@@ -110,7 +110,8 @@ export interface LinkOptions {
    * Ceiling of the link's outbound bytes: its own queue plus what the socket holds. Replies and raw
    * writes over it pause reading the socket (TCP then pushes back on a peer that sends requests
    * without reading the answers) until they drain below half; sends over it wait for room, reading
-   * going on. Default 1 MiB.
+   * going on. Each queued frame counts 512 bytes besides its own (what its bookkeeping costs), so a
+   * flood of tiny frames is bounded in memory, not only in wire bytes. Default 1 MiB.
    */
   maxQueuedBytes?: number;
   /**

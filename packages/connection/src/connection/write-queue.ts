@@ -52,6 +52,12 @@ const BATCH_BYTES = 64 * 1024;
 // the turn serialises the two sides, about 75 000 round trips/s; batches of 32 let them overlap,
 // about 115 000.
 const EARLY_WRITE_FRAMES = 32;
+// What a queued frame costs besides its bytes, charged to it when the queue is measured against
+// `maxQueuedBytes`: a queued reply holds its ack, a promise with its resolving functions and the
+// caller's continuation. Measured with a peer that sends 24-byte requests and never reads: 55 000
+// queued replies held 36.9 MiB of heap (~650 bytes each, ~510 of it bookkeeping) under a 1 MiB
+// ceiling on their bytes alone; charged this, the ceiling bounds their memory instead.
+const FRAME_OVERHEAD = 512;
 
 /**
  * The outbound path of one connection. Frames queued during one turn of the event loop go to the
@@ -81,19 +87,19 @@ export class WriteQueue {
     private readonly end: LinkEnd,
   ) {}
 
-  /** Bytes queued and not yet handed to the socket. */
+  /** Bytes queued and not yet handed to the socket, each frame charged `FRAME_OVERHEAD` too. */
   get queuedBytes(): number {
-    return this.bytes;
+    return this.bytes + (this.frames.length - this.head) * FRAME_OVERHEAD;
   }
 
-  /** The part of `queuedBytes` that replies and raw writes (frames with an ack) take. */
+  /** The part of `queuedBytes` that replies and raw writes (frames with an ack) take, overhead included. */
   get replyBytes(): number {
     return this.replies;
   }
 
   /** Bytes on their way out: queued here, plus held by the socket. */
   get outboundBytes(): number {
-    return this.bytes + this.sink.writableLength;
+    return this.queuedBytes + this.sink.writableLength;
   }
 
   /** True while the socket buffer is full and writes wait for `drain`. */
@@ -116,7 +122,7 @@ export class WriteQueue {
     this.frames.push(frame);
     this.acks.push(ack);
     this.bytes += frame.length;
-    if (ack !== undefined) this.replies += frame.length;
+    if (ack !== undefined) this.replies += frame.length + FRAME_OVERHEAD;
     const position = this.pushed++;
     if (this.waitingForDrain) return position;
     if (this.frames.length - this.head >= EARLY_WRITE_FRAMES || this.bytes >= BATCH_BYTES) this.writeQueued(false);
@@ -172,7 +178,7 @@ export class WriteQueue {
       while (end < this.frames.length && (end === start || size + this.frames[end]!.length <= BATCH_BYTES)) {
         const length = this.frames[end]!.length;
         size += length;
-        if (this.acks[end] !== undefined) this.replies -= length;
+        if (this.acks[end] !== undefined) this.replies -= length + FRAME_OVERHEAD;
         end++;
       }
       this.bytes -= size;
