@@ -150,6 +150,29 @@ describe('store-and-forward over a real socket', () => {
     expect((await delivered)[0]).toMatchObject({ id: 2 });
   });
 
+  it('parks an entry whose PAN cannot be restored (another key), so it does not block the queue', async () => {
+    host = await new TestHost(() => '00').start();
+    const file = path.join(temp.dir, 'saf.journal');
+    const other = createStoreAndForward({
+      store: await openJournalStore({ path: file }),
+      spec: spec87ascii,
+      cardData: { key: Buffer.alloc(32, 1) },
+      destinations: { host: { target: () => Promise.reject(new Error('no link')), retry: { initial: 60_000 } } },
+    });
+    await other.enqueue('host', cardMessage('0220', '000001'));
+    await other.close();
+    await start(); // reopens the same journal under TEST_KEY
+    const parked = next('parked');
+    const delivered = next('delivered');
+    await saf!.enqueue('host', cardMessage('0220', '000002'));
+    expect((await parked)[0]).toMatchObject({
+      id: 1,
+      reason:
+        'cannot be rebuilt: field 2: the PAN fails authentication under the configured key (wrong key or altered file)',
+    });
+    expect((await delivered)[0]).toMatchObject({ id: 2 });
+  });
+
   it('never writes the PAN or track data to the journal file', async () => {
     host = await new TestHost(() => undefined).start();
     await start();

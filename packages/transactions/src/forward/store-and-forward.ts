@@ -166,9 +166,16 @@ export class StoreAndForward {
       await (up === undefined ? this.#sleep(options.retry.initial) : this.#untilStopped(up));
       return;
     }
-    const message = await fromStoredMessage(this.#options.spec, entry.message, this.#options.cardData);
-    if (entry.sent) message.mti = repeatMti(message.mti);
-    const key = options.requestKey(message);
+    let message: Message;
+    let key: string;
+    try {
+      message = await fromStoredMessage(this.#options.spec, entry.message, this.#options.cardData);
+      if (entry.sent) message.mti = repeatMti(message.mti);
+      key = options.requestKey(message);
+    } catch (error) {
+      // A wrong key, a spec that no longer fits, a message without a key: it would never go out.
+      return this.#park(lane, entry, `cannot be rebuilt: ${asError(error).message}`);
+    }
     const attempt = (await this.#store.recordAttempt(entry.id)).attempts;
     this.#events.next({ type: 'attempt', id: entry.id, destination: lane.name, mti: message.mti, attempt });
     let response: Message | undefined;
