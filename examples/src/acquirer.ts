@@ -29,12 +29,10 @@ const TIME_ZONE = 'Europe/Berlin'; // the card acceptor's
 /** The host stand-in: approves everything, except that it never answers one authorization. */
 async function startHost(): Promise<{ port: number; close: () => Promise<void> }> {
   const server = createServer({ spec: spec87ascii });
-  server.connections$.subscribe((link) =>
-    link.inbound$.subscribe((request) => {
-      if (request.mti === '0100' && request.get(4) === '000000099999') return; // silence: it times out
-      void link.reply(request.toResponse({ 39: '00' })).catch(() => undefined);
-    }),
-  );
+  server.serve((request) => {
+    if (request.mti === '0100' && request.get(4) === '000000099999') return undefined; // silence: it times out
+    return request.toResponse({ 39: '00' });
+  });
   const { port } = await server.listen(0, '127.0.0.1');
   return { port, close: () => server.close() };
 }

@@ -59,22 +59,12 @@ function authorization(stan: number): Message {
 
 /** The issuer's decision: a response built from the request. */
 function decide(request: Message): Message {
-  const response = new Message(spec87ascii, { mti: respondingMti(request.mti) });
-  for (const field of [2, 3, 4, 7, 11, 12, 13, 37, 41, 42, 49, 70]) {
-    if (request.has(field)) response.set(field, request.get(field)!);
-  }
-  if (request.mti === '0100') {
-    const approved = BigInt(request.get(4) as string) <= APPROVAL_LIMIT;
-    response.set(38, approved ? `A${request.get(11)}`.slice(0, 6) : '000000');
-    response.set(39, approved ? '00' : '51');
-  } else {
-    response.set(39, '00');
-  }
-  return response;
-}
-
-function respondingMti(mti: string): string {
-  return mti.slice(0, 2) + String(Number(mti[2]) + 1) + mti[3];
+  if (request.mti !== '0100') return request.toResponse({ 39: '00' });
+  const approved = BigInt(request.getString(4)) <= APPROVAL_LIMIT;
+  return request.toResponse({
+    38: approved ? `A${request.getString(11)}`.slice(0, 6) : '000000',
+    39: approved ? '00' : '51',
+  });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -84,11 +74,12 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   // --- issuer -----------------------------------------------------------------------------
   const issuer = createServer({ spec: spec87ascii });
-  issuer.connections$.subscribe((link) => {
-    link.inbound$.subscribe((request) => void link.reply(decide(request)));
-  });
+  issuer.serve(decide); // a handler that throws is reported as a handlerError, never crashes the process
   const address = await issuer.listen(0, '127.0.0.1');
   console.log(`issuer listening on ${address.address}:${address.port}`);
+  console.log(
+    `issuer rule: approve amounts up to ${Number(APPROVAL_LIMIT) / 100} (field 4 <= ${APPROVAL_LIMIT} minor units), decline above (39=51)`,
+  );
 
   // --- acquirer ---------------------------------------------------------------------------
   let stan = 0;

@@ -85,12 +85,9 @@ function answer(request: Message): Message | undefined {
 
 async function startIssuer() {
   const issuer = createServer({ spec: spec87ascii });
-  issuer.connections$.subscribe((conn) => {
-    conn.inbound$.subscribe((request) => {
-      const response = answer(request);
-      if (response) conn.reply(response, { request }).catch((error: unknown) => console.error('reply failed:', error));
-    });
-  });
+  // Each request is answered with what `answer` returns (nothing: no reply). A handler that throws,
+  // or a reply that fails to pack, is reported on the link's events$ and answered 96 — never a crash.
+  issuer.serve(answer);
   const address = await issuer.listen(0, '127.0.0.1');
   console.log(`issuer listening on ${address.address}:${address.port}`);
   return { issuer, port: address.port };

@@ -166,6 +166,18 @@ export class RejectedMessageError extends Rx8583Error {
  */
 export class HandlerResultError extends Rx8583Error {}
 
+/**
+ * A message built for one spec was sent (or replied) on a link that speaks another: refused at
+ * once, before anything is written.
+ */
+export class SpecMismatchError extends Rx8583Error {
+  constructor(where: string, messageSpec: string, linkSpec: string) {
+    super(
+      `${where}: the message was built for spec '${messageSpec}', but this link speaks '${linkSpec}' (build it with the link's spec)`,
+    );
+  }
+}
+
 /** The byte stream cannot be split into frames (bad or oversize length header). Fatal to the link. */
 export class FramingError extends Rx8583Error {
   constructor(

@@ -24,7 +24,13 @@ export { retryWithBackoff, type RetryWithBackoffConfig, type RetryNotice } from 
 
 // connection
 export { createConnection$, connect } from './connection/create-connection';
-export { DEFAULT_LINK_OPTIONS, type ConnectionOptions, type LinkOptions, type ByteHooks } from './connection/options';
+export {
+  DEFAULT_LINK_OPTIONS,
+  type ConnectionOptions,
+  type LinkOptions,
+  type ByteHooks,
+  type RejectedRequestFn,
+} from './connection/options';
 export type { TlsDialOptions } from './connection/dial';
 export type {
   Connection,
@@ -35,6 +41,7 @@ export type {
   SendOptions,
   ReplyOptions,
 } from './connection/types';
+export { rejectedByOriginalData } from './connection/rejects';
 export {
   defaultFailureReply,
   DEFAULT_SERVE_CONCURRENCY,
@@ -109,6 +116,7 @@ export {
   DuplicateRequestError,
   RejectedMessageError,
   HandlerResultError,
+  SpecMismatchError,
   FramingError,
   NoConnectionsError,
   PoolClosedError,

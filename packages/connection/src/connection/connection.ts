@@ -24,6 +24,7 @@ import { resolveServeOptions, type RequestHandler, type ServeOptions } from './r
 import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
 import { Serving } from './serving';
+import { assertLinkSpec } from './spec-match';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
@@ -135,6 +136,7 @@ export class SocketConnection implements SignOffCapable {
 
   reply(message: Message, options?: ReplyOptions): Promise<void> {
     try {
+      assertLinkSpec('reply', message.spec, this.options.spec);
       const body = this.outboundBytes(message);
       return this.writeFrame(body, this.headers.forReply(options?.header, options?.request), message);
     } catch (error) {
@@ -167,13 +169,9 @@ export class SocketConnection implements SignOffCapable {
     this.metadata.set(key, value);
   }
 
-  reject(message: Message, reason: string | Error): boolean {
-    let key: string;
-    try {
-      key = keyOf(this.options.requestKey, message);
-    } catch {
-      return false;
-    }
+  reject(request: Message | string, reason: string | Error): boolean {
+    const key = typeof request === 'string' ? request : (this.rejectedKey(request) ?? this.keyOrUndefined(request));
+    if (key === undefined || key === '') return false;
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
     return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
@@ -186,13 +184,7 @@ export class SocketConnection implements SignOffCapable {
       {
         connection: this,
         reply: (response, request) => this.reply(response, { request }),
-        keyOf: (request) => {
-          try {
-            return keyOf(this.options.requestKey, request);
-          } catch {
-            return undefined;
-          }
-        },
+        keyOf: (request) => this.keyOrUndefined(request),
         report: (failure) => this.emit({ type: 'handlerError', ...failure }),
         holdReading: (held) => this.flow.hold('handlers', held),
       },
@@ -202,6 +194,37 @@ export class SocketConnection implements SignOffCapable {
     this.serving = serving;
     if (this.end.ended) serving.stop();
     for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
+  }
+
+  /** A request's key, or undefined when it has none. */
+  private keyOrUndefined(message: Message): string | undefined {
+    try {
+      return keyOf(this.options.requestKey, message);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The key of the request `message` rejects, by the `rejectedRequest` option; undefined when it is no reject. */
+  private rejectedKey(message: Message): string | undefined {
+    const find = this.options.rejectedRequest;
+    if (find === undefined) return undefined;
+    let original: Message | string | undefined;
+    try {
+      original = find(message, this.headers.of(message));
+    } catch (error) {
+      this.emit({ type: 'error', error: asError(error) });
+      return undefined;
+    }
+    return typeof original === 'string' ? original : original && this.keyOrUndefined(original);
+  }
+
+  /** An inbound message the `rejectedRequest` option recognises fails the request it rejects. */
+  private onPossibleReject(message: Message): void {
+    const key = this.rejectedKey(message);
+    if (key !== undefined && this.mux.has(key)) {
+      this.mux.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)})`));
+    }
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -259,6 +282,7 @@ export class SocketConnection implements SignOffCapable {
         options?.timeout === undefined
           ? this.options.sendTimeout
           : positiveMilliseconds('send', 'options.timeout', options.timeout);
+      assertLinkSpec('send', message.spec, this.options.spec);
       const key = keyOf(this.options.requestKey, message);
       if (this.mux.has(key)) throw new DuplicateRequestError(key);
       const body = this.outboundBytes(message);
@@ -327,6 +351,7 @@ export class SocketConnection implements SignOffCapable {
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => {
+          if (this.options.rejectedRequest !== undefined) this.onPossibleReject(message);
           if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
           else this.inbox.push(message);
         },

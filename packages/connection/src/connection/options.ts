@@ -132,7 +132,22 @@ export interface LinkOptions {
    * sign-on cannot hang `connect()` or `pool.connect()`. Default: the `connectTimeout` (10 000).
    */
   signOnTimeout?: number;
+  /**
+   * Finds, in an inbound message that is a network's reject, the request it rejects: returns that
+   * request (or a message carrying its key fields) or its key; `undefined` for any other message.
+   * The pending `send` of that key then fails at once with `RejectedMessageError` (the message
+   * still goes to `inbound$` / `serve`), and `reject(message)` uses it too. Visa signals a reject
+   * in the header (`(m, header) => header?.rejected ? m : undefined`), others in field 90 or 48
+   * ({@link rejectedByOriginalData}). Default none.
+   */
+  rejectedRequest?: RejectedRequestFn;
 }
+
+/** See `LinkOptions.rejectedRequest`. */
+export type RejectedRequestFn = (
+  message: Message,
+  header: Record<string, unknown> | undefined,
+) => Message | string | undefined;
 
 /** Every `LinkOptions` key, for the unknown-option check (the compiler keeps it complete). */
 export const LINK_OPTION_KEYS: KnownKeys<LinkOptions> = {
@@ -156,6 +171,7 @@ export const LINK_OPTION_KEYS: KnownKeys<LinkOptions> = {
   writeTimeout: true,
   closeOnReadTimeout: true,
   signOnTimeout: true,
+  rejectedRequest: true,
 };
 
 /** Everything `connect` / `createConnection$` need: where to dial, how, and the link's behaviour. */
@@ -211,6 +227,7 @@ export interface ResolvedLinkOptions {
   writeTimeout: number;
   closeOnReadTimeout: boolean;
   signOnTimeout: number;
+  rejectedRequest: RejectedRequestFn | undefined;
   outboundBytes: ByteHooks['outbound'];
   inboundBytes: ByteHooks['inbound'];
 }
@@ -307,6 +324,7 @@ export function resolveLinkOptions(
     inboundBufferSize,
     closeTimeout: duration(where, 'closeTimeout', options.closeTimeout, D.closeTimeout),
     frameTimeout: duration(where, 'frameTimeout', options.frameTimeout, D.frameTimeout, true),
+    rejectedRequest: optionalFunction(where, 'rejectedRequest', options.rejectedRequest),
     signOnTimeout: duration(
       where,
       'signOnTimeout',

@@ -112,10 +112,11 @@ export interface Connection {
   /** Stores application metadata on the connection (terminal id, session keys' ids, ...). */
   set(key: string, value: unknown): void;
   /**
-   * Settles the pending `send` of `message` (the request, or a message with the same key) with
-   * `RejectedMessageError`, e.g. when the network returns it in an 0620. False when none pending.
+   * Settles a pending `send` with `RejectedMessageError`. Takes the request, a message with the
+   * same key, its key, or a network's reject message that the `rejectedRequest` option recognises
+   * (an 0620 naming the original in field 90, say). False when none is pending.
    */
-  reject(message: Message, reason: string | Error): boolean;
+  reject(request: Message | string, reason: string | Error): boolean;
   /**
    * Closes gracefully: refuses new sends, runs `onClose` (which may still send, e.g. a
    * sign-off), waits for in-flight requests (each bounded by its timeout) and for running `serve`
