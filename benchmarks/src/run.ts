@@ -1,12 +1,13 @@
 /**
  * `pnpm bench`: the codec benchmark, the connection benchmarks, then the end-to-end round trip next
  * to a raw framed echo, printed as tables and written as JSON to benchmarks/results/latest.json.
- * `pnpm bench codec`, `pnpm bench connection`, `pnpm bench end-to-end` or `pnpm bench transactions`
- * runs one part (transactions: durable journal appends, the cost of metrics$ on round trips).
+ * `pnpm bench codec`, `pnpm bench connection`, `pnpm bench end-to-end` `pnpm bench transactions` or
+ * `pnpm bench cli` runs one part (transactions: durable journal appends, the cost of metrics$ on round trips).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCodecBench, runCodecBench } from './codec';
+import { printCliBench, runCliBench } from './cli';
 import { printConnectionBench, runConnectionBench } from './connection';
 import { formatEndToEndBench, runEndToEndBench } from './end-to-end';
 import { printTransactionsBench, runJournalBench, runMetricsBench } from './transactions';
@@ -27,6 +28,14 @@ async function main(): Promise<void> {
     const connection = await runConnectionBench();
     printConnectionBench(connection);
     results.connection = connection;
+  }
+  if (wants('cli')) {
+    console.log(
+      '\n== cli: rx8583 load against rx8583 serve (separate processes) next to the library, 0800 echo, K = 100',
+    );
+    const cli = await runCliBench();
+    printCliBench(cli);
+    results.cli = cli;
   }
 
   if (wants('end-to-end')) {

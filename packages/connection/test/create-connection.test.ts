@@ -163,7 +163,8 @@ function tcpTimer(port: number): string | undefined {
   const row = readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .find((columns) => columns[1]?.endsWith(local));
+    // The ESTABLISHED row (state 01): a TIME_WAIT socket of an earlier test may hold the same port number.
+    .find((columns) => columns[1]?.endsWith(local) && columns[3] === '01');
   return row?.[5]?.slice(0, 2);
 }
 

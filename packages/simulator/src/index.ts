@@ -42,7 +42,7 @@ export {
   type LinkState,
 } from './issuer/issuer';
 export {
-  issuerLink,
+  issuerHandler,
   startIssuer,
   type IssuerError,
   type RunningIssuer,

@@ -81,15 +81,17 @@ describe('issuer over a real socket', () => {
     expect((await stray).get(11)).toBe('500123');
   });
 
-  it('reports a response that cannot be packed and keeps serving the link', async () => {
+  it('reports a response that cannot be built, answers 96, and keeps serving the link', async () => {
     const conn = await start({
       rules: [{ match: { terminal: 'BAD00001' }, respond: { fields: { 38: 'MUCH TOO LONG FOR 38' } } }],
     });
     const errors = firstValueFrom(issuer!.errors$.pipe(take(1), toArray()));
-    void conn.send(purchase(PAN, 1, { 41: 'BAD00001' }), { timeout: 300 }).catch(() => undefined);
+    const failed = await conn.send(purchase(PAN, 1, { 41: 'BAD00001' }));
+    expect(failed.get(39)).toBe('96');
     const [reported] = await errors;
     expect(reported!.mti).toBe('0200');
     expect(reported!.error.message).toMatch(/field 38/);
+    expect(reported!.error.message).not.toContain(PAN);
     await expect(conn.send(purchase(PAN, 1))).resolves.toMatchObject({ mti: '0210' });
   });
 });

@@ -5,6 +5,10 @@ import type { NetworkManagementConfig } from './rules';
 /** What a network management request asks for. */
 export type NetworkRequest = 'signOn' | 'signOff' | 'echo' | 'unknown';
 
+const SIGN_ON = ['001'];
+const SIGN_OFF = ['002'];
+const ECHO = ['301'];
+
 /** ISO 8583:1993 function codes (24) of 1804 requests. */
 const FUNCTION_CODES: Record<string, NetworkRequest> = { '801': 'signOn', '802': 'signOff', '831': 'echo' };
 
@@ -22,9 +26,9 @@ export function networkRequest(message: Message, config: NetworkManagementConfig
   if (mti[1] !== '8' || mti[2] !== '0') return undefined;
   if (mti[0] === '1') return FUNCTION_CODES[textOf(message, 24) ?? ''] ?? 'unknown';
   const code = textOf(message, 70) ?? '';
-  if ((config.signOn ?? ['001']).includes(code)) return 'signOn';
-  if ((config.signOff ?? ['002']).includes(code)) return 'signOff';
-  if ((config.echo ?? ['301']).includes(code)) return 'echo';
+  if ((config.signOn ?? SIGN_ON).includes(code)) return 'signOn';
+  if ((config.signOff ?? SIGN_OFF).includes(code)) return 'signOff';
+  if ((config.echo ?? ECHO).includes(code)) return 'echo';
   return 'unknown';
 }
 

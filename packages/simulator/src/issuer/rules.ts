@@ -73,7 +73,7 @@ export type Fault =
   | { type: 'noAnswer' }
   /** Answer, but only after `delay` ms (usually past the acquirer's timeout: a late response). */
   | { type: 'answerAfter'; delay: number }
-  /** Close the link instead of answering. */
+  /** Drop the link (destroy the socket) instead of answering. */
   | { type: 'close' }
   /** Send a frame that is not an ISO 8583 message instead of the answer. */
   | { type: 'garbage' }

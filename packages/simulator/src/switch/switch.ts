@@ -5,7 +5,6 @@ import {
   SendTimeoutError,
   createPool,
   createServer,
-  isResponseMti,
   type Connection,
   type Framing,
   type Pool,
@@ -14,7 +13,7 @@ import {
 import { Message, type FieldInput, type MessageSpec } from '@rx8583/iso8583';
 import { transmissionDateTime } from '@rx8583/transactions';
 import type { AddressInfo } from 'node:net';
-import { Subject, catchError, defer, filter, from, ignoreElements, map, mergeMap, of, type Observable } from 'rxjs';
+import { Subject, catchError, defer, from, map, mergeMap, of, type Observable } from 'rxjs';
 import { originalDataIn, originalDataOf } from '../issuer/accounts';
 import { panMatches, textOf } from '../issuer/match-rule';
 import { networkRequest, networkResponseCode } from '../issuer/network-management';
@@ -37,8 +36,8 @@ export type SwitchEvent =
   | { type: 'linkUp' | 'linkDown'; issuer: string; address: string }
   /** An advice or reversal queued earlier reached its issuer. */
   | { type: 'delivered'; issuer: string; mti: string }
-  /** A request could not be answered (a reply that would not pack, a link gone). */
-  | { type: 'error'; mti: string; stan?: string; error: Error };
+  /** A request could not be answered as routed (a reply that would not pack); `serve` answered 96 where one is due. */
+  | { type: 'error'; mti: string; key: string | undefined; error: Error };
 
 /** What {@link startSwitch} takes. */
 export interface SwitchOptions {
@@ -98,11 +97,11 @@ function toAcquirer(request: Message, issuerResponse: Message): Message {
  * stand-in and queues an advice carrying its decision; reversals for an issuer that is down are
  * answered at once and queued. Queued messages go through `@rx8583/transactions` store-and-forward.
  *
- * Every acquirer link is one RxJS pipeline:
+ * Every acquirer request is one RxJS pipeline, served by `server.serve`:
  *
  * ```
- * conn.inbound$ ─► filter(request) ─► mergeMap(request ─►
- *     leg$(request) ─► map(toAcquirer) ─► catchError(unavailable ─► standIn$) ─► reply)
+ * request ─► route by BIN ─► leg$ (own STAN, field 7) ─► map(toAcquirer)
+ *                              └─ catchError(issuer unavailable ─► standIn$ ─► advice queued)
  * ```
  *
  * @example
@@ -265,32 +264,20 @@ export async function startSwitch(options: SwitchOptions): Promise<RunningSwitch
     );
   };
 
-  const answer$ = (request: Message): Observable<Message | undefined> => {
+  const answer$ = (request: Message): Observable<Message> => {
     const network = networkRequest(request, {});
     if (network !== undefined) return of(request.toResponse({ 39: networkResponseCode(request, network) }));
     return request.mti[1] === '4' ? reversal$(request) : authorization$(request);
   };
 
   const server = createServer({ spec, ...(options.framing && { framing: options.framing }) });
-  const acquirerLinks = server.connections$
-    .pipe(
-      mergeMap((conn) =>
-        conn.inbound$.pipe(
-          filter((message) => !isResponseMti(message.mti)),
-          mergeMap((request) =>
-            answer$(request).pipe(
-              mergeMap((response) => (response ? conn.reply(response, { request }) : of(undefined))),
-              ignoreElements(),
-              catchError((error: Error) => {
-                events.next({ type: 'error', ...base(request), error });
-                return of(undefined);
-              }),
-            ),
-          ),
-        ),
-      ),
-    )
-    .subscribe();
+  // Every acquirer request is answered by answer$; a failure (a reply that does not pack) is
+  // reported and answered 96 by `serve`, never taking the link down.
+  server.serve((request) => answer$(request), { concurrency: 4096 });
+  const acquirerLinks = server.connections$.pipe(mergeMap((conn) => conn.events$)).subscribe((event) => {
+    if (event.type === 'handlerError')
+      events.next({ type: 'error', mti: event.mti, key: event.key, error: event.error });
+  });
 
   for (const pool of Object.values(pools)) void pool.connect().catch(() => undefined);
   let address: AddressInfo;

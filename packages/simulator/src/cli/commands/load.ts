@@ -1,6 +1,6 @@
 import { connect, type Connection } from '@rx8583/connection';
 import type { Message, MessageSpec } from '@rx8583/iso8583';
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { renderReport, type LatencyRecorder, type LoadReport } from '../../load/latency-report';
@@ -22,6 +22,7 @@ interface LoadFlags extends LinkFlags {
   timeout: string;
   maxErrorRate: string;
   json?: boolean;
+  warmup?: string;
   progress: 'auto' | 'bar' | 'lines' | 'none';
 }
 
@@ -48,12 +49,14 @@ function progressReporter(flags: LoadFlags, total: number, byTime: boolean): { u
   const mode = flags.progress === 'auto' ? (process.stderr.isTTY ? 'bar' : 'lines') : flags.progress;
   if (mode === 'none') return { update: () => undefined, stop: () => undefined };
   if (mode === 'bar') {
-    const bar = new SingleBar({
-      format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
-      hideCursor: true,
-      stream: process.stderr,
-      noTTYOutput: false,
-    });
+    const bar = new SingleBar(
+      {
+        format: ` {bar} {percentage}% | {done} sent | {rts} rt/s | p99 {p99} ms | errors {errors} | {elapsed}s`,
+        hideCursor: true,
+        stream: process.stderr,
+      },
+      Presets.shades_classic,
+    );
     bar.start(total, 0, { done: 0, rts: 0, p99: '0.000', errors: 0, elapsed: '0.0' });
     return {
       update: (r, elapsed) =>
@@ -108,6 +111,10 @@ export function loadCommand(): Command {
       .option('--timeout <duration>', 'how long each request waits for its response', '10s')
       .option('--max-error-rate <fraction>', 'exit 1 when more than this share of requests got no response', '0')
       .option('--progress <mode>', 'auto (bar on a terminal, lines otherwise), bar, lines or none', 'auto')
+      .option(
+        '--warmup <n>',
+        'send n requests first (10 in flight), not counted: lets the JIT warm up before measuring',
+      )
       .option('--json', 'print the report as JSON on stdout'),
   ).action(
     action(async (flags: LoadFlags) => {
@@ -139,12 +146,17 @@ export function loadCommand(): Command {
         for (let i = parsePositiveInt(flags.connections, '--connections'); i > 0; i--) {
           links.push(await connect({ ...address, spec, framing, sendTimeout: timeout, maxInFlight: 100_000 }));
         }
+        let turn = 0;
+        const send = (m: Message) => links[turn++ % links.length]!.send(m);
+        const next = (index: number) => number(pick(), index);
+        if (flags.warmup !== undefined) {
+          await runLoad({ send, next, concurrency: 10, count: parsePositiveInt(flags.warmup, '--warmup') });
+        }
         const byTime = count === undefined;
         const progress = progressReporter(flags, byTime ? durationMs! : count, byTime);
-        let turn = 0;
         const report = await runLoad({
-          send: (m) => links[turn++ % links.length]!.send(m),
-          next: (index) => number(pick(), index),
+          send,
+          next,
           ...(rate !== undefined ? { rate } : { concurrency: concurrency! }),
           ...(count !== undefined && { count }),
           ...(durationMs !== undefined && { durationMs }),

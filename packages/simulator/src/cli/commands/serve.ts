@@ -38,7 +38,7 @@ export function serveCommand(): Command {
         );
       }
       issuer.errors$.subscribe((e) =>
-        process.stderr.write(`rx8583 serve: could not answer ${e.mti} ${e.stan ?? ''}: ${e.error.message}\n`),
+        process.stderr.write(`rx8583 serve: could not answer ${e.mti} ${e.key ?? ''}: ${e.error.message}\n`),
       );
       await untilSignal();
       await issuer.close();

@@ -15,7 +15,7 @@ interface SwitchFlags extends LinkFlags {
 
 /** One line for an event of the switch; never card data. */
 function describeEvent(e: SwitchEvent): string {
-  const id = 'mti' in e ? `${e.mti} ${('stan' in e && e.stan) || '------'}` : '';
+  const id = 'mti' in e ? `${e.mti} ${('stan' in e && e.stan) || ('key' in e && e.key) || '------'}` : '';
   switch (e.type) {
     case 'routed':
       return `${id} → ${e.issuer} → ${e.code ?? '??'}`;
