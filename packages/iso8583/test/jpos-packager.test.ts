@@ -166,7 +166,7 @@ describe('specFromJposPackager: field classes', () => {
     const numbers = Object.keys(spec.fields)
       .map(Number)
       .filter((n) => n > 1);
-    expect(numbers).toHaveLength(54);
+    expect(numbers).toHaveLength(55);
     fc.assert(
       fc.property(fieldsArb(spec, numbers), (fields) => {
         const message = new Message(spec, { mti: '0100', fields });
@@ -268,6 +268,42 @@ describe('specFromJposPackager: EuroSubFieldPackager', () => {
     expect(
       thrown(() => unpack(spec, Buffer.from(header + Buffer.from('0070901ABC').toString('hex'), 'hex'))).message,
     ).toBe('field 61.01 at offset 19: data needs 7 bytes, 3 left');
+  });
+});
+
+describe('specFromJposPackager: GenericSubFieldPackager with a bitmap', () => {
+  it('maps it to a bitmap composite: its own bitmap, then the subfields it announces', () => {
+    const spec = specFromJposPackager(fixture('every-class'));
+    expect(spec.fields[63]).toMatchObject({
+      type: 'composite',
+      layout: 'bitmap',
+      length: 999,
+      ...bcd(3),
+      subfields: {
+        1: { type: 'bitmap', length: 8, encoding: 'binary', blocks: 1 },
+        2: { type: 'numeric', length: 6, encoding: 'bcd' },
+        3: { type: 'string', length: 4, encoding: 'ascii', ...SPACE_FILLED },
+        10: { type: 'string', length: 20, encoding: 'ascii', ...bcd(2) },
+      },
+    });
+    const bytes = Buffer.from(new Message(spec, { mti: '0100', fields: { 63: { 2: '261201', 10: 'REF1' } } }).pack());
+    // LLL BCD 00 16 | bitmap 40 40 00..00 (subfields 2 and 10) | 26 12 01 | 04 "REF1"
+    expect(toHex(bytes.subarray(12))).toBe('0016' + '4040000000000000' + '261201' + '04' + '52454631');
+    expect(unpack(spec, bytes).get(63)).toEqual({ 2: '261201', 10: 'REF1' });
+  });
+
+  it('refuses a subfield the spec does not define, when packing and when unpacking', () => {
+    const spec = specFromJposPackager(fixture('every-class'));
+    expect(thrown(() => new Message(spec).set(63, { 4: 'X' }))).toMatchObject({
+      name: 'PackError',
+      field: '63.4',
+      problem: 'the spec does not define this subfield',
+    });
+    const header = '30313030' + '0000000000000002';
+    const error = thrown(() => unpack(spec, Buffer.from(header + '0008' + '1000000000000000', 'hex')));
+    expect(error.message).toBe(
+      'field 63.1 at offset 14: the bitmap announces subfield 4, which the spec does not define',
+    );
   });
 });
 
@@ -395,7 +431,7 @@ describe('specFromJposPackager: what it refuses', () => {
     expect(specFromJposPackager(xml).fields[70]).toBeUndefined();
   });
 
-  it('refuses nested packagers it cannot carry: with a bitmap, of another class, in a numeric class', () => {
+  it('refuses nested packagers it cannot carry: a bitmap that is not subfield 1, another class, a numeric frame', () => {
     const nested = (attributes: string, className = 'org.jpos.iso.IFA_LLLCHAR') =>
       packager(
         `  <isofieldpackager id="48" length="999" name="AD" class="${className}" ${attributes}>\n` +
@@ -404,7 +440,7 @@ describe('specFromJposPackager: what it refuses', () => {
       );
     const generic = 'packager="org.jpos.iso.packager.GenericSubFieldPackager"';
     expect(thrown(() => specFromJposPackager(nested(generic))).message).toContain(
-      'line 5: field 48: a nested packager with its own bitmap',
+      'line 6: field 48.1: subfield 1 of a packager with a bitmap must be a bitmap class',
     );
     expect(
       thrown(() => specFromJposPackager(nested('packager="org.jpos.iso.packager.GenericTaggedFieldsPackager"')))

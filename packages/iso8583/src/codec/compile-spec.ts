@@ -5,6 +5,7 @@ import { berTagBytes } from '../spec/ber-tag';
 import { BitmapCodec } from './bitmap-codec';
 import { EBCDIC_ZERO, LATIN1_TO_EBCDIC } from './ebcdic';
 import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
+import { BitmappedCodec } from './composite/bitmapped-codec';
 import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
 import { FieldCodec } from './field-codec';
@@ -96,6 +97,13 @@ function buildComposite(path: FieldPath, spec: CompositeFieldSpec): ValueCodec {
           : { type: 'string', encoding: tag.encoding, length: capacity };
       const unknown = (id: string) => buildFieldCodec(`${path}.${id}`, unknownSpec, elementLength);
       return new TlvCodec(path, tag, known, unknown, lengthFirst);
+    }
+    case 'bitmap': {
+      const codecs: Array<FieldCodec | undefined> = [];
+      for (const [id, sub] of subfields) {
+        if (id !== '1') codecs[Number(id)] = buildFieldCodec(`${path}.${id}`, sub, subPrefix(sub));
+      }
+      return new BitmappedCodec(new BitmapCodec(spec.subfields!['1'] as BitmapFieldSpec), codecs);
     }
     case 'ber-tlv': {
       const known = new Map<string, BerTlvSubfield>(

@@ -92,6 +92,7 @@ function fieldsOf(
   maxField: number,
   lines: Map<string, number>,
   topLevel: boolean,
+  withBitmap = topLevel,
 ): Record<string, FieldSpec> {
   const fields: Record<string, FieldSpec> = {};
   for (const element of parent.children) {
@@ -108,8 +109,16 @@ function fieldsOf(
         : fieldSpec(element, path, className, topLevel ? id : -1);
     if (topLevel && id !== 1 && spec.type === 'bitmap')
       throw new JposPackagerError(element.line, `field ${path}: only field 1 can be a bitmap`);
-    if (!topLevel && spec.type === 'bitmap')
-      throw new JposPackagerError(element.line, `field ${path}: a subfield cannot be a bitmap`);
+    if (!topLevel && spec.type === 'bitmap' && !(withBitmap && id === 1))
+      throw new JposPackagerError(
+        element.line,
+        `field ${path}: only subfield 1 of a packager with a bitmap can be one`,
+      );
+    if (!topLevel && withBitmap && id === 1 && spec.type !== 'bitmap')
+      throw new JposPackagerError(
+        element.line,
+        `field ${path}: subfield 1 of a packager with a bitmap must be a bitmap class`,
+      );
     fields[String(id)] = withNameAndSensitivity(spec, element, topLevel ? id : -1);
   }
   return fields;
@@ -148,12 +157,9 @@ function subfieldPackager(element: XmlElement, path: string, className: string, 
       `field ${path}: subfields inside hex characters (${className}) are not supported`,
     );
   if (packager === TAGGED_PACKAGER) return taggedPackager(element, path, frame, lines);
+  // jPOS's GenericPackager emits a bitmap unless told not to.
   if (element.attributes['emitBitmap'] === undefined || booleanAttribute(element, 'emitBitmap'))
-    throw new JposPackagerError(
-      element.line,
-      `field ${path}: a nested packager with its own bitmap (emitBitmap="true", jPOS's default) has no rx8583 layout; ` +
-        'positional subfields need emitBitmap="false"',
-    );
+    return bitmappedPackager(element, path, frame, lines);
   const firstField = element.attributes['firstField'] === undefined ? 1 : integerAttribute(element, 'firstField');
   if (firstField < 1)
     throw new JposPackagerError(
@@ -166,6 +172,29 @@ function subfieldPackager(element: XmlElement, path: string, className: string, 
   if (Object.keys(subfields).length === 0)
     throw new JposPackagerError(element.line, `field ${path}: the nested packager declares no subfields`);
   const composite: CompositeFieldSpec = { type: 'composite', layout: 'positional', length: frame.length, subfields };
+  if (frame.prefix !== undefined) composite.prefix = frame.prefix;
+  return composite;
+}
+
+/** A GenericSubFieldPackager with a bitmap: subfield 1 its bitmap class, data subfields 2 and up. */
+function bitmappedPackager(
+  element: XmlElement,
+  path: string,
+  frame: ScalarFieldSpec,
+  lines: Map<string, number>,
+): FieldSpec {
+  if (element.attributes['firstField'] !== undefined && integerAttribute(element, 'firstField') !== 2)
+    throw new JposPackagerError(element.line, `field ${path}: with a bitmap, firstField must be 2 (after the bitmap)`);
+  const maxField = element.attributes['maxValidField'] === undefined ? 128 : integerAttribute(element, 'maxValidField');
+  if (maxField > 128)
+    throw new JposPackagerError(element.line, `field ${path}: maxValidField ${maxField} is beyond 128 subfields`);
+  const subfields = fieldsOf(element, `${path}.`, 1, maxField, lines, false, true);
+  if (subfields['1']?.type !== 'bitmap')
+    throw new JposPackagerError(
+      element.line,
+      `field ${path}: subfield 1 of a packager with a bitmap must be a bitmap class`,
+    );
+  const composite: CompositeFieldSpec = { type: 'composite', layout: 'bitmap', length: frame.length, subfields };
   if (frame.prefix !== undefined) composite.prefix = frame.prefix;
   return composite;
 }

@@ -112,11 +112,14 @@ export interface TagSpec {
  *   `[{ tag, value }, ...]` in wire order, repeats kept.
  * - `ber-tlv`: BER-TLV as in EMV field 55 (multi-byte tags, long-form lengths). Value:
  *   `[{ tag, value }, ...]` in wire order, tags as upper-case hex, unknown tags kept as bytes.
+ * - `bitmap`: subfields announced by a bitmap of their own, like a message's fields (jPOS's
+ *   GenericSubFieldPackager with `emitBitmap`): subfield `1` is the bitmap spec, subfields 2..128
+ *   the data. Value: `{ [id]: value }` of the subfields present.
  */
 export interface CompositeFieldSpec extends FieldSpecBase {
   type: 'composite';
   /** Subfield layout. */
-  layout: 'positional' | 'tlv' | 'ber-tlv';
+  layout: 'positional' | 'tlv' | 'ber-tlv' | 'bitmap';
   /** The fixed length, or the maximum with a prefix, of the whole field, in bytes. */
   length: number;
   /** The length prefix of the whole field; absent for a fixed-length composite. */

@@ -147,7 +147,7 @@ function checkBcdAlign(path: FieldPath, spec: Obj): void {
 }
 
 function validateComposite(path: FieldPath, spec: Obj): void {
-  const layout = checkOneOf(path, 'layout', spec['layout'], ['positional', 'tlv', 'ber-tlv']);
+  const layout = checkOneOf(path, 'layout', spec['layout'], ['positional', 'tlv', 'ber-tlv', 'bitmap']);
   const subfields = spec['subfields'];
   if (subfields !== undefined && !isObject(subfields)) throw new SpecError(path, `subfields must be an object`);
   if (layout !== 'tlv' && (spec['tag'] !== undefined || spec['elementLength'] !== undefined)) {
@@ -162,6 +162,10 @@ function validateComposite(path: FieldPath, spec: Obj): void {
   const entries = Object.entries(subfields ?? {});
   if (layout === 'positional' && entries.length === 0)
     throw new SpecError(path, `a positional composite needs subfields`);
+  if (layout === 'bitmap') {
+    validateBitmapped(path, subfields as Obj | undefined);
+    return;
+  }
 
   let tagLength = 0;
   let tagEncoding = '';
@@ -196,5 +200,21 @@ function validateComposite(path: FieldPath, spec: Obj): void {
     }
     if (layout === 'tlv')
       checkPrefix(subPath, 'elementLength', spec['elementLength'], ((sub as Obj)['length'] as number) + tagBytes);
+  }
+}
+
+/** A `bitmap` composite: subfield 1 is its bitmap, the others data subfields 2..128 (2..64 with one block). */
+function validateBitmapped(path: FieldPath, subfields: Obj | undefined): void {
+  const bitmap = subfields?.['1'];
+  if (bitmap === undefined) throw new SpecError(path, `a bitmap composite needs subfield 1, its bitmap`);
+  validateField(`${path}.1`, bitmap, 'bitmap');
+  const limit = (bitmap as Obj)['blocks'] === 1 ? 64 : 128;
+  const data = Object.entries(subfields!).filter(([id]) => id !== '1');
+  if (data.length === 0) throw new SpecError(path, `a bitmap composite needs data subfields besides its bitmap`);
+  for (const [id, sub] of data) {
+    const subPath = `${path}.${id}`;
+    if (!/^[1-9][0-9]*$/.test(id) || Number(id) > limit)
+      throw new SpecError(subPath, `subfields of a bitmap composite are numbered 2..${limit}`);
+    validateField(subPath, sub, 'subfield');
   }
 }

@@ -95,6 +95,22 @@ const compositeField: fc.Arbitrary<FieldSpec> = fc.oneof(
           .map(([tag, s]) => [tag, JSON.parse(JSON.stringify(s))]),
       ),
     })),
+  fc
+    .tuple(
+      fc.constantFrom('binary' as const, 'hex' as const),
+      fc.uniqueArray(fc.tuple(fc.integer({ min: 2, max: 128 }), scalarField), {
+        selector: ([id]) => id,
+        minLength: 1,
+        maxLength: 3,
+      }),
+    )
+    .map(([encoding, subs]) => ({
+      type: 'composite',
+      layout: 'bitmap',
+      length: 999,
+      prefix: { digits: 3, encoding: 'ascii' },
+      subfields: { 1: { type: 'bitmap', length: 8, encoding }, ...Object.fromEntries(subs) },
+    })),
   fc.uniqueArray(fc.tuple(berTag, berElementField), { selector: ([tag]) => tag, maxLength: 4 }).map((subs) => ({
     type: 'composite',
     layout: 'ber-tlv',
@@ -180,6 +196,16 @@ function compositeValueArb(spec: Extract<FieldSpec, { type: 'composite' }>): fc.
         fc
           .tuple(...subfields.slice(0, count).map(([, sub]) => valueArb(sub, false)))
           .map((values) => Object.fromEntries(values.map((value, i) => [subfields[i]![0], value]))),
+      );
+  }
+  if (spec.layout === 'bitmap') {
+    const data = subfields.filter(([id]) => id !== '1');
+    return fc
+      .subarray(data)
+      .chain((present) =>
+        fc
+          .tuple(...present.map(([, sub]) => valueArb(sub, false)))
+          .map((values) => Object.fromEntries(values.map((value, i) => [present[i]![0], value]))),
       );
   }
   if (spec.layout === 'tlv') {
