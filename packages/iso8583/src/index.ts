@@ -29,7 +29,7 @@ export { Message, type MessageInit } from './message';
 export { unpack } from './unpack';
 export { describe, describe as describeMessage, type DescribeOptions } from './describe';
 export { responseMti, type ResponseFields } from './response/to-response';
-export { STANDARD_ECHO } from './response/echo-sets';
+export { STANDARD_ECHO } from './spec/echo-sets';
 export { maskPan } from './mask';
 export { spec87ascii, spec87binary } from './specs/builtin-specs';
 export { PackError, UnpackError, SpecError, MissingFieldError, FieldTypeError, type FieldPath } from './errors';

@@ -1,5 +1,5 @@
 import { JposPackagerError, SpecError } from '../errors';
-import { standardEchoFor } from '../response/echo-sets';
+import { standardEchoFor } from '../spec/echo-sets';
 import { defineSpec } from '../spec/define-spec';
 import type { CompositeFieldSpec, FieldSpec, MessageSpec, ScalarFieldSpec } from '../spec/types';
 import { spec87ascii } from '../specs/builtin-specs';

@@ -1,7 +1,7 @@
 import { PackError } from '../errors';
 import { copyFields, type Message } from '../message';
 import type { FieldInput } from '../values';
-import { echoFieldsFor } from './echo-sets';
+import { echoFieldsFor } from '../spec/echo-sets';
 
 /**
  * The fields `toResponse` sets after echoing: values as `set` takes them; `undefined` removes an

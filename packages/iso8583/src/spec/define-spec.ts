@@ -1,5 +1,5 @@
 import { SpecError } from '../errors';
-import { validateEcho } from '../response/echo-sets';
+import { validateEcho } from './echo-sets';
 import type { MessageSpec } from './types';
 import { validateField } from './validate-field';
 

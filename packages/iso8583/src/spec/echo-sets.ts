@@ -1,5 +1,5 @@
 import { SpecError } from '../errors';
-import type { EchoFields, FieldSpec, MessageSpec, MtiClass } from '../spec/types';
+import type { EchoFields, FieldSpec, MessageSpec, MtiClass } from './types';
 
 /** MTI class names by the MTI's second digit; 0 and 9 (reserved, private) have none and use `default`. */
 export const MTI_CLASSES: ReadonlyArray<MtiClass | undefined> = [
