@@ -26,8 +26,10 @@ export class SendTimeoutError extends Rx8583Error {
     readonly key: string,
     /** The timeout that expired, in milliseconds. */
     readonly timeout: number,
+    /** What the link saw during the wait that may explain it (see the message), or ''. */
+    readonly hint = '',
   ) {
-    super(`no response for request ${key} within ${timeout} ms`);
+    super(`no response for request ${key} within ${timeout} ms${hint}`);
   }
 }
 

@@ -25,6 +25,7 @@ import { RequestMux, type OutboundRequest } from './request-mux';
 import { sendObservable } from './send-observable';
 import { Serving } from './serving';
 import { assertLinkSpec } from './spec-match';
+import { TimeoutClues } from './timeout-clues';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficRecord } from './traffic';
@@ -66,6 +67,7 @@ export class SocketConnection implements SignOffCapable {
   private watching = Subscription.EMPTY;
   private closing: Promise<void> | undefined;
   private serving: Serving | undefined;
+  private readonly clues = new TimeoutClues();
   /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
   private closeRequested = false;
   private signingOff = false;
@@ -97,6 +99,7 @@ export class SocketConnection implements SignOffCapable {
       wasWritten: (position: number) => this.writer.wasWritten(position),
       hasRoom: () => this.flow.hasRoom(),
       timedOut: (request: OutboundRequest) => record('timedOut', request),
+      timeoutHint: (request: OutboundRequest, timeout: number) => this.clues.hintFor(request.message.get(11), timeout),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
     this.headers = new NetworkHeaders(options.framing);
@@ -343,7 +346,10 @@ export class SocketConnection implements SignOffCapable {
     const sides: InboundSideChannels = {
       header: (message, header) => this.headers.remember(message, header),
       keepAlive: () => this.onKeepAlive(),
-      unpackError: (error) => this.emit({ type: 'unpackError', error }),
+      unpackError: (error) => {
+        this.clues.unpackFailure();
+        this.emit({ type: 'unpackError', error });
+      },
       refused: (message, error) => this.onRefused(message, asError(error)),
     };
     const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
@@ -352,7 +358,9 @@ export class SocketConnection implements SignOffCapable {
       inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => {
           if (this.options.rejectedRequest !== undefined) this.onPossibleReject(message);
-          if (this.serving !== undefined && !isResponseMti(message.mti)) this.serving.push(message);
+          const response = isResponseMti(message.mti);
+          if (response) this.clues.unmatchedResponse(message);
+          if (this.serving !== undefined && !response) this.serving.push(message);
           else this.inbox.push(message);
         },
         error: (error: unknown) => this.terminate('error', asError(error), true),

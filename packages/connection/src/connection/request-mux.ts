@@ -26,6 +26,8 @@ export interface MuxHost {
   hasRoom(): boolean;
   /** A request got no response within its timeout, counted from the send (it has just been failed). */
   timedOut(request: OutboundRequest): void;
+  /** What the link saw during the request's wait that may explain its timeout ('' for nothing). */
+  timeoutHint?(request: OutboundRequest, timeout: number): string;
 }
 
 /** One request waiting for its response. */
@@ -172,7 +174,8 @@ export class RequestMux {
   /** @internal A request's deadline passed. */
   timeOut(request: PendingRequest): void {
     if (request.settled) return;
-    this.fail(request, new SendTimeoutError(request.key, request.timeout));
+    const hint = this.host.timeoutHint?.(request, request.timeout) ?? '';
+    this.fail(request, new SendTimeoutError(request.key, request.timeout, hint));
     this.host.timedOut(request);
   }
 
