@@ -107,7 +107,8 @@ function checkField(
   bitmapAt: number,
 ): number {
   const codec = fields[n];
-  if (codec === undefined) throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
+  if (codec === undefined)
+    throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
   r.pos = at;
   seg[i + SEG_DATA] = codec.skip(r);
   seg[i + SEG_UNITS] = r.units;

@@ -11,7 +11,13 @@ const spec = defineSpec({
   fields: {
     0: { type: 'numeric', length: 4, encoding: 'ascii', description: HOSTILE },
     1: { type: 'bitmap', length: 8, encoding: 'hex', description: HOSTILE },
-    2: { type: 'numeric', length: 19, encoding: 'ascii', prefix: { digits: 2, encoding: 'ascii' }, description: HOSTILE },
+    2: {
+      type: 'numeric',
+      length: 19,
+      encoding: 'ascii',
+      prefix: { digits: 2, encoding: 'ascii' },
+      description: HOSTILE,
+    },
     41: { type: 'string', length: 8, encoding: 'ascii', padding: { side: 'left', char: "'" }, description: HOSTILE },
     43: { type: 'string', length: 12, encoding: 'ascii', padding: { side: 'right', char: '`' } },
     48: { type: 'string', length: 999, encoding: 'ascii', prefix: { digits: 3, encoding: 'ascii' } },
@@ -20,11 +26,19 @@ const spec = defineSpec({
 
 describe('the generated field checker', () => {
   it('takes no string of the spec as code: names, descriptions and pad characters stay data', () => {
-    const message = new Message(spec, { mti: '0100', fields: { 2: '4111111111111111', 41: 'T1', 43: 'SHOP', 48: HOSTILE } });
+    const message = new Message(spec, {
+      mti: '0100',
+      fields: { 2: '4111111111111111', 41: 'T1', 43: 'SHOP', 48: HOSTILE },
+    });
     const bytes = message.pack();
     expect(Buffer.from(bytes).toString('latin1')).toContain("''''''T1SHOP````````");
     const back = unpack(spec, bytes);
-    expect([back.get(2), back.get(41), back.get(43), back.get(48)]).toEqual(['4111111111111111', 'T1', 'SHOP', HOSTILE]);
+    expect([back.get(2), back.get(41), back.get(43), back.get(48)]).toEqual([
+      '4111111111111111',
+      'T1',
+      'SHOP',
+      HOSTILE,
+    ]);
   });
 
   it('hands a field it refuses to the field codec, which names the field and offset', () => {
