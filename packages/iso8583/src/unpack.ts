@@ -1,6 +1,6 @@
 import type { CompiledSpec } from './codec/compile-spec';
 import { compileSpec } from './codec/compile-spec';
-import type { FieldCodec } from './codec/field-codec';
+import type { GeneralCheck } from './codec/compile-message';
 import { Reader, WireStore } from './codec/io';
 import { UnpackError, type FieldPath } from './errors';
 import { type Message, messageFromParts } from './message';
@@ -97,15 +97,7 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
  * returns where the field ends. What the generated checker runs for fields it has no inline code for,
  * and for fields its inline code refuses (the codec throws the precise error).
  */
-function checkField(
-  fields: ReadonlyArray<FieldCodec | undefined>,
-  r: Reader,
-  n: number,
-  at: number,
-  seg: number[],
-  i: number,
-  bitmapAt: number,
-): number {
+const checkField: GeneralCheck = (fields, r, n, at, seg, i, bitmapAt) => {
   const codec = fields[n];
   if (codec === undefined)
     throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
@@ -113,7 +105,7 @@ function checkField(
   seg[i + SEG_DATA] = codec.skip(r);
   seg[i + SEG_UNITS] = r.units;
   return r.pos;
-}
+};
 
 /** How many fields the bitmap words announce. */
 function fieldCount(words: Uint32Array): number {
