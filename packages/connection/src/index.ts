@@ -45,6 +45,7 @@ export { rejectedByOriginalData } from './connection/rejects';
 export {
   defaultFailureReply,
   DEFAULT_SERVE_CONCURRENCY,
+  DEFAULT_SERVE_TIMEOUT,
   type RequestHandler,
   type HandlerResult,
   type FailureReply,
@@ -116,6 +117,7 @@ export {
   DuplicateRequestError,
   RejectedMessageError,
   HandlerResultError,
+  HandlerTimeoutError,
   SpecMismatchError,
   FramingError,
   NoConnectionsError,
