@@ -62,7 +62,11 @@ describe('metrics$ over real sockets', () => {
     const done = nextSnapshot(snapshots, (s) => s.responses === 7 && s.errors.rejected === 1);
     await firstValueFrom(snapshots);
     const started = performance.now();
-    await Promise.all(['000001', '000002', '000003', '000004', '000005', '000006', '000007'].map((stan) => conn!.send(cardMessage('0100', stan))));
+    await Promise.all(
+      ['000001', '000002', '000003', '000004', '000005', '000006', '000007'].map((stan) =>
+        conn!.send(cardMessage('0100', stan)),
+      ),
+    );
     const elapsed = performance.now() - started;
     const silent = cardMessage('0100', '000030');
     const rejected = conn.send(silent).catch((error: unknown) => error);

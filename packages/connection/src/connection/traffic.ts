@@ -18,15 +18,7 @@ import { systemClock, type Clock } from './clock';
  * - `keepAlive`: in — a zero-length frame.
  */
 export type TrafficOutcome =
-  | 'request'
-  | 'reply'
-  | 'timedOut'
-  | 'failed'
-  | 'matched'
-  | 'unmatched'
-  | 'refused'
-  | 'undecodable'
-  | 'keepAlive';
+  'request' | 'reply' | 'timedOut' | 'failed' | 'matched' | 'unmatched' | 'refused' | 'undecodable' | 'keepAlive';
 
 /** One message in or out, as `traffic$` reports it. */
 export interface TrafficRecord {

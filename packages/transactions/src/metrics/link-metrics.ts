@@ -1,9 +1,4 @@
-import {
-  ConnectionClosedError,
-  RejectedMessageError,
-  type Connection,
-  type TrafficRecord,
-} from '@rx8583/connection';
+import { ConnectionClosedError, RejectedMessageError, type Connection, type TrafficRecord } from '@rx8583/connection';
 import { build, type Histogram } from 'hdr-histogram-js';
 import { Observable, interval, map, startWith, type SchedulerLike } from 'rxjs';
 import { LatencyCounts } from './latency-counts';

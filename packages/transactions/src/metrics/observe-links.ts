@@ -56,7 +56,9 @@ export function observeLinks(target: ObservedTarget, observer: LinkObserver): Su
         all.remove(watch);
         observer.links?.(link, -1);
       };
-      watch.add(link.traffic$.subscribe({ next: (record) => observer.record(record, link), complete: gone, error: gone }));
+      watch.add(
+        link.traffic$.subscribe({ next: (record) => observer.record(record, link), complete: gone, error: gone }),
+      );
     }),
   );
   return all;
