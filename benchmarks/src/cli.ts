@@ -9,6 +9,7 @@ import { connect, createServer } from '@rx8583/connection';
 import { Message, spec87ascii } from '@rx8583/iso8583';
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { LatencyRecorder } from './latency-recorder';
 
 const BIN = require.resolve('@rx8583/simulator/package.json').replace(/package\.json$/, 'dist/cli/main.js');
@@ -19,6 +20,26 @@ export interface CliBenchRow {
   roundTripsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time (user + system) per round trip of the sending process, µs. */
+  clientCpuMicros: number;
+  /** CPU time per round trip of the answering process, µs (Linux: from /proc; NaN elsewhere). */
+  serverCpuMicros: number;
+}
+
+/**
+ * CPU time a process has used so far, µs: the sum over its threads' /proc schedstat (nanosecond
+ * resolution, where /proc/<pid>/stat counts 10 ms ticks). NaN where there is no /proc.
+ */
+function processCpuMicros(pid: number): number {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return ns / 1000;
+  } catch {
+    return NaN;
+  }
 }
 
 let stan = 0;
@@ -35,6 +56,8 @@ async function libraryRun(concurrency: number, durationMs: number): Promise<CliB
   try {
     for (let i = 0; i < 5_000; i++) await conn.send(echo()); // warm-up
     const latencies = new LatencyRecorder();
+    const serverCpu = processCpuMicros(child.pid!);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const deadline = started + durationMs;
     const sender = async () => {
@@ -47,6 +70,8 @@ async function libraryRun(concurrency: number, durationMs: number): Promise<CliB
     };
     await Promise.all(Array.from({ length: concurrency }, sender));
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const served = processCpuMicros(child.pid!) - serverCpu;
     const [p50Ms, p99Ms] = latencies.percentiles(50, 99);
     return {
       what: 'library',
@@ -54,6 +79,8 @@ async function libraryRun(concurrency: number, durationMs: number): Promise<CliB
       roundTripsPerSecond: latencies.count / seconds,
       p50Ms: p50Ms!,
       p99Ms: p99Ms!,
+      clientCpuMicros: (used.user + used.system) / latencies.count,
+      serverCpuMicros: served / latencies.count,
     };
   } finally {
     await conn.close();
@@ -87,6 +114,8 @@ async function cliRun(concurrency: number, durationMs: number): Promise<CliBench
       serve.on('exit', (code) => reject(new Error(`rx8583 serve exited ${code}`)));
     });
     const to = `127.0.0.1:${port}`;
+    // The server's CPU is read around the whole `load` run: its 5 000 warm-up requests count too.
+    const serverCpu = processCpuMicros(serve.pid!);
     const report = JSON.parse(
       await run([
         'load',
@@ -102,13 +131,16 @@ async function cliRun(concurrency: number, durationMs: number): Promise<CliBench
         'none',
         '--json',
       ]),
-    ) as { throughput: number; latencyMs: { p50: number; p99: number } };
+    ) as { throughput: number; sent: number; cpuMs: number; latencyMs: { p50: number; p99: number } };
+    const served = processCpuMicros(serve.pid!) - serverCpu;
     return {
       what: 'rx8583 load → rx8583 serve',
       concurrency,
       roundTripsPerSecond: report.throughput,
       p50Ms: report.latencyMs.p50,
       p99Ms: report.latencyMs.p99,
+      clientCpuMicros: (report.cpuMs * 1000) / report.sent,
+      serverCpuMicros: served / (report.sent + 5_000),
     };
   } finally {
     serve.kill('SIGTERM');
@@ -129,10 +161,18 @@ export async function runCliBench(options: { concurrency?: number; durationMs?: 
     [...rows].sort((a, b) => a.roundTripsPerSecond - b.roundTripsPerSecond)[Math.floor(rows.length / 2)]!;
   const rows = [median(library), median(cli)];
   const cost = 1 - rows[1]!.roundTripsPerSecond / rows[0]!.roundTripsPerSecond;
-  return { rows, cliCost: cost, all: { library, cli } };
+  // On a shared machine throughput swings with other load; CPU per round trip far less. Medians
+  // over the runs, client + server.
+  const cpuOf = (runs: CliBenchRow[]) => medianOf(runs.map((r) => r.clientCpuMicros + r.serverCpuMicros));
+  const cpuCost = cpuOf(cli) / cpuOf(library) - 1;
+  return { rows, cliCost: cost, cpuCost, all: { library, cli } };
 }
 
-export function printCliBench({ rows, cliCost }: Awaited<ReturnType<typeof runCliBench>>): void {
+function medianOf(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+export function printCliBench({ rows, cliCost, cpuCost, all }: Awaited<ReturnType<typeof runCliBench>>): void {
   console.table(
     rows.map((r) => ({
       what: r.what,
@@ -142,7 +182,11 @@ export function printCliBench({ rows, cliCost }: Awaited<ReturnType<typeof runCl
       'p99 ms': r.p99Ms.toFixed(3),
     })),
   );
+  const cpu = (runs: CliBenchRow[]) =>
+    runs.map((r) => `${r.clientCpuMicros.toFixed(2)} + ${r.serverCpuMicros.toFixed(2)}`).join(' / ');
+  console.log(`CPU µs per round trip, client + server, each run: library ${cpu(all.library)}; CLI ${cpu(all.cli)}`);
   console.log(`CLI cost: ${(cliCost * 100).toFixed(1)} % fewer round trips per second than the library (goal ≤ 15 %)`);
+  console.log(`CLI cost in CPU per round trip (client + server, medians): ${(cpuCost * 100).toFixed(1)} %`);
 }
 
 if (process.argv.includes('--echo-server')) {

@@ -30,7 +30,7 @@ export {
   type AccountsConfig,
   type NetworkManagementConfig,
 } from './issuer/rules';
-export { matchesRule, panMatches } from './issuer/match-rule';
+export { compileMatch, matchesRule, panMatches, type RequestTest } from './issuer/match-rule';
 export { sampleLatency } from './issuer/latency';
 export { CardAccounts, originalDataOf, originalDataIn, type AccountDecision } from './issuer/accounts';
 export { networkRequest, type NetworkRequest } from './issuer/network-management';

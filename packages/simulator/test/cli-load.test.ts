@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadReport } from '@rx8583/simulator';
 import { runCli, startServe, type CliProcess } from './support/cli';
@@ -67,6 +67,9 @@ describe('rx8583 load against rx8583 serve (real processes)', () => {
     const { p50, p90, p99, p999, max } = report.latencyMs;
     expect(0 < p50 && p50 <= p90 && p90 <= p99 && p99 <= p999 && p999 <= max).toBe(true);
     expect(report.histogram.reduce((sum, [, count]) => sum + count, 0)).toBe(2000);
+    // The generator's own CPU: some, and no more than the wall time on every core.
+    expect(report.cpuMs).toBeGreaterThan(0);
+    expect(report.cpuMs).toBeLessThanOrEqual(report.elapsedMs * availableParallelism());
   });
 
   it('holds a rate for a duration, measuring from the schedule, and prints plain progress lines when not a TTY', async () => {

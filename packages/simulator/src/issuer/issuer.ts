@@ -2,7 +2,7 @@ import type { Message } from '@rx8583/iso8583';
 import { Subject, type Observable } from 'rxjs';
 import { CardAccounts } from './accounts';
 import { sampleLatency } from './latency';
-import { matchesRule, textOf } from './match-rule';
+import { compileMatch, textOf, type RequestTest } from './match-rule';
 import { networkRequest, networkResponseCode } from './network-management';
 import { validateRules, type Fault, type IssuerRules, type Rule } from './rules';
 
@@ -55,11 +55,19 @@ export interface LinkState {
  * const { response, delay } = issuer.answer(request, { signedOn: true });
  * ```
  */
+/** A rule with its `match` compiled once (see `compileMatch`). */
+interface CompiledRule {
+  readonly rule: Rule;
+  readonly name: string;
+  readonly matches: RequestTest;
+}
+
 export class IssuerSimulator {
   readonly rules: IssuerRules;
   readonly accounts: CardAccounts | undefined;
   readonly #random: () => number;
   readonly #decisions = new Subject<IssuerDecision>();
+  readonly #compiled: readonly CompiledRule[];
 
   /** Every decision, as it is made. */
   readonly decisions$: Observable<IssuerDecision> = this.#decisions.asObservable();
@@ -68,51 +76,41 @@ export class IssuerSimulator {
     this.rules = validateRules(rules);
     this.accounts = this.rules.accounts ? new CardAccounts(this.rules.accounts, options.now) : undefined;
     this.#random = options.random ?? Math.random;
+    this.#compiled = (this.rules.rules ?? []).map((rule, index) => ({
+      rule,
+      name: rule.name ?? `rule ${index}`,
+      matches: compileMatch(rule.match),
+    }));
   }
 
   /** Decides the answer to one request (a response MTI or a message that is not a request gets none). */
   answer(request: Message, link: LinkState = { signedOn: true }): IssuerAnswer {
     const answer = this.#answer(request, link);
-    this.#decisions.next(answer.decision);
+    // A Subject's next costs a closure and an iterator even with nobody listening (RxJS's CommonJS build).
+    if (this.#decisions.observed) this.#decisions.next(answer.decision);
     return answer;
   }
 
   #answer(request: Message, link: LinkState): IssuerAnswer {
     const mti = request.mti;
-    const stan = textOf(request, 11);
     const rule = this.#ruleFor(request);
-    const ruleName = rule ? (rule.rule.name ?? `rule ${rule.index}`) : undefined;
     const fault = rule?.rule.fault;
     const delay = fault?.type === 'answerAfter' ? fault.delay : sampleLatency(rule?.rule.latency, this.#random);
-    const extra = rule?.rule.respond?.fields;
-    // Objects of one fixed shape, no spreads: this runs for every request (measured: spreads here
-    // cost more than building and packing the response).
-    const answerWith = (code: string, by: string, reason?: string): IssuerAnswer => {
-      const fields: Record<number, string> =
-        extra === undefined ? { 39: code } : Object.assign({}, extra, { 39: code });
-      return {
-        response: request.toResponse(fields),
-        delay,
-        fault,
-        decision: { mti, stan, code, by, reason, fault: fault?.type },
-      };
-    };
     if (fault?.type === 'noAnswer') {
-      return {
-        delay,
-        fault,
-        decision: { mti, stan, code: undefined, by: ruleName!, reason: undefined, fault: 'noAnswer' },
-      };
+      const decision = { mti, stan: textOf(request, 11), code: undefined, by: rule!.name, reason: undefined, fault: 'noAnswer' as const };
+      return { delay, fault, decision };
     }
-
+    const ruleCode = rule?.rule.respond?.code;
     const network =
       this.rules.networkManagement === false ? undefined : networkRequest(request, this.rules.networkManagement ?? {});
-    if (network !== undefined && rule?.rule.respond?.code === undefined) {
+    if (network !== undefined && ruleCode === undefined) {
       link.signedOn = network === 'signOn' ? true : network === 'signOff' ? false : link.signedOn;
-      return answerWith(networkResponseCode(request, network), 'network management', network);
+      return this.#answerWith(request, rule, delay, networkResponseCode(request, network), 'network management', network);
     }
-    if (this.rules.requireSignOn && !link.signedOn) return answerWith('91', 'requireSignOn', 'link not signed on');
-    if (rule?.rule.respond?.code !== undefined) return answerWith(rule.rule.respond.code, ruleName!);
+    if (this.rules.requireSignOn && !link.signedOn) {
+      return this.#answerWith(request, rule, delay, '91', 'requireSignOn', 'link not signed on');
+    }
+    if (ruleCode !== undefined) return this.#answerWith(request, rule, delay, ruleCode, rule!.name, undefined);
 
     const isReversal = mti[1] === '4';
     const isAdvice = mti[2] === '2';
@@ -123,8 +121,32 @@ export class IssuerSimulator {
         : isAdvice
           ? this.accounts?.advise(request)
           : this.accounts?.authorize(request);
-    if (fromAccounts) return answerWith(fromAccounts.code, 'accounts', fromAccounts.reason);
-    return answerWith(this.rules.defaultCode ?? '00', ruleName ?? 'default');
+    if (fromAccounts) return this.#answerWith(request, rule, delay, fromAccounts.code, 'accounts', fromAccounts.reason);
+    return this.#answerWith(request, rule, delay, this.rules.defaultCode ?? '00', rule?.name ?? 'default', undefined);
+  }
+
+  /**
+   * The answer `code` with the rule's fields. Objects of one fixed shape, no spreads and no closure:
+   * this runs for every request (measured: spreads here cost more than building and packing the
+   * response).
+   */
+  #answerWith(
+    request: Message,
+    rule: CompiledRule | undefined,
+    delay: number,
+    code: string,
+    by: string,
+    reason: string | undefined,
+  ): IssuerAnswer {
+    const extra = rule?.rule.respond?.fields;
+    const fault = rule?.rule.fault;
+    const fields: Record<number, string> = extra === undefined ? { 39: code } : Object.assign({}, extra, { 39: code });
+    return {
+      response: request.toResponse(fields),
+      delay,
+      fault,
+      decision: { mti: request.mti, stan: textOf(request, 11), code, by, reason, fault: fault?.type },
+    };
   }
 
   /** Authorization and financial requests and advices (x1xx, x2xx) move money. */
@@ -132,13 +154,11 @@ export class IssuerSimulator {
     return mti[1] === '1' || mti[1] === '2';
   }
 
-  #ruleFor(request: Message): { rule: Rule; index: number } | undefined {
-    const rules = this.rules.rules ?? [];
-    for (let index = 0; index < rules.length; index++) {
-      const rule = rules[index]!;
-      if (!matchesRule(rule.match, request)) continue;
-      if (rule.probability !== undefined && this.#random() >= rule.probability) continue;
-      return { rule, index };
+  #ruleFor(request: Message): CompiledRule | undefined {
+    for (const compiled of this.#compiled) {
+      if (!compiled.matches(request)) continue;
+      if (compiled.rule.probability !== undefined && this.#random() >= compiled.rule.probability) continue;
+      return compiled;
     }
     return undefined;
   }

@@ -17,6 +17,11 @@ export interface LoadReport {
   /** Answered requests per second. */
   throughput: number;
   /**
+   * CPU time (user + system) this process used while the load ran, in ms: what generating the load
+   * cost the generator (all of the process's work, so alone in its process it is `load`'s own).
+   */
+  cpuMs: number;
+  /**
    * Latency of answered requests in ms. In rate mode measured from each request's scheduled send
    * time, so a request that waited behind a stalled one counts its wait (no coordinated omission).
    */
@@ -66,7 +71,7 @@ export class LatencyRecorder {
     return this.answered === 0 ? 0 : this.#histogram.getValueAtPercentile(p) / 1000;
   }
 
-  report(mode: LoadReport['mode'], elapsedMs: number): LoadReport {
+  report(mode: LoadReport['mode'], elapsedMs: number, cpuMs = 0): LoadReport {
     const h = this.#histogram;
     // A percentile is the top of its HDR bucket, which can lie above the largest value recorded.
     const ms = (us: number) => (this.answered === 0 ? 0 : Math.round(Math.min(us, h.maxValue)) / 1000);
@@ -80,6 +85,7 @@ export class LatencyRecorder {
       codes: { ...this.codes },
       elapsedMs: Math.round(elapsedMs),
       throughput: elapsedMs > 0 ? Math.round((this.answered / elapsedMs) * 1000) : 0,
+      cpuMs: Math.round(cpuMs),
       latencyMs: {
         min: ms(h.minNonZeroValue === Number.MAX_SAFE_INTEGER ? 0 : h.minNonZeroValue),
         mean: ms(h.mean),

@@ -54,6 +54,7 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
   if (count === Infinity && durationMs === Infinity) throw new RangeError('runLoad: give count or durationMs');
   const now = options.now ?? (() => performance.now());
   const recorder = new LatencyRecorder();
+  const cpuAtStart = process.cpuUsage();
   const start = now();
   let issued = 0;
   const more = () => issued < count && now() - start < durationMs;
@@ -106,7 +107,8 @@ export function runLoad(options: LoadOptions): Promise<LoadReport> {
         progress.unsubscribe();
         options.onProgress?.(recorder, now() - start);
         const mode = concurrency !== undefined ? { concurrency } : { rate: rate! };
-        resolve(recorder.report(mode, now() - start));
+        const cpu = process.cpuUsage(cpuAtStart);
+        resolve(recorder.report(mode, now() - start, (cpu.user + cpu.system) / 1000));
       },
     });
   });

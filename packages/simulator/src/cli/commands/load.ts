@@ -1,15 +1,15 @@
 import { connect, type Connection } from '@rx8583/connection';
-import type { Message, MessageSpec } from '@rx8583/iso8583';
+import type { Message } from '@rx8583/iso8583';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { renderReport, type LatencyRecorder, type LoadReport } from '../../load/latency-report';
 import { mixPicker, readMix } from '../../load/message-mix';
+import { numberedCopies } from '../../load/numbering';
 import { runLoad } from '../../load/run-load';
 import { examples, linkFrom, withLinkOptions, type LinkFlags } from '../common-options';
 import { action, EXIT } from '../exit';
 import { parseAddress, parseDuration, parsePositiveInt, readJsonFile } from '../link-options';
-import { transmissionTime } from './send';
 
 interface LoadFlags extends LinkFlags {
   to: string;
@@ -28,19 +28,6 @@ interface LoadFlags extends LinkFlags {
 
 /** The default mix: an 0800 echo (ISO 8583:1987 field 70 = 301). */
 const ECHO_MIX = { messages: [{ name: 'echo', mti: '0800', fields: { '70': '301' } }] };
-
-/** Numbers each copy of a template: STAN (11) cycling 1–999 999, field 7 now, and an RRN (37) — where the spec has them. */
-function numbered(spec: MessageSpec): (template: Message, index: number) => Message {
-  const fields = spec.fields as Record<string, unknown>;
-  const runId = String(Date.now() % 1_000_000).padStart(6, '0');
-  return (template, index) => {
-    const m = template.clone();
-    if (fields['11']) m.set(11, String((index % 999_999) + 1).padStart(6, '0'));
-    if (fields['7']) m.set(7, transmissionTime());
-    if (fields['37'] && !template.has(37)) m.set(37, `${runId}${String(index % 1_000_000).padStart(6, '0')}`);
-    return m;
-  };
-}
 
 type Progress = (recorder: LatencyRecorder, elapsedMs: number) => void;
 
@@ -138,7 +125,7 @@ export function loadCommand(): Command {
       if (!['auto', 'bar', 'lines', 'none'].includes(flags.progress))
         throw new UsageError(`--progress must be auto, bar, lines or none, got '${flags.progress}'`);
       const pick = mixPicker(readMix(flags.mix ? readJsonFile(flags.mix, 'mix file') : ECHO_MIX, spec));
-      const number = numbered(spec);
+      const number = numberedCopies(spec);
       const timeout = parseDuration(flags.timeout, '--timeout');
       const address = parseAddress(flags.to, '--to');
       const links: Connection[] = [];

@@ -3,6 +3,7 @@ import { describe, type Message, type MessageSpec } from '@rx8583/iso8583';
 import { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { readDocument } from '../../json-reader';
+import { transmissionTime } from '../../load/numbering';
 import { readMessage } from '../../message-json';
 import { collect, examples, linkFrom, withLinkOptions, type LinkFlags } from '../common-options';
 import { action, EXIT } from '../exit';
@@ -17,10 +18,6 @@ interface SendFlags extends LinkFlags {
   unmask?: boolean;
 }
 
-/** Field 7 now, MMDDhhmmss in UTC. */
-export function transmissionTime(now = new Date()): string {
-  return now.toISOString().replace(/[-T:]/g, '').slice(4, 14);
-}
 
 /** Fills in 11 (STAN) and 7 (transmission time) when the message lacks them and the spec has them. */
 export function withTraceFields(message: Message, stan: number): Message {
