@@ -58,6 +58,7 @@ async function libraryRun(concurrency: number, durationMs: number): Promise<CliB
     const latencies = new LatencyRecorder();
     const serverCpu = processCpuMicros(child.pid!);
     const cpu = process.cpuUsage();
+    // (from after the warm-up to the end, as the CLI's server CPU is read)
     const started = performance.now();
     const deadline = started + durationMs;
     const sender = async () => {
@@ -90,11 +91,20 @@ async function libraryRun(concurrency: number, durationMs: number): Promise<CliB
   }
 }
 
-function run(args: string[]): Promise<string> {
+/** Runs the CLI; `onErrLine` sees each line it writes to stderr (`load`'s progress lines). */
+function run(args: string[], onErrLine: (line: string) => void = () => undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      for (let end = err.indexOf('\n'); end >= 0; end = err.indexOf('\n')) {
+        onErrLine(err.slice(0, end));
+        err = err.slice(end + 1);
+      }
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`rx8583 ${args[0]} exited ${code}`))));
   });
@@ -114,23 +124,35 @@ async function cliRun(concurrency: number, durationMs: number): Promise<CliBench
       serve.on('exit', (code) => reject(new Error(`rx8583 serve exited ${code}`)));
     });
     const to = `127.0.0.1:${port}`;
-    // The server's CPU is read around the whole `load` run: its 5 000 warm-up requests count too.
-    const serverCpu = processCpuMicros(serve.pid!);
+    // The server's CPU is read from `load`'s first progress line (1 s into the measured run, past
+    // its warm-up) to its end, against the requests sent meanwhile.
+    let serverCpu = NaN;
+    let sentBefore = 0;
+    const firstProgress = (line: string) => {
+      const sent = /\] sent (\d+)/.exec(line);
+      if (sent && Number.isNaN(serverCpu)) {
+        serverCpu = processCpuMicros(serve.pid!);
+        sentBefore = Number(sent[1]);
+      }
+    };
     const report = JSON.parse(
-      await run([
-        'load',
-        '--to',
-        to,
-        '--warmup',
-        '5000',
-        '--concurrency',
-        String(concurrency),
-        '--duration',
-        `${durationMs}ms`,
-        '--progress',
-        'none',
-        '--json',
-      ]),
+      await run(
+        [
+          'load',
+          '--to',
+          to,
+          '--warmup',
+          '5000',
+          '--concurrency',
+          String(concurrency),
+          '--duration',
+          `${durationMs}ms`,
+          '--progress',
+          'lines',
+          '--json',
+        ],
+        firstProgress,
+      ),
     ) as { throughput: number; sent: number; cpuMs: number; latencyMs: { p50: number; p99: number } };
     const served = processCpuMicros(serve.pid!) - serverCpu;
     return {
@@ -140,7 +162,7 @@ async function cliRun(concurrency: number, durationMs: number): Promise<CliBench
       p50Ms: report.latencyMs.p50,
       p99Ms: report.latencyMs.p99,
       clientCpuMicros: (report.cpuMs * 1000) / report.sent,
-      serverCpuMicros: served / (report.sent + 5_000),
+      serverCpuMicros: served / (report.sent - sentBefore),
     };
   } finally {
     serve.kill('SIGTERM');

@@ -18,7 +18,6 @@ interface SendFlags extends LinkFlags {
   unmask?: boolean;
 }
 
-
 /** Fills in 11 (STAN) and 7 (transmission time) when the message lacks them and the spec has them. */
 export function withTraceFields(message: Message, stan: number): Message {
   const fields = message.spec.fields as Record<string, unknown>;
