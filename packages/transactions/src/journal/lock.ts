@@ -60,8 +60,15 @@ async function removeLeftovers(file: string): Promise<void> {
   const prefix = `${path.basename(file)}.`;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (!name.startsWith(prefix) || !/^(takeover-|[0-9]+\.tmp$)/.test(name.slice(prefix.length))) continue;
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
     const leftover = path.join(dir, name);
+    // A temporary file may be half-written by its live process: judge it by the pid in its name.
+    const temporary = /^([0-9]+)\.tmp$/.exec(rest);
+    if (temporary !== null && !isAlive({ pid: Number(temporary[1]), start: null }))
+      await fs.rm(leftover, { force: true });
+    if (!rest.startsWith('takeover-')) continue;
+    // Takeover locks are linked whole from a finished temporary file: their contents say who.
     const owner = parseOwner(await fs.readFile(leftover, 'utf8').catch(() => ''));
     if (owner === undefined || !isAlive(owner)) await fs.rm(leftover, { force: true });
   }
