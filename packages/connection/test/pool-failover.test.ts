@@ -3,9 +3,7 @@ import { ConnectionClosedError, NoConnectionsError, PoolClosedError } from '../s
 import { createPool, type Pool } from '@rx8583/connection';
 import type { Connection } from '../src/connection/types';
 import { msg, nextStan } from './support/link-spec';
-import { TestHost, deadPort, linkTo, nextEvent, usableWhen } from './support/pool-servers';
-
-const fast = { initial: 20, max: 100, jitter: 0.2 };
+import { TestHost, deadPort, linkTo, nextEvent, usableWhen, testPool, fast } from './support/pool-servers';
 
 describe('pool failover', () => {
   let hosts: TestHost[] = [];
@@ -20,12 +18,10 @@ describe('pool failover', () => {
 
   it('keeps traffic going on the other links when a server dies; only sends in flight on the dead link fail', async () => {
     hosts = await Promise.all([new TestHost().start(), new TestHost().start(), new TestHost().start()]);
-    pool = createPool({
-      addresses: hosts.map((h) => h.address),
-      connection: (a) => linkTo(a),
-      minConnections: 3,
-      reconnect: fast,
-    });
+    pool = testPool(
+      hosts.map((h) => h.address),
+      3,
+    );
     await pool.connect();
     const doomed = pool.connections.find((conn) => conn.remoteAddress.endsWith(`:${hosts[0]!.port}`))!;
 
@@ -67,12 +63,10 @@ describe('pool failover', () => {
 
   it('brings the pool back to full within the backoff when the server returns on the same port', async () => {
     hosts = await Promise.all([new TestHost().start(), new TestHost().start()]);
-    pool = createPool({
-      addresses: hosts.map((h) => h.address),
-      connection: (a) => linkTo(a),
-      minConnections: 2,
-      reconnect: fast,
-    });
+    pool = testPool(
+      hosts.map((h) => h.address),
+      2,
+    );
     await pool.connect();
     const degraded = usableWhen(pool, (links) => links.length === 1);
     await hosts[1]!.stop();
@@ -128,12 +122,7 @@ describe('pool failover', () => {
 
   it('with minConnections 0, resolves at once and connects in the background', async () => {
     const port = await deadPort();
-    pool = createPool({
-      addresses: [`127.0.0.1:${port}`],
-      connection: (a) => linkTo(a),
-      minConnections: 0,
-      reconnect: fast,
-    });
+    pool = testPool([`127.0.0.1:${port}`], 0);
     const refused = nextEvent(pool.events$, 'retry');
     await pool.connect();
     expect(pool.isUp()).toBe(false);
