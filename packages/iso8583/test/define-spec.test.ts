@@ -34,7 +34,7 @@ describe('defineSpec validation', () => {
       'binary in ascii',
       52,
       { type: 'binary', length: 8, encoding: 'ascii' },
-      "field 52: encoding of a binary field must be one of binary, hex, got 'ascii'",
+      "field 52: encoding of a binary field must be one of binary, hex, ebcdic-hex, got 'ascii'",
     ],
     ['zero length', 4, { type: 'numeric', length: 0, encoding: 'ascii' }, 'field 4: length must be 1..999999, got 0'],
     [
