@@ -28,7 +28,7 @@ export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
   check(): void {}
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    return copyBytes(src.buf, start, units);
+    return copyBytes(src.bytes(start, start + units), start, units);
   }
 }
 
@@ -87,7 +87,7 @@ export class HexBytesCodec implements ScalarCodec {
   }
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    const buf = src.buf;
+    const buf = src.bytes(start, start + 2 * units);
     const values = this.values;
     const out = new Uint8Array(units);
     for (let i = 0, at = start; i < units; i++, at += 2) out[i] = (values[buf[at]!]! << 4) | values[buf[at + 1]!]!;
