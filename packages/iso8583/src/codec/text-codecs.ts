@@ -111,7 +111,9 @@ export class AsciiCodec extends CharCodec {
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
     const text = src.text;
-    return text !== undefined ? text.slice(start, start + units) : src.bytes(start, start + units).toString('latin1', start, start + units);
+    return text !== undefined
+      ? text.slice(start, start + units)
+      : src.bytes(start, start + units).toString('latin1', start, start + units);
   }
 }
 
