@@ -58,9 +58,11 @@ export class SocketConnection implements SignOffCapable {
   private readonly flow: FlowControl;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
-  private readonly traffic = new TrafficTap();
+  private readonly traffic: TrafficTap;
   private readonly metadata = new Map<string, unknown>();
   private readonly headers: NetworkHeaders;
+  /** Inbound messages `rejectedRequest` recognised: held ones stay for `inbound$` when `serve` starts. */
+  private readonly networkRejects = new WeakSet<Message>();
   private readonly outbound = new Subject<void>();
   private readonly chunks$: Observable<Uint8Array>;
   private readonly reading = new Subscription();
@@ -79,6 +81,7 @@ export class SocketConnection implements SignOffCapable {
     clock?: Clock,
   ) {
     this.remoteAddress = peerAddress(socket);
+    this.traffic = new TrafficTap(clock);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
     this.flow = new FlowControl(socket, options, this.end, {
@@ -88,17 +91,16 @@ export class SocketConnection implements SignOffCapable {
     });
     this.writer = new WriteQueue(socket, this.flow, this.end);
     this.flow.watch(this.writer);
-    const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
-      if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
-    };
     const host = {
       write: (request: OutboundRequest) => {
-        record('request', request);
+        if (this.traffic.active) this.traffic.sent(request);
         return this.writer.push(request.frame);
       },
       wasWritten: (position: number) => this.writer.wasWritten(position),
       hasRoom: () => this.flow.hasRoom(),
-      timedOut: (request: OutboundRequest) => record('timedOut', request),
+      ended: (request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error) => {
+        if (this.traffic.active) this.traffic.ended(request, outcome, error);
+      },
       timeoutHint: (request: OutboundRequest, timeout: number) => this.clues.hintFor(request.message.get(11), timeout),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
@@ -119,6 +121,10 @@ export class SocketConnection implements SignOffCapable {
   get state(): ConnectionState {
     if (this.end.ended) return 'closed';
     return this.closeRequested ? 'closing' : 'open';
+  }
+
+  get inFlight(): number {
+    return this.mux.size;
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
@@ -196,7 +202,8 @@ export class SocketConnection implements SignOffCapable {
     );
     this.serving = serving;
     if (this.end.ended) serving.stop();
-    for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
+    const isRequest = (message: Message) => !isResponseMti(message.mti) && !this.networkRejects.has(message);
+    for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
   }
 
   /** A request's key, or undefined when it has none. */
@@ -265,7 +272,7 @@ export class SocketConnection implements SignOffCapable {
 
   /** A short summary — address, state, requests in flight — never messages or buffers. */
   toJSON(): { remoteAddress: string; state: ConnectionState; status: ConnectionStatus; inFlight: number } {
-    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.mux.size };
+    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.inFlight };
   }
 
   toString(): string {
@@ -338,7 +345,7 @@ export class SocketConnection implements SignOffCapable {
     if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
     const frame = this.options.framing.encode(body, header);
     const ack = new WriteAck();
-    if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
+    if (this.traffic.active) this.traffic.replied(body, message, header);
     this.writer.push(frame, ack);
     this.flow.replyQueued();
     return ack.promise;
@@ -366,6 +373,7 @@ export class SocketConnection implements SignOffCapable {
         next: (message) => {
           // A network's reject answers our request: it is never a request for the serve handler.
           const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
+          if (rejected) this.networkRejects.add(message);
           const response = isResponseMti(message.mti);
           if (response) this.clues.unmatchedResponse(message);
           if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
@@ -415,7 +423,7 @@ export class SocketConnection implements SignOffCapable {
   private onKeepAlive(): void {
     const echo = this.options.echoKeepAlive && !this.end.ended;
     if (echo) {
-      if (this.traffic.active) this.traffic.record('out', 'reply', EMPTY, undefined, undefined);
+      if (this.traffic.active) this.traffic.replied(EMPTY, undefined, undefined);
       this.writer.push(this.options.framing.encode(EMPTY));
     }
     this.emit({ type: 'keepAlive', echoed: echo });
