@@ -353,7 +353,20 @@ export class SocketConnection implements SignOffCapable {
       refused: (message, error) => this.onRefused(message, asError(error)),
     };
     const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
-    const config = { framing, frameTimeout, spec, requestKey, pending: this.mux, check, traffic: this.traffic };
+    const reading = {
+      pause: () => this.flow.hold('backlog', true),
+      resume: () => this.flow.hold('backlog', false),
+    };
+    const config = {
+      framing,
+      frameTimeout,
+      spec,
+      requestKey,
+      pending: this.mux,
+      check,
+      traffic: this.traffic,
+      reading,
+    };
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => {
