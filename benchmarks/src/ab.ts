@@ -13,7 +13,8 @@
  *  - K = 100 senders on one connection, each sending the next 0800 when its answer is in, for
  *    `durationMs`: round trips/s, p99, and CPU µs per round trip in client and server — on a loaded
  *    machine compare those, not the wall-clock figures;
- *  - N = 10 000 sends at once on the same connection, median of 3 batches: round trips/s.
+ *  - N = 10 000 sends at once on the same connection, median of 5 batches: round trips/s, and CPU
+ *    µs per round trip (client + server) over the 5.
  * Prints one table row per build and round, then the medians; writes benchmarks/results/ab.json.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -28,6 +29,7 @@ import type * as CodecPackage from '@rx8583/iso8583';
 const PNPM = ['--yes', 'pnpm@12.4.2'];
 const SENDERS = 100;
 const BATCH = 10_000;
+const BATCHES = 5;
 
 interface BuildUnderTest {
   label: string;
@@ -40,6 +42,8 @@ interface RoundResult {
   clientCpuMicros: number;
   serverCpuMicros: number;
   batchRoundTripsPerSecond: number;
+  /** CPU µs per round trip of the batches, client and server together. */
+  batchCpuMicros: number;
 }
 
 /** The packages of the build at `root`, loaded by path (never the workspace's own). */
@@ -115,7 +119,11 @@ async function drive(root: string, port: number, durationMs: number): Promise<vo
   const seconds = (performance.now() - started) / 1000;
   const clientCpu = cpuMicros() - clientBefore;
   const serverCpu = (await askServerCpu()) - serverBefore;
-  const batches = [await batch(), await batch(), await batch()];
+  const batchServerBefore = await askServerCpu();
+  const batchClientBefore = cpuMicros();
+  const batches: number[] = [];
+  for (let i = 0; i < BATCHES; i++) batches.push(await batch());
+  const batchCpu = cpuMicros() - batchClientBefore + ((await askServerCpu()) - batchServerBefore);
   await conn.close();
   latencies.sort((a, b) => a - b);
   const result: RoundResult = {
@@ -124,6 +132,7 @@ async function drive(root: string, port: number, durationMs: number): Promise<vo
     clientCpuMicros: clientCpu / latencies.length,
     serverCpuMicros: serverCpu / latencies.length,
     batchRoundTripsPerSecond: median(batches),
+    batchCpuMicros: batchCpu / (BATCHES * BATCH),
   };
   process.send!({ result }, () => process.exit(0));
 }
@@ -218,7 +227,7 @@ async function main(): Promise<void> {
       const row = rows[rows.length - 1]!;
       console.log(
         `round ${round} ${build.label.padEnd(28)} K=${SENDERS} ${Math.round(row.roundTripsPerSecond)} rt/s, p99 ${row.p99Ms.toFixed(2)} ms, ` +
-          `CPU µs/rt client ${row.clientCpuMicros.toFixed(2)} server ${row.serverCpuMicros.toFixed(2)}; N=${BATCH} ${Math.round(row.batchRoundTripsPerSecond)} rt/s; load ${loadavg()[0]!.toFixed(2)}`,
+          `CPU µs/rt client ${row.clientCpuMicros.toFixed(2)} server ${row.serverCpuMicros.toFixed(2)}; N=${BATCH} ${Math.round(row.batchRoundTripsPerSecond)} rt/s, ${row.batchCpuMicros.toFixed(2)} CPU µs/rt; load ${loadavg()[0]!.toFixed(2)}`,
       );
     }
   }
@@ -232,6 +241,7 @@ async function main(): Promise<void> {
       'client CPU µs/rt': of('clientCpuMicros').toFixed(2),
       'server CPU µs/rt': of('serverCpuMicros').toFixed(2),
       'N=10 000 rt/s': Math.round(of('batchRoundTripsPerSecond')),
+      'N=10 000 CPU µs/rt': of('batchCpuMicros').toFixed(2),
     };
   });
   console.log(

@@ -4,37 +4,43 @@ import { turnBudget, type TurnBudgetConfig } from '../src/connection/turn-budget
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
-/** A `nextTurn` on the test scheduler: each turn of the event loop is 10 virtual ms here. */
-const turnsOf =
-  (scheduler: TestScheduler) =>
-  (work: () => void): (() => void) => {
-    const action = scheduler.schedule(work, 10);
+/** Turns of the event loop on the test scheduler: each lasts 10 virtual ms here. */
+const turnsOf = (scheduler: TestScheduler): Pick<TurnBudgetConfig, 'nextTurn' | 'turn'> => ({
+  nextTurn: (work) => {
+    const action = scheduler.schedule(work, 10 - (scheduler.now() % 10));
     return () => action.unsubscribe();
-  };
+  },
+  turn: () => Math.floor(scheduler.now() / 10),
+});
 
-/** A `nextTurn` whose turns the test runs by hand. */
+/** Turns the test runs by hand. */
 function manualTurns() {
   const due: (() => void)[] = [];
+  let current = 0;
   return {
     nextTurn: (work: () => void) => {
       due.push(work);
       return () => due.splice(due.indexOf(work), 1);
     },
-    /** Ends the current turn: runs what was scheduled for the next one. */
-    turn: () => due.splice(0).forEach((work) => work()),
+    turn: () => current,
+    /** Ends the current turn: the next begins with what was scheduled for it. */
+    advance: () => {
+      current++;
+      due.splice(0).forEach((work) => work());
+    },
     get scheduled() {
       return due.length;
     },
   };
 }
 
-function budget(perTurn: number, nextTurn: TurnBudgetConfig['nextTurn']) {
+function budget(perTurn: number, turns: Pick<TurnBudgetConfig, 'nextTurn' | 'turn'>) {
   const calls: string[] = [];
   const operator = turnBudget<string>({
     perTurn,
     pause: () => calls.push('pause'),
     resume: () => calls.push('resume'),
-    nextTurn,
+    ...turns,
   });
   return { operator, calls };
 }
@@ -49,39 +55,38 @@ describe('turnBudget', () => {
     });
   });
 
-  it('counts from the last yield: a slow source yields one turn every perTurn items', () => {
+  it('passes a source that stays within budget untouched', () => {
     const scheduler = newScheduler();
     let calls: string[] = [];
     scheduler.run(({ cold, expectObservable }) => {
       const made = budget(2, turnsOf(scheduler));
       calls = made.calls;
-      // a and b pass; c waits for the turn after it arrived (10 ms later), d passes again
-      expectObservable(cold('a 9ms b 9ms c 14ms (d|)').pipe(made.operator)).toBe('a 9ms b 19ms c 4ms (d|)');
+      expectObservable(cold('ab 8ms cd 8ms e|').pipe(made.operator)).toBe('ab 8ms cd 8ms e|');
     });
-    expect(calls).toEqual(['pause', 'resume']);
+    expect(calls).toEqual([]);
   });
 
   it('pauses the source while items wait, and resumes it once they are all passed on', () => {
     const turns = manualTurns();
-    const { operator, calls } = budget(2, turns.nextTurn);
+    const { operator, calls } = budget(2, turns);
     const source = new Subject<string>();
     const seen: string[] = [];
     source.pipe(operator).subscribe((item) => seen.push(item));
     for (const item of ['a', 'b', 'c', 'd', 'e']) source.next(item);
     expect(seen).toEqual(['a', 'b']);
     expect(calls).toEqual(['pause']);
-    turns.turn();
+    turns.advance();
     expect(seen).toEqual(['a', 'b', 'c', 'd']);
     expect(calls).toEqual(['pause']);
     // an item that arrives while others wait queues behind them
     source.next('f');
-    turns.turn();
+    turns.advance();
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(calls).toEqual(['pause', 'resume']);
     // the budget is spent for this turn: a new item waits for the next one
     source.next('g');
     expect(seen).toHaveLength(6);
-    turns.turn();
+    turns.advance();
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
     expect(calls).toEqual(['pause', 'resume', 'pause', 'resume']);
   });
@@ -91,7 +96,7 @@ describe('turnBudget', () => {
     const source = new Subject<string>();
     const seen: string[] = [];
     const ends: string[] = [];
-    source.pipe(budget(1, turns.nextTurn).operator).subscribe({
+    source.pipe(budget(1, turns).operator).subscribe({
       next: (item) => seen.push(item),
       complete: () => ends.push('complete'),
     });
@@ -99,13 +104,13 @@ describe('turnBudget', () => {
     source.next('b');
     source.complete();
     expect(ends).toEqual([]);
-    turns.turn();
+    turns.advance();
     expect(seen).toEqual(['a', 'b']);
     expect(ends).toEqual(['complete']);
 
     const failing = new Subject<string>();
     const errors: unknown[] = [];
-    failing.pipe(budget(1, turns.nextTurn).operator).subscribe({ error: (error: unknown) => errors.push(error) });
+    failing.pipe(budget(1, turns).operator).subscribe({ error: (error: unknown) => errors.push(error) });
     failing.next('a');
     failing.next('b');
     failing.error(new Error('framing lost'));
@@ -114,7 +119,7 @@ describe('turnBudget', () => {
 
   it('unsubscribing cancels the next turn and does not resume the source', () => {
     const turns = manualTurns();
-    const { operator, calls } = budget(1, turns.nextTurn);
+    const { operator, calls } = budget(1, turns);
     const source = new Subject<string>();
     const seen: string[] = [];
     const subscription = source.pipe(operator).subscribe((item) => seen.push(item));

@@ -13,6 +13,8 @@ export interface TurnBudgetConfig {
    * it. Default: `setImmediate` (other sockets' reads come first).
    */
   nextTurn?: (work: () => void) => () => void;
+  /** The number of the current turn (tests). Default: the event loop's turns, counted. */
+  turn?: () => number;
 }
 
 const immediately = (work: () => void): (() => void) => {
@@ -20,23 +22,36 @@ const immediately = (work: () => void): (() => void) => {
   return () => clearImmediate(handle);
 };
 
+// The event loop's turns, counted for every link at once: one setImmediate a turn, and only in
+// turns where something asked — not one per busy link and turn.
+let turnCount = 0;
+let counting = false;
+const countTurn = (): void => {
+  counting = false;
+  turnCount++;
+};
+function eventLoopTurn(): number {
+  if (!counting) {
+    counting = true;
+    setImmediate(countTurn);
+  }
+  return turnCount;
+}
+
 /**
- * Passes at most `perTurn` items on between two yields to the event loop: the item after them
- * waits, with all that come behind it, for a later turn (`nextTurn`), the source paused meanwhile,
- * and each later turn passes `perTurn` more. One link's big read thus cannot hold the event loop:
- * other links' reads and timers get their turn between slices.
- *
- * The count is not reset at every turn — that would cost a `setImmediate` per turn on every busy
- * link — so a link that receives `perTurn` items over several turns yields once for nothing: a
- * pause of one turn per `perTurn` items. Errors pass at once; completion waits for the items ahead
- * of it.
+ * Passes at most `perTurn` items on per turn of the event loop; what comes beyond waits, in order,
+ * for the next turns (`nextTurn`, `perTurn` more in each), and the source is paused meanwhile. One
+ * link's big read thus cannot hold the event loop: other links' reads and timers get their turn
+ * between slices. A source within budget passes untouched (a counter and a turn number per item).
+ * Errors pass at once; completion waits for the items ahead of it.
  */
 export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunction<T> {
-  const { perTurn, pause, resume, nextTurn = immediately } = config;
+  const { perTurn, pause, resume, nextTurn = immediately, turn = eventLoopTurn } = config;
   return (source) =>
     new Observable<T>((subscriber) => {
-      /** Items passed on since the last yield. */
+      /** Items passed on in turn `counted`. */
       let passed = 0;
+      let counted = -1;
       let cancelTurn: (() => void) | undefined;
       const waiting: T[] = [];
       let head = 0;
@@ -44,6 +59,7 @@ export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunctio
 
       const nextSlice = (): void => {
         cancelTurn = undefined;
+        counted = turn();
         passed = 0;
         while (head < waiting.length && passed < perTurn && !subscriber.closed) {
           const item = waiting[head]!;
@@ -64,15 +80,23 @@ export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunctio
 
       const sub = source.subscribe({
         next(item) {
-          if (head < waiting.length) waiting.push(item);
-          else if (passed < perTurn) {
+          if (head < waiting.length) {
+            waiting.push(item);
+            return;
+          }
+          const now = turn();
+          if (now !== counted) {
+            counted = now;
+            passed = 0;
+          }
+          if (passed < perTurn) {
             passed++;
             subscriber.next(item);
-          } else {
-            waiting.push(item);
-            pause();
-            cancelTurn = nextTurn(nextSlice);
+            return;
           }
+          waiting.push(item);
+          pause();
+          cancelTurn = nextTurn(nextSlice);
         },
         error: (error: unknown) => subscriber.error(error),
         complete() {
