@@ -67,18 +67,12 @@ function step1Messages(): void {
 
 /** The response to an issuer-bound request, or `undefined` for what this issuer does not handle. */
 function answer(request: Message): Message | undefined {
-  const response = new Message(spec87ascii, {
-    mti: `${request.mti.slice(0, 2)}${Number(request.mti[2]) + 1}${request.mti[3]}`,
-  });
-  // The client matches a response by MTI class + 11 + 41, so echo 11 and 41 back.
-  for (const field of [2, 3, 4, 7, 11, 41, 42, 49, 70]) {
-    const value = request.get(field);
-    if (value !== undefined) response.set(field, value);
-  }
-  if (request.mti === '0800') return response.set(39, '00');
+  // toResponse: the response MTI (0100 → 0110, 0800 → 0810) and the fields the spec echoes for the
+  // class — 11 and 41 among them, which the client matches its response by — then these fields.
+  if (request.mti === '0800') return request.toResponse({ 39: '00' });
   if (request.mti === '0100') {
-    const approved = Number(request.get(4)) <= 100_000; // up to 1 000.00
-    return response.set(38, approved ? 'A00001' : '000000').set(39, approved ? '00' : '51');
+    const approved = Number(request.getString(4)) <= 100_000; // up to 1 000.00
+    return request.toResponse({ 38: approved ? 'A00001' : '000000', 39: approved ? '00' : '51' });
   }
   return undefined; // e.g. an 0200: this issuer stays silent, the client's send times out
 }

@@ -3,7 +3,7 @@ import { ConnectionClosedError, NoConnectionsError, PoolClosedError } from '../s
 import { createPool, type Pool } from '@rx8583/connection';
 import type { Connection } from '../src/connection/types';
 import { msg, nextStan } from './support/link-spec';
-import { TestHost, deadPort, linkTo, nextEvent, usableWhen } from './pool-servers';
+import { TestHost, deadPort, linkTo, nextEvent, usableWhen } from './support/pool-servers';
 
 const fast = { initial: 20, max: 100, jitter: 0.2 };
 

@@ -4,7 +4,7 @@ import { NoConnectionsError, PoolClosedError } from '../src/errors';
 import { createPool, type Pool, type PoolEvent } from '@rx8583/connection';
 import type { Connection } from '../src/connection/types';
 import { msg, nextStan } from './support/link-spec';
-import { TestHost, deadPort, linkTo, usableWhen } from './pool-servers';
+import { TestHost, deadPort, linkTo, usableWhen } from './support/pool-servers';
 
 const fast = { initial: 20, max: 100, jitter: 0.2 };
 

@@ -1,4 +1,5 @@
-import { Message, PackError, spec87ascii, unpack } from '@rx8583/iso8583';
+import { inspect } from 'node:util';
+import { Message, PackError, describe as describeMessage, spec87ascii, unpack } from '@rx8583/iso8583';
 import { specWith, thrown } from './support/specs';
 
 describe('Message', () => {
@@ -150,5 +151,45 @@ describe('Message', () => {
     expect(() => new Message({ name: 'bad', fields: {} })).toThrow(
       'field 0 (MTI): the spec must define field 0, the MTI',
     );
+  });
+});
+
+describe('printing a message', () => {
+  const message = new Message(spec87ascii, {
+    mti: '0100',
+    fields: {
+      2: '4761739001010119',
+      4: 1500,
+      35: '4761739001010119D22122011758928889',
+      52: '7434F67813BAE545',
+      55: [{ tag: '5A', value: '4761739001010119' }],
+    },
+  });
+
+  it('String(message) is the masked describe', () => {
+    expect(String(message)).toBe(describeMessage(message));
+    expect(`${message}`).toContain('476173******0119');
+    expect(String(message)).not.toContain('4761739001010119');
+  });
+
+  it('util.inspect(message) shows the spec name and the masked describe', () => {
+    const shown = inspect(message);
+    expect(shown).toBe(`Message (${spec87ascii.name})\n${describeMessage(message)}`);
+    expect(shown).not.toContain('7434F67813BAE545');
+  });
+
+  it('JSON.stringify(message) gives the masked { mti, fields }, not the spec', () => {
+    const json = JSON.parse(JSON.stringify(message)) as unknown;
+    expect(json).toEqual({
+      mti: '0100',
+      fields: {
+        '2': '476173******0119',
+        '4': '000000001500',
+        '35': '476173******0119D***',
+        '52': '[hidden]',
+        '55': [{ tag: '5A', value: '476173******0119' }],
+      },
+    });
+    expect(JSON.stringify(message)).not.toContain('4761739001010119');
   });
 });

@@ -32,8 +32,17 @@ export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
   }
 }
 
-/** Bytes written as ASCII hex characters, two a byte (upper case out, either case in). */
+/** Bytes written as hex characters, two a byte (upper case out, either case in), ASCII or EBCDIC. */
 export class HexBytesCodec implements ScalarCodec {
+  /**
+   * @param chars the character code of each nibble, upper case
+   * @param values the nibble of each byte, -1 for a byte that is no hex character
+   */
+  constructor(
+    private readonly chars: Uint8Array = HEX_CHAR,
+    private readonly values: Int8Array = HEX_VALUE,
+  ) {}
+
   byteLength(units: number): number {
     return units * 2;
   }
@@ -48,7 +57,8 @@ export class HexBytesCodec implements ScalarCodec {
       w.ensure(n);
       const buf = w.buf;
       let pos = w.pos;
-      for (let i = 0; i < n; i++) buf[pos++] = HEX_CHAR[hexDigitAt(value, i, path)]!;
+      const chars = this.chars;
+      for (let i = 0; i < n; i++) buf[pos++] = chars[hexDigitAt(value, i, path)]!;
       w.pos = pos;
       return n >> 1;
     }
@@ -56,11 +66,12 @@ export class HexBytesCodec implements ScalarCodec {
     const n = bytes.length;
     w.ensure(n * 2);
     const buf = w.buf;
+    const chars = this.chars;
     let pos = w.pos;
     for (let i = 0; i < n; i++) {
       const byte = bytes[i]!;
-      buf[pos++] = HEX_CHAR[byte >> 4]!;
-      buf[pos++] = HEX_CHAR[byte & 0x0f]!;
+      buf[pos++] = chars[byte >> 4]!;
+      buf[pos++] = chars[byte & 0x0f]!;
     }
     w.pos = pos;
     return n;
@@ -69,16 +80,17 @@ export class HexBytesCodec implements ScalarCodec {
   /** Refuses any character that is not a hex digit (either case). */
   check(r: Reader, start: number, units: number, path: FieldPath, offset: number): void {
     const buf = r.buf;
+    const values = this.values;
     const end = start + 2 * units;
     for (let i = start; i < end; i++)
-      if (HEX_VALUE[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
+      if (values[buf[i]!]! < 0) throw new UnpackError(path, offset, `non-hex character at offset ${i}`);
   }
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
     const buf = src.buf;
+    const values = this.values;
     const out = new Uint8Array(units);
-    for (let i = 0, at = start; i < units; i++, at += 2)
-      out[i] = (HEX_VALUE[buf[at]!]! << 4) | HEX_VALUE[buf[at + 1]!]!;
+    for (let i = 0, at = start; i < units; i++, at += 2) out[i] = (values[buf[at]!]! << 4) | values[buf[at + 1]!]!;
     return out;
   }
 }

@@ -1,6 +1,6 @@
 import { UnpackError } from '../errors';
 import type { BitmapFieldSpec } from '../spec/types';
-import { HEX_CHAR, HEX_VALUE } from './hex';
+import { EBCDIC_HEX_CHAR, EBCDIC_HEX_VALUE, HEX_CHAR, HEX_VALUE } from './hex';
 import type { Reader } from './io';
 
 const BITMAP_FIELD = 1;
@@ -8,18 +8,24 @@ const FIRST_BIT = 0x80000000;
 
 /**
  * The bitmaps, as four 32-bit words (bit 1 = the top bit of word 0 ... bit 128 = the low bit of
- * word 3). Blocks of 64 bits are written as 8 raw bytes or 16 hex characters; bit 1 announces the
+ * word 3). Blocks of 64 bits are written as 8 raw bytes or 16 hex characters (ASCII or EBCDIC); bit 1 announces the
  * secondary bitmap unless the spec fixes the number of blocks.
  */
 export class BitmapCodec {
   /** Bytes a 64-bit block takes on the wire. */
   private readonly blockSize: number;
   private readonly hex: boolean;
+  /** Hex characters of nibbles, and nibbles of characters (-1: not hex), for the hex encodings. */
+  private readonly hexChars: Uint8Array;
+  private readonly hexValues: Int8Array;
   /** A fixed number of blocks, or 0 when bit 1 decides. */
   readonly fixedBlocks: number;
 
   constructor(spec: BitmapFieldSpec) {
-    this.hex = spec.encoding === 'hex';
+    this.hex = spec.encoding !== 'binary';
+    const ebcdic = spec.encoding === 'ebcdic-hex';
+    this.hexChars = ebcdic ? EBCDIC_HEX_CHAR : HEX_CHAR;
+    this.hexValues = ebcdic ? EBCDIC_HEX_VALUE : HEX_VALUE;
     this.blockSize = this.hex ? 16 : 8;
     this.fixedBlocks = spec.blocks ?? 0;
   }
@@ -49,7 +55,7 @@ export class BitmapCodec {
         buf.writeUInt32BE(word, pos);
         pos += 4;
       } else {
-        for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = HEX_CHAR[(word >>> shift) & 0x0f]!;
+        for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = this.hexChars[(word >>> shift) & 0x0f]!;
       }
     }
   }
@@ -86,7 +92,7 @@ export class BitmapCodec {
         let word = 0;
         for (let i = 0; i < 8; i++) {
           const at = start + half * 8 + i;
-          const nibble = HEX_VALUE[buf[at]!]!;
+          const nibble = this.hexValues[buf[at]!]!;
           if (nibble < 0) throw new UnpackError(BITMAP_FIELD, start, `non-hex character at offset ${at}`);
           word = (word << 4) | nibble;
         }

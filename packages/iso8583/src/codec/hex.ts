@@ -1,4 +1,8 @@
-/** Lookup tables for ASCII hex: nibble values of characters, and upper-case characters of nibbles. */
+/**
+ * Lookup tables for hex characters, ASCII and EBCDIC: nibble values of characters, and upper-case
+ * characters of nibbles.
+ */
+import { LATIN1_TO_EBCDIC } from './ebcdic';
 
 /** `HEX_VALUE[byte]` is the nibble an ASCII hex character stands for, or -1. Both cases accepted. */
 export const HEX_VALUE: Int8Array = (() => {
@@ -13,6 +17,16 @@ export const HEX_VALUE: Int8Array = (() => {
 
 /** `HEX_CHAR[nibble]` is the upper-case ASCII code of a nibble. */
 export const HEX_CHAR: Uint8Array = Uint8Array.from(Buffer.from('0123456789ABCDEF', 'latin1'));
+
+/** `EBCDIC_HEX_VALUE[byte]` is the nibble an EBCDIC hex character (F0-F9, C1-C6, 81-86) stands for, or -1. */
+export const EBCDIC_HEX_VALUE: Int8Array = (() => {
+  const table = new Int8Array(256).fill(-1);
+  for (let code = 0; code < 128; code++) table[LATIN1_TO_EBCDIC[code]!] = HEX_VALUE[code]!;
+  return table;
+})();
+
+/** `EBCDIC_HEX_CHAR[nibble]` is the upper-case EBCDIC code of a nibble (F0-F9, C1-C6). */
+export const EBCDIC_HEX_CHAR: Uint8Array = HEX_CHAR.map((code) => LATIN1_TO_EBCDIC[code]!);
 
 /** Upper-case hex of some bytes, for describe output and tags. */
 export function toHex(bytes: Uint8Array): string {

@@ -3,6 +3,7 @@ import type { FieldInput, FieldValue } from '../values';
 import { AmountCodec } from './amount-codec';
 import { BcdCodec } from './bcd-codec';
 import { HexBytesCodec, RawBytesCodec } from './binary-codecs';
+import { EBCDIC_HEX_CHAR, EBCDIC_HEX_VALUE } from './hex';
 import type { Reader, Writer } from './io';
 import {
   ASCII_DIGITS,
@@ -34,10 +35,13 @@ const enum Kind {
   Amount = 6,
   /** An amount with BCD digits: one sign byte, then two digits a byte. */
   BcdAmount = 7,
+  /** Bytes as EBCDIC hex characters (jPOS IFE_BINARY). */
+  EbcdicHexBytes = 8,
 }
 
 export const RAW_BYTES = new RawBytesCodec();
 const HEX_BYTES = new HexBytesCodec();
+const EBCDIC_HEX_BYTES = new HexBytesCodec(EBCDIC_HEX_CHAR, EBCDIC_HEX_VALUE);
 
 const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'string/ascii': { kind: Kind.Ascii, codec: ASCII_TEXT },
@@ -48,6 +52,7 @@ const CODECS: Record<string, { kind: Kind; codec: ScalarCodec }> = {
   'numeric/bcd/left': { kind: Kind.Bcd, codec: new BcdCodec(true) },
   'binary/binary': { kind: Kind.RawBytes, codec: RAW_BYTES },
   'binary/hex': { kind: Kind.HexBytes, codec: HEX_BYTES },
+  'binary/ebcdic-hex': { kind: Kind.EbcdicHexBytes, codec: EBCDIC_HEX_BYTES },
   // Track 2 in ASCII is table-driven like EBCDIC (digits and '=' are not one range).
   'track2/ascii': { kind: Kind.Ebcdic, codec: ASCII_TRACK2 },
   'track2/ebcdic': { kind: Kind.Ebcdic, codec: EBCDIC_TRACK2 },
@@ -99,7 +104,7 @@ export const OTHER_KIND: number = Kind.Other;
 
 /** What `set` takes for a scalar kind: text, digits or bytes (`type` decides between text and digits). */
 export function inputClass(kind: number, type: string): InputClass {
-  if (kind === Kind.RawBytes || kind === Kind.HexBytes) return InputClass.Bytes;
+  if (kind === Kind.RawBytes || kind === Kind.HexBytes || kind === Kind.EbcdicHexBytes) return InputClass.Bytes;
   return type === 'numeric' ? InputClass.Digits : InputClass.Text;
 }
 
@@ -112,7 +117,7 @@ export function isBcd(kind: number): boolean {
 export function byteLength(kind: number, units: number): number {
   return kind === Kind.Bcd
     ? (units + 1) >> 1
-    : kind === Kind.HexBytes
+    : kind === Kind.HexBytes || kind === Kind.EbcdicHexBytes
       ? units * 2
       : kind === Kind.BcdAmount
         ? 1 + (units >> 1)
@@ -132,6 +137,8 @@ export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: Fi
       return RAW_BYTES.write(w, value, path);
     case Kind.HexBytes:
       return HEX_BYTES.write(w, value, path);
+    case Kind.EbcdicHexBytes:
+      return EBCDIC_HEX_BYTES.write(w, value, path);
     case Kind.Amount:
     case Kind.BcdAmount:
       return (codec as AmountCodec).write(w, value, path);
@@ -161,6 +168,8 @@ export function checkValue(
       return;
     case Kind.HexBytes:
       return HEX_BYTES.check(r, start, units, path, offset);
+    case Kind.EbcdicHexBytes:
+      return EBCDIC_HEX_BYTES.check(r, start, units, path, offset);
     case Kind.Amount:
     case Kind.BcdAmount:
       return (codec as AmountCodec).check(r, start, units, path, offset);
@@ -188,6 +197,8 @@ export function decodeValue(
       return RAW_BYTES.decode(src, start, units);
     case Kind.HexBytes:
       return HEX_BYTES.decode(src, start, units);
+    case Kind.EbcdicHexBytes:
+      return EBCDIC_HEX_BYTES.decode(src, start, units);
     case Kind.Amount:
     case Kind.BcdAmount:
       return (codec as AmountCodec).decode(src, start, units);

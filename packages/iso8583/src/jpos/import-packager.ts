@@ -73,7 +73,7 @@ export function readJposPackager(xml: string | Uint8Array, options: JposPackager
   const lines = new Map<string, number>();
   const fields = fieldsOf(root, '', 0, maxField, lines, true);
   if (fields['1']?.type !== 'bitmap')
-    throw new JposPackagerError(root.line, 'field 1 must be a bitmap class (IFA_BITMAP or IFB_BITMAP)');
+    throw new JposPackagerError(root.line, 'field 1 must be a bitmap class (IFA_BITMAP, IFB_BITMAP or IFE_BITMAP)');
   const spec = { name: options.name ?? 'jPOS GenericPackager', fields, echo: standardEchoFor(fields) };
   try {
     return { spec: defineSpec(spec), headerLength };
@@ -128,7 +128,14 @@ function fieldSpec(element: XmlElement, path: string, className: string, field: 
   checkAttributes(element, FIELD_ATTRIBUTES);
   const fieldClass = knownClass(element, path, className);
   const pad = element.attributes['pad'] === undefined ? false : booleanAttribute(element, 'pad');
-  return fieldClass.spec(integerAttribute(element, 'length'), pad, field);
+  const length = integerAttribute(element, 'length');
+  const refusal = fieldClass.refusal?.(length);
+  if (refusal !== undefined)
+    throw new JposPackagerError(
+      element.line,
+      `field ${path}: ${element.attributes['class']} length ${length}: ${refusal}`,
+    );
+  return fieldClass.spec(length, pad, field);
 }
 
 /**
@@ -151,7 +158,7 @@ function subfieldPackager(element: XmlElement, path: string, className: string, 
       `field ${path}: ${className} cannot hold subfields (use a CHAR or BINARY class)`,
     );
   const frame = outer.spec(integerAttribute(element, 'length'), false, -1) as ScalarFieldSpec;
-  if (frame.encoding === 'hex')
+  if (frame.encoding === 'hex' || frame.encoding === 'ebcdic-hex')
     throw new JposPackagerError(
       element.line,
       `field ${path}: subfields inside hex characters (${className}) are not supported`,

@@ -12,9 +12,11 @@ export type FieldType = 'string' | 'numeric' | 'binary' | 'bitmap' | 'composite'
  * - `bcd`: two decimal digits a byte; an odd count gets a leading 0 nibble, or a trailing one with
  *   `bcdAlign: 'left'`;
  * - `binary`: raw bytes (for prefixes: `digits` bytes of big-endian length);
- * - `hex`: bytes written as ASCII hex characters, two a byte (upper case when packing).
+ * - `hex`: bytes written as ASCII hex characters, two a byte (upper case when packing);
+ * - `ebcdic-hex`: bytes written as EBCDIC hex characters (F0-F9, C1-C6), two a byte, as jPOS's
+ *   IFE_BINARY and IFE_BITMAP write them; values and bitmaps only, never a length prefix.
  */
-export type Encoding = 'ascii' | 'ebcdic' | 'bcd' | 'binary' | 'hex';
+export type Encoding = 'ascii' | 'ebcdic' | 'bcd' | 'binary' | 'hex' | 'ebcdic-hex';
 
 /**
  * A length prefix (LL, LLL...). The length counts the value's characters, digits or bytes, never its
@@ -64,7 +66,7 @@ export interface ScalarFieldSpec extends FieldSpecBase {
   length: number;
   /**
    * How the value is written: string → ascii|ebcdic; numeric, track2, amount → ascii|ebcdic|bcd;
-   * binary → binary|hex.
+   * binary → binary|hex|ebcdic-hex.
    */
   encoding: Encoding;
   /** The length prefix of a variable-length field; absent for a fixed-length field. */
@@ -87,8 +89,8 @@ export interface BitmapFieldSpec extends FieldSpecBase {
   type: 'bitmap';
   /** Bytes per 64-bit block: always 8. */
   length: number;
-  /** `binary` (8 raw bytes a block) or `hex` (16 ASCII hex characters a block). */
-  encoding: 'binary' | 'hex';
+  /** `binary` (8 raw bytes a block), `hex` (16 ASCII hex characters a block) or `ebcdic-hex` (16 EBCDIC ones). */
+  encoding: 'binary' | 'hex' | 'ebcdic-hex';
   /**
    * Absent: bitmaps grow by themselves (bit 1 announces the secondary bitmap). A number: that many
    * blocks are always written and bit 1 is never set (moov-io Spec87ASCII writes `blocks: 2`).

@@ -5,11 +5,12 @@ import type { Encoding } from './types';
 /** The largest length any field may declare (a 6-digit prefix). */
 export const MAX_FIELD_LENGTH = 999_999;
 
+/** Encodings of a length prefix. */
 const ENCODINGS: readonly Encoding[] = ['ascii', 'ebcdic', 'bcd', 'binary', 'hex'];
 const VALUE_ENCODINGS: Record<string, readonly Encoding[]> = {
   string: ['ascii', 'ebcdic'],
   numeric: ['ascii', 'ebcdic', 'bcd'],
-  binary: ['binary', 'hex'],
+  binary: ['binary', 'hex', 'ebcdic-hex'],
   track2: ['ascii', 'ebcdic', 'bcd'],
   amount: ['ascii', 'ebcdic', 'bcd'],
 };
@@ -124,7 +125,7 @@ export function validateField(path: FieldPath, spec: unknown, role: FieldRole): 
 
   if (type === 'bitmap') {
     checkInteger(path, 'length', spec['length'], 8, 8);
-    checkOneOf(path, 'encoding', spec['encoding'], ['binary', 'hex']);
+    checkOneOf(path, 'encoding', spec['encoding'], ['binary', 'hex', 'ebcdic-hex']);
     if (spec['blocks'] !== undefined) checkInteger(path, 'blocks', spec['blocks'], 1, 2);
     return;
   }

@@ -85,3 +85,6 @@ export function loadLines<T>(file: string): T[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
 }
+
+/** The pyiso8583 specs the vectors were made with, by file name stem. */
+export const PYISO_SPECS = ['pyiso8583-default', 'pyiso8583-default-ascii', 'pyiso8583-bcd'];

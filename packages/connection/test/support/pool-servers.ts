@@ -1,12 +1,12 @@
 import * as net from 'node:net';
 import { BehaviorSubject, filter, firstValueFrom, type Observable } from 'rxjs';
 import type { Message } from '@rx8583/iso8583';
-import type { ConnectionOptions } from '../src/connection/options';
-import type { Connection } from '../src/connection/types';
-import { createServer } from '../src/server/server';
-import type { Server } from '../src/server/server-types';
-import type { Pool, PoolEvent } from '../src/pool/types';
-import { linkSpec, responseTo } from './support/link-spec';
+import type { ConnectionOptions } from '../../src/connection/options';
+import type { Connection } from '../../src/connection/types';
+import { createServer } from '../../src/server/server';
+import type { Server } from '../../src/server/server-types';
+import type { Pool, PoolEvent } from '../../src/pool/types';
+import { linkSpec, responseTo } from './link-spec';
 
 /** An issuer stand-in: answers every request with `responseCode` in field 39, and counts what it saw. */
 export class TestHost {

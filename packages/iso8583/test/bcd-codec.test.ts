@@ -1,6 +1,47 @@
 import { defineSpec, Message, spec87binary, SpecError, unpack } from '@rx8583/iso8583';
 import { headerFor, hex, specWith, thrown, toHex } from './support/specs';
 
+describe('bcd codec', () => {
+  it('bcd: two digits a byte; an odd count gets a leading 0 nibble, which must be 0 when decoding', () => {
+    const spec = specWith({
+      3: { type: 'numeric', length: 6, encoding: 'bcd' },
+      4: { type: 'numeric', length: 3, encoding: 'bcd' },
+    });
+    const bytes = new Message(spec, { mti: '0100', fields: { 3: '123456', 4: '789' } }).pack();
+    expect(toHex(bytes.subarray(12))).toBe('1234560789');
+    expect(unpack(spec, bytes).get(4)).toBe('789');
+    const badPad = Buffer.from(bytes);
+    badPad[15] = 0x17;
+    expect(thrown(() => unpack(spec, badPad))).toMatchObject({ name: 'UnpackError', field: 4, offset: 15 });
+  });
+
+  it('bcd refuses nibbles above 9', () => {
+    const spec = specWith({ 3: { type: 'numeric', length: 4, encoding: 'bcd' } });
+    const error = thrown(() => unpack(spec, hex(headerFor(3) + '12A4')));
+    expect(error).toMatchObject({ name: 'UnpackError', field: 3, offset: 12 });
+    expect(error.message).toBe('field 3 at offset 12: byte at offset 13 is not BCD');
+  });
+
+  it('bcd refuses non-digits when packing', () => {
+    const spec = specWith({ 3: { type: 'numeric', length: 4, encoding: 'bcd' } });
+    expect(thrown(() => new Message(spec, { mti: '0100', fields: { 3: '12F4' } }).pack())).toMatchObject({
+      name: 'PackError',
+      field: 3,
+    });
+  });
+
+  it('an MTI in BCD takes two bytes', () => {
+    const spec = specWith({});
+    const bcdSpec = {
+      ...spec,
+      fields: { ...spec.fields, 0: { type: 'numeric', length: 4, encoding: 'bcd' } },
+    } as typeof spec;
+    const bytes = new Message(bcdSpec, { mti: '0800' }).pack();
+    expect(toHex(bytes)).toBe('08000000000000000000');
+    expect(unpack(bcdSpec, bytes).mti).toBe('0800');
+  });
+});
+
 const AMEX_PAN = '378282246310005';
 /** spec87binary: BCD MTI 0100, then a primary bitmap announcing field 2 only. */
 const HEADER_87B = '0100' + '4000000000000000';

@@ -98,6 +98,14 @@ describe('specFromJposPackager: field classes', () => {
     ['IFE_LLBINARY', 99, undefined, { type: 'binary', length: 99, encoding: 'binary', ...ebcdic(2) }],
     ['IFE_LLLBINARY', 999, undefined, { type: 'binary', length: 999, encoding: 'binary', ...ebcdic(3) }],
     ['IFE_AMOUNT', 9, undefined, { type: 'amount', length: 8, encoding: 'ebcdic' }],
+    ['IFA_LLABINARY', 99, undefined, { type: 'binary', length: 99, encoding: 'hex', ...ascii(2) }],
+    ['IFA_LLLABINARY', 999, undefined, { type: 'binary', length: 999, encoding: 'hex', ...ascii(3) }],
+    ['IFB_AMOUNT2003', 16, true, { type: 'numeric', length: 16, encoding: 'bcd' }],
+    ['IFB_HEX', 8, undefined, { type: 'binary', length: 4, encoding: 'binary' }],
+    ['IFE_LLLNUM', 999, undefined, { type: 'numeric', length: 999, encoding: 'ebcdic', ...ebcdic(3) }],
+    ['IFE_LBINARY', 9, undefined, { type: 'binary', length: 9, encoding: 'binary', ...ebcdic(1) }],
+    ['IFE_LLLEBINARY', 999, undefined, { type: 'string', length: 999, encoding: 'ebcdic', ...ebcdic(3) }],
+    ['IFE_BINARY', 8, undefined, { type: 'binary', length: 8, encoding: 'ebcdic-hex' }],
   ])('%s length %d pad %s', (className, length, pad, expected) => {
     expect(fieldOf(className, length, pad)).toEqual(expected);
   });
@@ -158,15 +166,15 @@ describe('specFromJposPackager: field classes', () => {
 
   it('covers every class it maps in its own fixture, and every class packs and unpacks what it was given', () => {
     const xml = fixture('every-class');
-    const fixtures = xml + fixture('iso87ascii'); // the ASCII one holds the hex bitmap
-    const used = new Set([...fixtures.matchAll(/class="org\.jpos\.iso\.([A-Z_]+)"/g)].map((m) => m[1]));
+    const fixtures = xml + fixture('iso87ascii') + fixture('ebcdic'); // they hold the hex bitmaps
+    const used = new Set([...fixtures.matchAll(/class="org\.jpos\.iso\.([A-Z0-9_]+)"/g)].map((m) => m[1]));
     const supported = [...FIELD_CLASSES.keys(), ...TAGGED_CLASSES.keys()];
     expect(supported.filter((name) => !used.has(name))).toEqual([]);
     const spec = specFromJposPackager(xml);
     const numbers = Object.keys(spec.fields)
       .map(Number)
       .filter((n) => n > 1);
-    expect(numbers).toHaveLength(55);
+    expect(numbers).toHaveLength(63);
     fc.assert(
       fc.property(fieldsArb(spec, numbers), (fields) => {
         const message = new Message(spec, { mti: '0100', fields });
@@ -381,7 +389,20 @@ describe('specFromJposPackager: what it refuses', () => {
   it.each([
     [field('class="org.jpos.iso.IFX_LLNUM"'), 5, "field 2: unknown field class 'org.jpos.iso.IFX_LLNUM'"],
     [field('class="com.acme.IFA_LLNUM"'), 5, "field 2: unknown field class 'com.acme.IFA_LLNUM'"],
-    [field('class="org.jpos.iso.IFE_BINARY"'), 5, 'EBCDIC hex characters'],
+    [field('class="org.jpos.iso.IFMC_LLCHAR"'), 5, "field 2: unknown field class 'org.jpos.iso.IFMC_LLCHAR'"],
+    [
+      field('class="org.jpos.iso.IFEB_LLNUM"'),
+      5,
+      "class 'org.jpos.iso.IFEB_LLNUM' is not supported: its EBCDIC length",
+    ],
+    [field('class="org.jpos.iso.IFB_FLLNUM"'), 5, 'trailing F nibble'],
+    [field('class="org.jpos.iso.IFA_LLBNUM"'), 5, 'rounded up to even'],
+    [field('class="org.jpos.iso.IFB_LLHEX"'), 5, 'counts hex nibbles'],
+    [field('class="org.jpos.iso.IFA_FLLCHAR"'), 5, 'pads the value to the full length'],
+    [field('class="org.jpos.iso.IFB_LLHFBINARY"'), 5, 'pads the bytes to the full length'],
+    [field('class="org.jpos.iso.IFE_SIGNED_NUMERIC"'), 5, 'zoned decimal'],
+    [field('class="org.jpos.iso.IFA_TTLLCHAR"'), 5, 'GenericTaggedFieldsPackager'],
+    [field('class="org.jpos.iso.IFB_HEX"'), 5, 'IFB_HEX length 19: 19 hex digits leave a pad nibble'],
     [field('class="org.jpos.iso.IFA_LLNUM" token="x"'), 5, "<isofield>: attribute 'token' is not supported"],
     [field('class="org.jpos.iso.IFA_LLNUM" pad="yes"'), 5, 'pad="yes" must be true or false'],
     [field('class="org.jpos.iso.IFA_LLCHAR" length2="1"'), 5, "attribute 'length2' is not supported"],
@@ -411,6 +432,15 @@ describe('specFromJposPackager: what it refuses', () => {
     expect((error as JposPackagerError).line).toBe(line);
     expect(error.message).toContain(`line ${line}: `);
     expect(error.message).toContain(message);
+  });
+
+  it.each([
+    ['24', 'IFB_BITMAP length 24: a 24-byte bitmap holds a third bitmap (fields 129-192)'],
+    ['12', 'IFB_BITMAP length 12: a bitmap is 8 bytes (primary) or 16 (primary and secondary), not 12'],
+  ])('refuses a bitmap of %s bytes by line', (length, message) => {
+    const error = thrown(() => specFromJposPackager(packager('').replace('length="16"', `length="${length}"`)));
+    expect(error).toMatchObject({ name: 'JposPackagerError', line: 4 });
+    expect(error.message).toContain(`field 1: org.jpos.iso.${message}`);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { Message, spec87ascii, unpack } from '@rx8583/iso8583';
+import { PYISO_SPECS, loadLines, loadSpec, type ValidVector } from './support/pyiso-spec';
 import { hex, toHex } from './support/specs';
 
 // A switch rewrites 7 and 11 and forwards the rest: every field nobody set leaves as it arrived,
@@ -88,5 +89,19 @@ describe('byte-faithful forwarding', () => {
     expect(Buffer.from(message.fieldBytes(11)!).toString()).toBe('000007');
     expect(message.fieldBytes(3)).toBeUndefined();
     expect(message.fieldBytes(1)).toBeUndefined();
+  });
+});
+
+describe.each(PYISO_SPECS)('packing the pyiso8583 vectors of %s', (name) => {
+  const spec = loadSpec(name);
+  const valid = loadLines<ValidVector>(`${name}.valid.jsonl`);
+
+  it('packs the fields of every valid vector to exactly its bytes', () => {
+    for (const vector of valid) {
+      const { t, ...fields } = vector.fields;
+      const message = new Message(spec, { mti: t! });
+      for (const [n, value] of Object.entries(fields)) message.set(Number(n), value);
+      expect(Buffer.from(message.pack()).toString('hex').toUpperCase()).toBe(vector.hex);
+    }
   });
 });
