@@ -169,6 +169,20 @@ export class RejectedMessageError extends Rx8583Error {
 export class HandlerResultError extends Rx8583Error {}
 
 /**
+ * A `serve` handler took longer than the `timeout` of `serve` for one request: reported as a
+ * `handlerError`, the request answered by `failureReply`, and what the handler gives back later is
+ * dropped.
+ */
+export class HandlerTimeoutError extends Rx8583Error {
+  constructor(
+    /** The timeout that expired, in milliseconds. */
+    readonly timeout: number,
+  ) {
+    super(`the handler gave no answer within ${timeout} ms`);
+  }
+}
+
+/**
  * A message built for one spec was sent (or replied) on a link that speaks another: refused at
  * once, before anything is written.
  */

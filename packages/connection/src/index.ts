@@ -7,6 +7,7 @@
 export { framing } from './framing/index';
 export type { Frame, FrameDecoder, Framing, FramingOptions } from './framing/types';
 export type { HeaderLayout, WithHeaderOptions } from './framing/with-header';
+export type { Base1Header, Base1Options } from './framing/base1';
 export type { LengthEncoding, LengthPrefix } from './framing/length-prefix';
 export { LengthPrefixedFraming, type FixedHeaderCodec } from './framing/length-prefixed-framing';
 export { DEFAULT_MAX_FRAME_LENGTH } from './framing/presets';
@@ -41,10 +42,11 @@ export type {
   SendOptions,
   ReplyOptions,
 } from './connection/types';
-export { rejectedByOriginalData } from './connection/rejects';
+export { rejects, type OriginalDataOptions } from './connection/rejects';
 export {
   defaultFailureReply,
   DEFAULT_SERVE_CONCURRENCY,
+  DEFAULT_SERVE_TIMEOUT,
   type RequestHandler,
   type HandlerResult,
   type FailureReply,
@@ -116,6 +118,7 @@ export {
   DuplicateRequestError,
   RejectedMessageError,
   HandlerResultError,
+  HandlerTimeoutError,
   SpecMismatchError,
   FramingError,
   NoConnectionsError,

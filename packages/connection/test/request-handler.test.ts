@@ -1,5 +1,5 @@
 import { Message, spec87ascii } from '@rx8583/iso8583';
-import { defaultFailureReply, resolveServeOptions } from '../src/connection/request-handler';
+import { DEFAULT_SERVE_TIMEOUT, defaultFailureReply, resolveServeOptions } from '../src/connection/request-handler';
 
 const request = (mti: string) =>
   new Message(spec87ascii, {
@@ -34,7 +34,11 @@ describe('resolveServeOptions', () => {
   const handler = () => undefined;
 
   it('fills in the defaults', () => {
-    expect(resolveServeOptions('serve', handler)).toEqual({ concurrency: 128, failureReply: defaultFailureReply });
+    expect(resolveServeOptions('serve', handler)).toEqual({
+      concurrency: 128,
+      timeout: DEFAULT_SERVE_TIMEOUT,
+      failureReply: defaultFailureReply,
+    });
   });
 
   it('refuses what is not a handler or a known option, saying what it got', () => {

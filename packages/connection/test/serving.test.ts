@@ -1,10 +1,10 @@
 import { Message, PackError } from '@rx8583/iso8583';
 import { filter, firstValueFrom, Observable, of, ReplaySubject, take, toArray } from 'rxjs';
-import { HandlerResultError } from '../src/errors';
+import { HandlerResultError, HandlerTimeoutError } from '../src/errors';
 import { createServer } from '../src/server/server';
 import type { Connection } from '../src/connection/types';
 import type { ConnectionHandlerErrorEvent as HandlerErrorEvent } from '../src/connection/events';
-import type { RequestHandler, ServeOptions } from '../src/connection/request-handler';
+import { defaultFailureReply, type RequestHandler, type ServeOptions } from '../src/connection/request-handler';
 import { linkSpec, msg, nextStan, responseTo } from './support/link-spec';
 import { connectClient } from './support/issuer';
 import { Loopback } from './support/loopback';
@@ -188,6 +188,65 @@ describe('serve (requests answered by a handler)', () => {
     expect((await inbound).map((m) => [m.mti, m.get(11)])).toEqual([['0810', stray.get(11)]]);
   });
 
+  it('gives a handler `timeout` ms: then the request counts as failed, its slot is freed, and a late reply is dropped', async () => {
+    let release: ((reply: Message) => void) | undefined;
+    const { port, events } = await serveOn(
+      (request) => {
+        if (request.has(63)) return new Promise<Message>((resolve) => (release = resolve)); // never on its own
+        return responseTo(request, { 39: '00' });
+      },
+      { timeout: 50, concurrency: 1 },
+    );
+    const client = await connectClient(loop, port);
+    const unmatched: Message[] = [];
+    client.inbound$.subscribe((m) => unmatched.push(m));
+    const stuck = authorization('hold');
+    expect((await client.send(stuck)).get(39)).toBe('96');
+    expect(events).toEqual([
+      {
+        type: 'handlerError',
+        mti: '0100',
+        key: `010|${String(stuck.get(11))}|TERM0001`,
+        answered: true,
+        error: expect.any(HandlerTimeoutError),
+      },
+    ]);
+    expect(events[0]!.error.message).toBe('the handler gave no answer within 50 ms');
+    expect((await client.send(authorization())).get(39)).toBe('00'); // the one slot is free again
+    release!(responseTo(stuck, { 39: '00' }));
+    await client.send(authorization()); // a round trip later the late reply would have arrived
+    expect(unmatched).toEqual([]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('by default an advice whose handler never answers gets no answer when its time is up', async () => {
+    let timedOut!: (error: Error) => void;
+    const ruled = new Promise<Error>((resolve) => (timedOut = resolve));
+    const { port, events } = await serveOn(
+      (request) => (request.mti === '0120' ? new Observable<Message>() : responseTo(request, { 39: '00' })),
+      {
+        timeout: 50,
+        failureReply: (request, error) => {
+          timedOut(error);
+          return defaultFailureReply(request);
+        },
+      },
+    );
+    const client = await connectClient(loop, port);
+    const advice = client.send(msg('0120', { 11: nextStan() }));
+    let settled = false;
+    void advice.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    expect(await ruled).toBeInstanceOf(HandlerTimeoutError);
+    await expect(client.send(msg('0800', { 11: nextStan() }))).resolves.toMatchObject({ mti: '0810' });
+    expect(settled).toBe(false);
+    expect(events.map((e) => [e.mti, e.answered, e.error.name])).toEqual([['0120', false, 'HandlerTimeoutError']]);
+    client.destroy();
+    await expect(advice).rejects.toThrow(/closed/);
+  });
+
   it('refuses a second handler and bad options with a clear error', async () => {
     const server = loop.trackServer(createServer({ spec: linkSpec }));
     server.serve(issuer);
@@ -202,6 +261,11 @@ describe('serve (requests answered by a handler)', () => {
     );
     expect(() => createServer({ spec: linkSpec }).serve(issuer, { concurrency: '8' as never })).toThrow(
       new RangeError("server.serve: options.concurrency must be a positive integer, got the string '8'"),
+    );
+    expect(() => createServer({ spec: linkSpec }).serve(issuer, { timeout: 0 })).toThrow(
+      new RangeError(
+        'server.serve: options.timeout must be a positive number of milliseconds, got the number 0 (at most 2147483647, or Infinity for never)',
+      ),
     );
     const { port } = await server.listen(0, '127.0.0.1');
     const client = await connectClient(loop, port);

@@ -222,12 +222,19 @@ export class SocketConnection implements SignOffCapable {
     return typeof original === 'string' ? original : original && this.keyOrUndefined(original);
   }
 
-  /** An inbound message the `rejectedRequest` option recognises fails the request it rejects. */
-  private onPossibleReject(message: Message): void {
+  /**
+   * An inbound message the `rejectedRequest` option recognises fails the request it rejects;
+   * returns whether it was such a reject.
+   */
+  private onPossibleReject(message: Message): boolean {
     const key = this.rejectedKey(message);
-    if (key !== undefined && this.mux.has(key)) {
-      this.mux.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)})`));
+    if (key === undefined) return false;
+    if (this.mux.has(key)) {
+      const code = this.headers.of(message)?.rejectCode;
+      const detail = typeof code === 'string' ? `, reject code ${code}` : '';
+      this.mux.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)}${detail})`));
     }
+    return true;
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -370,10 +377,11 @@ export class SocketConnection implements SignOffCapable {
     this.reading.add(
       inboundMessages(this.chunks$, config, sides).subscribe({
         next: (message) => {
-          if (this.options.rejectedRequest !== undefined) this.onPossibleReject(message);
+          // A network's reject answers our request: it is never a request for the serve handler.
+          const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
           const response = isResponseMti(message.mti);
           if (response) this.clues.unmatchedResponse(message);
-          if (this.serving !== undefined && !response) this.serving.push(message);
+          if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
           else this.inbox.push(message);
         },
         error: (error: unknown) => this.terminate('error', asError(error), true),

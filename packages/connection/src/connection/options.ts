@@ -135,10 +135,11 @@ export interface LinkOptions {
   /**
    * Finds, in an inbound message that is a network's reject, the request it rejects: returns that
    * request (or a message carrying its key fields) or its key; `undefined` for any other message.
-   * The pending `send` of that key then fails at once with `RejectedMessageError` (the message
-   * still goes to `inbound$` / `serve`), and `reject(message)` uses it too. Visa signals a reject
-   * in the header (`(m, header) => header?.rejected ? m : undefined`), others in field 90 or 48
-   * ({@link rejectedByOriginalData}). Default none.
+   * The pending `send` of that key then fails at once with `RejectedMessageError`; the reject goes
+   * to `inbound$` (never to a `serve` handler: it answers our request, it is not one to us), and
+   * `reject(message)` uses it too. Built in: `rejects.visaHeader()` (Visa's reject header, with
+   * `framing.base1`), `rejects.originalDataElements({ field, element })` (an 06xx naming the
+   * original's MTI and STAN in field 90, or 48). Default none.
    */
   rejectedRequest?: RejectedRequestFn;
 }

@@ -1,28 +1,80 @@
 import type { Message } from '@rx8583/iso8583';
 import type { RejectedRequestFn } from './options';
+import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
+
+/** Where `rejects.originalDataElements` finds the original's MTI and STAN. */
+export interface OriginalDataOptions {
+  /** The field that starts with the original MTI (4 digits) and STAN (6 digits). Default 90. */
+  field?: number;
+  /**
+   * For a composite field (a TLV field 48, say): the subfield id or tag inside `field` that holds
+   * the original data elements. Default none: the field's own value.
+   */
+  element?: string | number;
+}
+
+const ORIGINAL_DATA_KEYS: KnownKeys<OriginalDataOptions> = { field: true, element: true };
+const ORIGINAL_DATA = /^[0-9]{10}/;
 
 /**
- * A `rejectedRequest` for networks that reject with an administrative advice (06xx, e.g. 0620)
- * carrying the original's data elements: field `field` (default 90) starts with the original MTI
- * (4 digits) and STAN (6 digits). Returns the reject message with that MTI and STAN, so the link's
- * `requestKey` finds the original (field 41 and the rest as the reject carries them).
+ * Ready-made `rejectedRequest` options: each recognises one way a network sends back a request it
+ * refused, so the pending `send` fails at once with `RejectedMessageError` instead of running into
+ * its timeout.
  *
  * @example
  * ```ts
- * connect({ host, port, spec, rejectedRequest: rejectedByOriginalData() });
+ * connect({ host, port, spec, framing: framing.base1(), rejectedRequest: rejects.visaHeader() });
+ * connect({ host, port, spec, rejectedRequest: rejects.originalDataElements() });           // 0620 with 90
+ * connect({ host, port, spec, rejectedRequest: rejects.originalDataElements({ field: 48, element: '01' }) });
  * ```
  */
-export function rejectedByOriginalData(field = 90): RejectedRequestFn {
-  if (!Number.isInteger(field) || field < 2 || field > 128) {
-    throw new RangeError(`rejectedByOriginalData: field must be a data field number 2..128, got ${String(field)}`);
+export const rejects = {
+  /**
+   * Visa BASE I: a message whose header carries a reject code (`framing.base1` decodes Visa's
+   * reject header into `rejectCode`) is the rejected request itself, returned as it was sent, so
+   * its own key finds the pending send.
+   */
+  visaHeader(): RejectedRequestFn {
+    return (message, header) => (typeof header?.rejectCode === 'string' ? message : undefined);
+  },
+
+  /**
+   * Networks that reject with an administrative advice (06xx, e.g. 0620) naming the original by
+   * its data elements: `field` (default 90, where ISO 8583:1987 puts the original data elements;
+   * 48 or another private field for networks that carry them there, `element` inside a composite
+   * one) starts with the original MTI (4 digits) and STAN (6 digits). The advice, given that MTI
+   * and STAN, carries the rest of the key (field 41) as the original did.
+   */
+  originalDataElements(options: OriginalDataOptions = {}): RejectedRequestFn {
+    const where = 'rejects.originalDataElements';
+    requireObject(where, 'options', options);
+    refuseUnknownKeys(where, options, ORIGINAL_DATA_KEYS);
+    const { field = 90, element } = options;
+    if (typeof field !== 'number' || !Number.isInteger(field) || field < 2 || field > 128) {
+      throw new RangeError(`${where}: options.field must be a data field number 2..128, got ${describeValue(field)}`);
+    }
+    if (element !== undefined && typeof element !== 'string' && typeof element !== 'number') {
+      throw new TypeError(`${where}: options.element must be a subfield id or tag, got ${describeValue(element)}`);
+    }
+    return (message: Message) => {
+      if (message.mti.charAt(1) !== '6' || !message.has(field)) return undefined;
+      const data = element === undefined ? message.get(field) : elementOf(message.get(field), String(element));
+      if (typeof data !== 'string' || !ORIGINAL_DATA.test(data)) return undefined;
+      const original = message.clone();
+      original.mti = data.slice(0, 4);
+      original.set(11, data.slice(4, 10));
+      return original;
+    };
+  },
+} as const;
+
+/** The value of subfield or tag `id` of a composite value: an object by id, or TLV `{ tag, value }` elements. */
+function elementOf(value: unknown, id: string): unknown {
+  if (Array.isArray(value)) {
+    return (value as { tag?: unknown; value?: unknown }[]).find((element) => element?.tag === id)?.value;
   }
-  return (message: Message) => {
-    if (message.mti.charAt(1) !== '6' || !message.has(field)) return undefined;
-    const data = message.get(field);
-    if (typeof data !== 'string' || !/^[0-9]{10}/.test(data)) return undefined;
-    const original = message.clone();
-    original.mti = data.slice(0, 4);
-    original.set(11, data.slice(4, 10));
-    return original;
-  };
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    return (value as Record<string, unknown>)[id];
+  }
+  return undefined;
 }

@@ -1,6 +1,7 @@
 import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
 import type { Connection } from './types';
+import { positiveMilliseconds } from '../milliseconds';
 import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 
 /**
@@ -48,6 +49,14 @@ export interface ServeOptions {
    */
   concurrency?: number;
   /**
+   * Milliseconds a handler may take for one request. Then the request counts as failed — a
+   * `handlerError` with `HandlerTimeoutError`, answered by `failureReply` (96 to an authorization,
+   * nothing to an advice or reversal) — its concurrency slot is freed, and whatever the handler
+   * gives back later is dropped. Default {@link DEFAULT_SERVE_TIMEOUT} (25 000): below the 30 s a
+   * client waits by default, so it gets the 96 instead of its own timeout. `Infinity` disables.
+   */
+  timeout?: number;
+  /**
    * The answer to a request whose handler threw, rejected, returned something that is not a
    * message, or whose reply failed to pack. Default {@link defaultFailureReply}: 96 (system
    * malfunction) to authorization and financial requests, no answer to anything else.
@@ -58,13 +67,17 @@ export interface ServeOptions {
 /** `ServeOptions` with the defaults filled in. */
 export interface ResolvedServeOptions {
   concurrency: number;
+  timeout: number;
   failureReply: FailureReply;
 }
 
-const SERVE_OPTION_KEYS: KnownKeys<ServeOptions> = { concurrency: true, failureReply: true };
+const SERVE_OPTION_KEYS: KnownKeys<ServeOptions> = { concurrency: true, timeout: true, failureReply: true };
 
 /** Default requests handled at once on one link. */
 export const DEFAULT_SERVE_CONCURRENCY = 128;
+
+/** Default milliseconds a handler may take for one request. */
+export const DEFAULT_SERVE_TIMEOUT = 25_000;
 
 const ZERO = 0x30;
 
@@ -94,12 +107,17 @@ export function resolveServeOptions(where: string, handler: unknown, options: un
   }
   requireObject(where, 'options', options);
   refuseUnknownKeys(where, options, SERVE_OPTION_KEYS);
-  const { concurrency = DEFAULT_SERVE_CONCURRENCY, failureReply = defaultFailureReply } = options as ServeOptions;
+  const {
+    concurrency = DEFAULT_SERVE_CONCURRENCY,
+    timeout = DEFAULT_SERVE_TIMEOUT,
+    failureReply = defaultFailureReply,
+  } = options as ServeOptions;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`${where}: options.concurrency must be a positive integer, got ${describeValue(concurrency)}`);
   }
+  positiveMilliseconds(where, 'options.timeout', timeout, true);
   if (typeof failureReply !== 'function') {
     throw new TypeError(`${where}: options.failureReply must be a function, got ${describeValue(failureReply)}`);
   }
-  return { concurrency, failureReply };
+  return { concurrency, timeout, failureReply };
 }

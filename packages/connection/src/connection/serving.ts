@@ -1,8 +1,8 @@
 import { Message } from '@rx8583/iso8583';
-import { isObservable, Subscription, take, type Observable } from 'rxjs';
+import { isObservable, take, type Observable, type Subscription } from 'rxjs';
 import type { ConnectionHandlerErrorEvent } from './events';
 import type { Connection } from './types';
-import { asError, ConnectionClosedError, HandlerResultError } from '../errors';
+import { asError, ConnectionClosedError, HandlerResultError, HandlerTimeoutError } from '../errors';
 import { describeValue } from '../option-checks';
 import type { HandlerResult, RequestHandler, ResolvedServeOptions } from './request-handler';
 
@@ -23,15 +23,25 @@ export interface ServedLink {
   holdReading(held: boolean): void;
 }
 
+/** One request in the hands of the handler, then of the reply path. */
+interface Job {
+  readonly request: Message;
+  /** `handling`: the handler's answer counts; `replying`: it no longer does; `done`: settled. */
+  phase: 'handling' | 'replying' | 'done';
+  timer?: ReturnType<typeof setTimeout>;
+  stream?: Subscription;
+}
+
 /**
  * Runs a `serve` handler on one link: at most `concurrency` requests at once (the rest wait, and
- * the socket is not read meanwhile), every outcome settled — a reply written, nothing, or a
- * failure reported and answered by `failureReply` — so no handler can crash the process.
+ * the socket is not read meanwhile), each for at most `timeout` ms, every outcome settled — a
+ * reply written, nothing, or a failure reported and answered by `failureReply` — so no handler can
+ * crash the process or hold a request (and its concurrency slot) for ever.
  */
 export class Serving {
   private running = 0;
   private readonly waiting: Message[] = [];
-  private readonly streams = new Set<Subscription>();
+  private readonly jobs = new Set<Job>();
   private holding = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -56,98 +66,116 @@ export class Serving {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** The link ended: drop waiting requests, stop listening to handler Observables. */
+  /** The link ended: drop waiting requests, stop listening to handler Observables and timers. */
   stop(): void {
     this.stopped = true;
     this.waiting.length = 0;
-    for (const stream of this.streams) stream.unsubscribe();
-    this.streams.clear();
+    for (const job of this.jobs) this.release(job);
+    this.jobs.clear();
     this.wakeIdle();
   }
 
   private run(request: Message): void {
     this.running++;
+    const job: Job = { request, phase: 'handling' };
+    this.jobs.add(job);
+    const { timeout } = this.options;
+    if (Number.isFinite(timeout)) job.timer = setTimeout(() => this.timedOut(job), timeout);
     let result: HandlerResult;
     try {
       result = this.handler(request, this.link.connection);
     } catch (error) {
-      this.fail(request, asError(error));
+      this.fail(job, asError(error));
       return;
     }
-    if (isObservable(result)) this.follow(request, result);
+    if (isObservable(result)) this.follow(job, result);
     else if (isThenable(result)) {
       result.then(
-        (value) => this.answer(request, value),
-        (error: unknown) => this.fail(request, asError(error)),
+        (value) => this.answer(job, value),
+        (error: unknown) => this.fail(job, asError(error)),
       );
-    } else this.answer(request, result);
+    } else this.answer(job, result);
   }
 
   /** The first value of the handler's Observable answers; a second is reported, never sent. */
-  private follow(request: Message, result$: Observable<unknown>): void {
+  private follow(job: Job, result$: Observable<unknown>): void {
     let values = 0;
-    const stream = new Subscription();
-    this.streams.add(stream);
-    stream.add(() => this.streams.delete(stream));
-    stream.add(
-      result$.pipe(take(2)).subscribe({
-        next: (value) => {
-          values++;
-          if (values === 1) this.answer(request, value);
-          else
-            this.report(request, new HandlerResultError('the handler emitted a second reply: only the first is sent'));
-        },
-        error: (error: unknown) => {
-          stream.unsubscribe();
-          if (values === 0) this.fail(request, asError(error));
-          else this.report(request, asError(error));
-        },
-        complete: () => {
-          stream.unsubscribe();
-          if (values === 0) this.done();
-        },
-      }),
-    );
+    job.stream = result$.pipe(take(2)).subscribe({
+      next: (value) => {
+        values++;
+        if (values === 1) this.answer(job, value);
+        else
+          this.report(
+            job.request,
+            new HandlerResultError('the handler emitted a second reply: only the first is sent'),
+          );
+      },
+      error: (error: unknown) => {
+        if (values === 0) this.fail(job, asError(error));
+        else this.report(job.request, asError(error));
+      },
+      complete: () => {
+        if (values === 0 && job.phase === 'handling') this.done(job);
+      },
+    });
   }
 
-  private answer(request: Message, value: unknown): void {
-    if (value === undefined || value === null) return this.done();
+  /** The handler's time is up: it is a failure like a throw, and what it gives back later is dropped. */
+  private timedOut(job: Job): void {
+    if (job.phase !== 'handling') return;
+    job.stream?.unsubscribe();
+    this.fail(job, new HandlerTimeoutError(this.options.timeout));
+  }
+
+  private answer(job: Job, value: unknown): void {
+    if (job.phase !== 'handling') return;
+    const { request } = job;
+    if (value === undefined || value === null) return this.done(job);
     if (!(value instanceof Message)) {
       return this.fail(
-        request,
+        job,
         new HandlerResultError(`the handler returned ${describeValue(value)}, not a Message (or nothing)`),
       );
     }
+    job.phase = 'replying';
+    clearTimeout(job.timer);
     this.link.reply(value, request).then(
-      () => this.done(),
-      (error: unknown) => this.fail(request, asError(error)),
+      () => this.done(job),
+      (error: unknown) => {
+        job.phase = 'handling';
+        this.fail(job, asError(error));
+      },
     );
   }
 
   /** Reports the failure and sends `failureReply`'s answer, if any (once: its own failure is only reported). */
-  private fail(request: Message, error: Error): void {
-    if (this.stopped || error instanceof ConnectionClosedError) return this.done();
+  private fail(job: Job, error: Error): void {
+    if (job.phase !== 'handling') return;
+    job.phase = 'replying';
+    clearTimeout(job.timer);
+    const { request } = job;
+    if (this.stopped || error instanceof ConnectionClosedError) return this.done(job);
     let answer: Message | undefined;
     try {
       answer = this.options.failureReply(request, error);
     } catch (ruleError) {
       this.report(request, error);
       this.report(request, asError(ruleError));
-      return this.done();
+      return this.done(job);
     }
     if (!(answer instanceof Message)) {
       if (answer !== undefined) {
         this.report(request, error);
         this.report(request, new HandlerResultError(`failureReply returned ${describeValue(answer)}, not a Message`));
       } else this.report(request, error);
-      return this.done();
+      return this.done(job);
     }
     this.report(request, error, true);
     this.link.reply(answer, request).then(
-      () => this.done(),
+      () => this.done(job),
       (replyError: unknown) => {
         if (!(replyError instanceof ConnectionClosedError)) this.report(request, asError(replyError));
-        this.done();
+        this.done(job);
       },
     );
   }
@@ -157,10 +185,20 @@ export class Serving {
     this.link.report({ mti: request.mti, key: this.link.keyOf(request), error, answered });
   }
 
-  private done(): void {
+  private release(job: Job): void {
+    clearTimeout(job.timer);
+    job.stream?.unsubscribe();
+    job.phase = 'done';
+  }
+
+  private done(job: Job): void {
+    if (job.phase === 'done') return;
+    this.release(job);
+    this.jobs.delete(job);
+    if (this.stopped) return;
     this.running--;
     const next = this.waiting.shift();
-    if (next !== undefined && !this.stopped) this.run(next);
+    if (next !== undefined) this.run(next);
     this.updateHold();
     if (this.running === 0 && this.waiting.length === 0) this.wakeIdle();
   }
