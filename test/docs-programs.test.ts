@@ -1,6 +1,7 @@
 /**
- * Every program in the docs runs (issue 9): each ```ts / ```js block of README.md and docs/*.md that
- * is a program — the rule is in ./support/doc-blocks.ts and CONTRIBUTING.md — is type-checked
+ * Every program in the docs runs (issue 9): each ```ts / ```js block of README.md, docs/*.md and the
+ * packages' README.md files that is a program — the rule is in ./support/doc-blocks.ts and
+ * CONTRIBUTING.md — is type-checked
  * against the workspace sources (strict, as `pnpm typecheck`), compiled with them to CommonJS in a
  * temporary folder, and run as its own Node process, which must exit with code 0 within
  * PROGRAM_TIMEOUT. Nothing needs `pnpm build` first: `@rx8583/*` resolves to the compiled sources.
@@ -24,7 +25,8 @@ import {
 const root = join(__dirname, '..');
 /** Where the programs live for the compiler: under examples/, whose node_modules has what they import. */
 const programDir = join(root, 'examples', 'doc-programs');
-const PROGRAM_TIMEOUT = 15_000;
+// Generous: the programs take a second or two, but CI machines can be loaded many times over.
+const PROGRAM_TIMEOUT = 30_000;
 const PARALLEL = 2;
 
 const blocks = documentationFiles(root).flatMap((file) => readDocBlocks(root, file));
@@ -166,7 +168,7 @@ beforeAll(async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) outcomes.get(next)!.run = await run(next);
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * The code blocks of the docs, and which of them are programs — the rule `docs-programs.test.ts`
  * enforces (see CONTRIBUTING.md, "Code blocks in the docs"):
  *
- * - every ```ts / ```js block in README.md and docs/*.md is a **program**: it must type-check
+ * - every ```ts / ```js block in README.md, docs/*.md and the packages' README.md files is a **program**: it must type-check
  *   against the workspace sources and run to completion (exit code 0) on its own;
  * - `<!-- program: NAME -->` just before blocks joins them, in document order, into one program
  *   (a walk-through, or a client and the server it needs);
@@ -14,7 +14,7 @@
  * Any other comment of the form `<!-- word: ... -->` before a block is an error, so a misspelt
  * marker cannot make a block silently skipped.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ts from 'typescript';
 
@@ -58,13 +58,17 @@ const FENCE = /^```(\w*)\s*$/;
 const MARKER = /^<!--\s*([a-z-]+):\s*(.*?)\s*-->$/;
 const LANGUAGES: Record<string, 'ts' | 'js'> = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js' };
 
-/** README.md and every docs/*.md file, relative to `root`. */
+/** README.md, every docs/*.md file and each package's README.md (shipped to npm), relative to `root`. */
 export function documentationFiles(root: string): string[] {
   const docs = readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => `docs/${name}`);
-  return ['README.md', ...docs];
+  const packages = readdirSync(join(root, 'packages'))
+    .filter((name) => existsSync(join(root, 'packages', name, 'README.md')))
+    .sort()
+    .map((name) => `packages/${name}/README.md`);
+  return ['README.md', ...docs, ...packages];
 }
 
 /** The ts/js blocks of one Markdown file, with their markers; throws on an unknown marker. */
