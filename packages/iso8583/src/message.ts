@@ -149,10 +149,17 @@ export class Message {
       if (fields !== undefined) {
         if (typeof fields !== 'object' || fields === null)
           throw new TypeError('Message: fields must be an object of values by field number');
+        let found = 0;
         for (let n = 0; n <= MAX_FIELD; n++) {
           const input = fields[n];
-          if (input !== undefined) slots = this.#writeInto(builder, slots, n, input);
+          if (input === undefined) continue;
+          slots = this.#writeInto(builder, slots, n, input);
+          found++;
         }
+        // Keys other than 0..128 ('foo', 130) are refused, not ignored. Counting the values costs
+        // ~0.2 µs a build of 20 fields (measured: Object.keys ~0.35, one pass over Object.keys instead
+        // of reading 0..128 ~0.4; V8 has no cheap way to list an object's integer keys).
+        if (Object.values(fields).length !== found) refuseUnknownFields(fields);
       }
       this.#seg = seg.slice(0, slots * SEG);
       this.#values = values.slice(0, slots);
@@ -442,6 +449,18 @@ export class Message {
     const codec = this.#compiled.fields[n];
     if (codec === undefined) throw new PackError(n, `the spec '${this.spec.name}' does not define this field`);
     return codec;
+  }
+}
+
+/**
+ * Throws a `PackError` naming the first key of `fields` that is not a field number 0..128 (`130`,
+ * `'foo'`, `'011'`); keys whose value is `undefined` are absent fields, as everywhere else.
+ */
+function refuseUnknownFields(fields: object): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD)
+      throw new PackError(key, 'not a field number (fields are keyed by number, 0..128)');
   }
 }
 

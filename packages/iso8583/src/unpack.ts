@@ -1,5 +1,6 @@
 import type { CompiledSpec } from './codec/compile-spec';
 import { compileSpec } from './codec/compile-spec';
+import type { GeneralCheck } from './codec/compile-message';
 import { Reader, WireStore } from './codec/io';
 import { UnpackError, type FieldPath } from './errors';
 import { type Message, messageFromParts } from './message';
@@ -7,7 +8,6 @@ import { SEG, SEG_AT, SEG_DATA, SEG_END, SEG_N, SEG_UNITS } from './pack';
 import type { MessageSpec } from './spec/types';
 import type { FieldValue } from './values';
 
-const FIRST_BIT = 0x80000000;
 const bitmapWords = new Uint32Array(4);
 
 /** Where decoding is, for wrapping an unexpected error; one object serves every (synchronous) call. */
@@ -75,7 +75,6 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
   const words = bitmapWords;
   words[0] = words[1] = words[2] = words[3] = 0;
   compiled.bitmap.read(r, words);
-  // Sized once for the highest field present, so filling it never reallocates.
   // Sized once for the fields present, so filling it never reallocates.
   const seg = new Array<number>((2 + fieldCount(words)) * SEG);
   seg[SEG_N] = 0;
@@ -88,33 +87,25 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
   seg[SEG + SEG_END] = r.pos;
   seg[SEG + SEG_DATA] = bitmapAt;
   seg[SEG + SEG_UNITS] = 0;
-  let i = 2 * SEG;
-  const fields = compiled.fields;
-  let last = 1;
-  for (let word = 0; word < 4; word++) {
-    let bits = words[word]!;
-    while (bits !== 0) {
-      const bit = Math.clz32(bits);
-      bits = (bits & ~(FIRST_BIT >>> bit)) >>> 0;
-      const n = word * 32 + bit + 1;
-      const codec = fields[n];
-      if (codec === undefined)
-        throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
-      state.field = n;
-      const at = r.pos;
-      state.offset = at;
-      seg[i + SEG_N] = n;
-      seg[i + SEG_AT] = at;
-      seg[i + SEG_DATA] = codec.skip(r);
-      seg[i + SEG_UNITS] = r.units;
-      seg[i + SEG_END] = r.pos;
-      i += SEG;
-      last = n;
-    }
-  }
+  const last = compiled.check(compiled.fields, r, seg, 2 * SEG, words, state, bitmapAt, checkField);
   if (r.pos < r.end) throw new UnpackError(last, r.pos, `${bytesLeft(r.end - r.pos)} after the last field`);
   return seg;
 }
+
+/**
+ * Checks field `n` at `at` through its codec and fills its slot at `seg[i]` (data start and units);
+ * returns where the field ends. What the generated checker runs for fields it has no inline code for,
+ * and for fields its inline code refuses (the codec throws the precise error).
+ */
+const checkField: GeneralCheck = (fields, r, n, at, seg, i, bitmapAt) => {
+  const codec = fields[n];
+  if (codec === undefined)
+    throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
+  r.pos = at;
+  seg[i + SEG_DATA] = codec.skip(r);
+  seg[i + SEG_UNITS] = r.units;
+  return r.pos;
+};
 
 /** How many fields the bitmap words announce. */
 function fieldCount(words: Uint32Array): number {

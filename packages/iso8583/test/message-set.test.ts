@@ -31,6 +31,31 @@ describe('values are checked when set', () => {
     expect(thrown(() => new Message(spec87ascii, { mti: '0100', fields: { 1: 'x' } }))).toMatchObject({ field: 1 });
   });
 
+  it.each([
+    [{ 130: 'x' }, '130'],
+    [{ foo: 1 }, 'foo'],
+    [{ 11: '000001', '011': '000002' }, '011'],
+    [{ 11: '000001', '-1': 'x' }, '-1'],
+  ])('refuses a fields key that is not a field number 0..128: %j names %s', (fields, key) => {
+    const init = { mti: '0100', fields } as unknown as ConstructorParameters<typeof Message>[1];
+    expect(thrown(() => new Message(spec87ascii, init))).toMatchObject({
+      name: 'PackError',
+      field: key,
+      problem: 'not a field number (fields are keyed by number, 0..128)',
+    });
+  });
+
+  it('takes a key whose value is undefined as an absent field, and refuses a field the spec lacks', () => {
+    const m = new Message(spec87ascii, { mti: '0800', fields: { 11: '000001', 41: undefined } as never });
+    expect(m.fieldNumbers()).toEqual([11]);
+    const spec = specWith({});
+    expect(thrown(() => new Message(spec, { mti: '0800', fields: { 64: 'x' } }))).toMatchObject({
+      name: 'PackError',
+      field: 64,
+      problem: `the spec '${spec.name}' does not define this field`,
+    });
+  });
+
   it('checks BCD digits as given, before zero filling (spec87binary)', () => {
     expect(thrown(() => new Message(spec87binary).set(4, '12.50'))).toMatchObject({
       field: 4,

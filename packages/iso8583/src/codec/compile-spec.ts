@@ -8,6 +8,7 @@ import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
 import { BitmappedCodec } from './composite/bitmapped-codec';
 import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
+import { compileCheck, type CheckFields } from './compile-message';
 import { FieldCodec } from './field-codec';
 import { LengthPrefix } from './length-prefix';
 import { amountCodec, OTHER_KIND, scalarCodec } from './scalar-codecs';
@@ -20,10 +21,18 @@ export interface CompiledSpec {
   readonly fields: ReadonlyArray<FieldCodec | undefined>;
   readonly mti: FieldCodec;
   readonly bitmap: BitmapCodec;
+  /** The generated checker of the fields `unpack` reads (see compile-message.ts). */
+  readonly check: CheckFields;
 }
 
 const compiled = new WeakMap<MessageSpec, CompiledSpec>();
-let lastCompiled: CompiledSpec = { spec: { name: '', fields: {} }, fields: [], mti: undefined!, bitmap: undefined! };
+let lastCompiled: CompiledSpec = {
+  spec: { name: '', fields: {} },
+  fields: [],
+  mti: undefined!,
+  bitmap: undefined!,
+  check: undefined!,
+};
 
 /**
  * Returns the codecs of a spec, compiling them on first use (validating the spec with `defineSpec`
@@ -41,7 +50,13 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
     const field = Number(key);
     if (field !== 1) fields[field] = buildFieldCodec(field, fieldSpec, subPrefix(fieldSpec));
   }
-  result = { spec, fields, mti: fields[0]!, bitmap: new BitmapCodec(specs['1'] as BitmapFieldSpec) };
+  result = {
+    spec,
+    fields,
+    mti: fields[0]!,
+    bitmap: new BitmapCodec(specs['1'] as BitmapFieldSpec),
+    check: compileCheck(fields),
+  };
   compiled.set(spec, result);
   return (lastCompiled = result);
 }

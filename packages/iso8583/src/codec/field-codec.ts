@@ -12,12 +12,31 @@ import {
   InputClass,
   inputClass,
   isAmount,
+  isAscii,
   isBcd,
   OTHER_KIND,
   readValue,
   writeValue,
 } from './scalar-codecs';
+import type { AsciiCodec } from './text-codecs';
 import type { CompositeCodec, ValueCodec } from './value-codec';
+
+/** A field of ASCII text or digits, fixed or behind an ASCII length prefix, as compile-message.ts generates code for it. */
+export interface AsciiFieldShape {
+  /** Fixed length, or the maximum behind a prefix, in characters. */
+  readonly length: number;
+  /** Lowest and highest byte (and character code) the encoding accepts. */
+  readonly low: number;
+  readonly high: number;
+  /** Digits of the ASCII length prefix, or 0 for a fixed-length field. */
+  readonly prefixDigits: number;
+  /** Whether short digit strings are filled with `'0'` on the left (fixed numerics). */
+  readonly zeroFill: boolean;
+  /** The pad byte of short fixed text, or -1. */
+  readonly padByte: number;
+  /** Whether padding goes on the left. */
+  readonly padLeft: boolean;
+}
 
 /**
  * What {@link FieldCodec.write} leaves behind about the field it wrote: where its value's data starts
@@ -65,6 +84,22 @@ export class FieldCodec {
     this.input = inputClass(kind, type);
     this.selfFilling = isAmount(kind);
     this.maxBytes = kind === OTHER_KIND ? length : byteLength(kind, length);
+  }
+
+  /** The field's shape when it is ASCII text or digits, fixed or behind an ASCII prefix; else `undefined`. */
+  asciiShape(): AsciiFieldShape | undefined {
+    if (!isAscii(this.kind) || this.selfFilling || (this.prefix !== null && this.prefix.encoding !== 'ascii'))
+      return undefined;
+    const { low, high } = this.value as AsciiCodec;
+    return {
+      length: this.length,
+      low,
+      high,
+      prefixDigits: this.prefix?.digits ?? 0,
+      zeroFill: this.zeroFill,
+      padByte: this.padByte,
+      padLeft: this.padding?.side === 'left',
+    };
   }
 
   /**

@@ -13,8 +13,10 @@ export class LengthPrefix {
   readonly size: number;
   /** The largest length it can write. */
   readonly capacity: number;
-  private readonly digits: number;
-  private readonly encoding: Encoding;
+  /** The L count (digits for ascii, ebcdic, bcd and hex; bytes for binary). */
+  readonly digits: number;
+  /** How the length is written. */
+  readonly encoding: Encoding;
 
   constructor(spec: PrefixSpec) {
     this.digits = spec.digits;

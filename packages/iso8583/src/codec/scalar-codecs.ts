@@ -108,6 +108,11 @@ export function inputClass(kind: number, type: string): InputClass {
   return type === 'numeric' ? InputClass.Digits : InputClass.Text;
 }
 
+/** Whether a kind is ASCII text or digits (an {@link AsciiCodec}), whose fields get compiled writers and checkers. */
+export function isAscii(kind: number): boolean {
+  return kind === Kind.Ascii;
+}
+
 /** Whether a kind is BCD, whose zero fill and alignment work on digits, not bytes. */
 export function isBcd(kind: number): boolean {
   return kind === Kind.Bcd;

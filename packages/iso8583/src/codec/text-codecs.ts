@@ -63,8 +63,10 @@ abstract class CharCodec extends ByteUnitCodec implements ScalarCodec {
  */
 export class AsciiCodec extends CharCodec {
   constructor(
-    private readonly low: number,
-    private readonly high: number,
+    /** The lowest byte (and character code) accepted. */
+    readonly low: number,
+    /** The highest byte (and character code) accepted. */
+    readonly high: number,
     refusals: Refusals,
   ) {
     super(

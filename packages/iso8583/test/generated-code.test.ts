@@ -1,0 +1,69 @@
+import { Message, defineSpec, unpack } from '@rx8583/iso8583';
+import { thrown } from './support/specs';
+
+// unpack's field checker is generated per spec with `new Function` (src/codec/compile-message.ts)
+// from the spec's numbers only: its strings never become code.
+
+const HOSTILE = `'"\`\${process.exit(3)}*/ throw new Error('injected'); //\n`;
+
+const spec = defineSpec({
+  name: HOSTILE,
+  fields: {
+    0: { type: 'numeric', length: 4, encoding: 'ascii', description: HOSTILE },
+    1: { type: 'bitmap', length: 8, encoding: 'hex', description: HOSTILE },
+    2: {
+      type: 'numeric',
+      length: 19,
+      encoding: 'ascii',
+      prefix: { digits: 2, encoding: 'ascii' },
+      description: HOSTILE,
+    },
+    41: { type: 'string', length: 8, encoding: 'ascii', padding: { side: 'left', char: "'" }, description: HOSTILE },
+    43: { type: 'string', length: 12, encoding: 'ascii', padding: { side: 'right', char: '`' } },
+    48: { type: 'string', length: 999, encoding: 'ascii', prefix: { digits: 3, encoding: 'ascii' } },
+  },
+});
+
+describe('the generated field checker', () => {
+  it('takes no string of the spec as code: names, descriptions and pad characters stay data', () => {
+    const message = new Message(spec, {
+      mti: '0100',
+      fields: { 2: '4111111111111111', 41: 'T1', 43: 'SHOP', 48: HOSTILE },
+    });
+    const bytes = message.pack();
+    expect(Buffer.from(bytes).toString('latin1')).toContain("''''''T1SHOP````````");
+    const back = unpack(spec, bytes);
+    expect([back.get(2), back.get(41), back.get(43), back.get(48)]).toEqual([
+      '4111111111111111',
+      'T1',
+      'SHOP',
+      HOSTILE,
+    ]);
+  });
+
+  it('hands a field it refuses to the field codec, which names the field and offset', () => {
+    const bytes = Buffer.from(new Message(spec, { mti: '0100', fields: { 2: '4111111111111111', 41: 'T1' } }).pack());
+    const pan = bytes.indexOf('4111');
+    const badDigit = Buffer.from(bytes);
+    badDigit[pan + 3] = 0x41;
+    expect(thrown(() => unpack(spec, badDigit))).toMatchObject({
+      name: 'UnpackError',
+      field: 2,
+      offset: pan,
+      problem: `byte at offset ${pan + 3} is not an ASCII digit`,
+    });
+    const badPrefix = Buffer.from(bytes);
+    badPrefix[pan - 1] = 0x20;
+    expect(thrown(() => unpack(spec, badPrefix))).toMatchObject({
+      name: 'UnpackError',
+      field: 2,
+      offset: pan - 2,
+      problem: 'length prefix is not numeric',
+    });
+    expect(thrown(() => unpack(spec, bytes.subarray(0, bytes.length - 1)))).toMatchObject({
+      name: 'UnpackError',
+      field: 41,
+      problem: 'data needs 8 bytes, 7 left',
+    });
+  });
+});
