@@ -1,6 +1,6 @@
 import { defineSpec, Message, spec87ascii, spec87binary, specFromJSON } from '@rx8583/iso8583';
 import type { Socket } from 'node:net';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { connect } from '../src/connection/create-connection';
 import { rejects } from '../src/connection/rejects';
 import { framing } from '../src/framing/index';
@@ -96,6 +96,22 @@ describe('rejects: built-in rejectedRequest options', () => {
     const message = await returned;
     expect([message.mti, client.headerOf(message)?.rejectCode]).toEqual(['0100', '0005']);
     expect(served).toEqual([]);
+  });
+
+  it('a reject held before serve is called stays for inbound$, never reaching the handler', async () => {
+    const { client, host } = await silentHost({ rejectedRequest: rejects.originalDataElements() });
+    const arrived = firstValueFrom(client.traffic$.pipe(filter((record) => record.message?.mti === '0620')));
+    await host.reply(
+      new Message(spec87ascii, {
+        mti: '0620',
+        fields: { 11: '900003', 41: 'TERM0001', 90: `0100000041${'0'.repeat(32)}` },
+      }),
+    );
+    await arrived;
+    const served: Message[] = [];
+    client.serve((request) => void served.push(request));
+    expect(served).toEqual([]);
+    expect((await firstValueFrom(client.inbound$)).mti).toBe('0620');
   });
 
   it('originalDataElements({ field: 48, element }): an 0620 naming the original in a TLV element of 48', async () => {

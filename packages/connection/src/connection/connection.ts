@@ -61,6 +61,8 @@ export class SocketConnection implements SignOffCapable {
   private readonly traffic = new TrafficTap();
   private readonly metadata = new Map<string, unknown>();
   private readonly headers: NetworkHeaders;
+  /** Inbound messages `rejectedRequest` recognised: held ones stay for `inbound$` when `serve` starts. */
+  private readonly networkRejects = new WeakSet<Message>();
   private readonly outbound = new Subject<void>();
   private readonly chunks$: Observable<Uint8Array>;
   private readonly reading = new Subscription();
@@ -196,7 +198,8 @@ export class SocketConnection implements SignOffCapable {
     );
     this.serving = serving;
     if (this.end.ended) serving.stop();
-    for (const request of this.inbox.takeHeld((message) => !isResponseMti(message.mti))) serving.push(request);
+    const isRequest = (message: Message) => !isResponseMti(message.mti) && !this.networkRejects.has(message);
+    for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
   }
 
   /** A request's key, or undefined when it has none. */
@@ -379,6 +382,7 @@ export class SocketConnection implements SignOffCapable {
         next: (message) => {
           // A network's reject answers our request: it is never a request for the serve handler.
           const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
+          if (rejected) this.networkRejects.add(message);
           const response = isResponseMti(message.mti);
           if (response) this.clues.unmatchedResponse(message);
           if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
