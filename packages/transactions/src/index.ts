@@ -32,6 +32,7 @@ export {
   type StoredValue,
 } from './card-data/stored-message';
 export type { PanProtection, Tokenizer, ProtectedPan } from './card-data/pan-protector';
+export { DEFAULT_STRIPPED_PATHS } from './card-data/verification-codes';
 
 // stores and store-and-forward
 export type { ForwardStore, StoredEntry, NewEntry, EntryKind } from './store/types';

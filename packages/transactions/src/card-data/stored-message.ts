@@ -1,5 +1,6 @@
 import { Message, type FieldSpec, type FieldValue, type MessageSpec, type TlvElement } from '@rx8583/iso8583';
 import { assertPanProtection, protectPan, restorePan, type PanProtection, type ProtectedPan } from './pan-protector';
+import { DEFAULT_STRIPPED_PATHS, withoutCvc2 } from './verification-codes';
 
 /** What protects card data in what a store writes (PCI DSS 3.3 and 3.5). */
 export type CardDataOptions = PanProtection & {
@@ -8,6 +9,12 @@ export type CardDataOptions = PanProtection & {
    * sensitive authentication data of the network (`48`, `'126.10'`, `'48.92'`, `'55.9F1F'`).
    */
   strip?: ReadonlyArray<number | string>;
+  /**
+   * Also leave out, by default, the places the common specs carry CVV2/CVC2 and EMV track or PIN
+   * data in (`DEFAULT_STRIPPED_PATHS`: `48.92`, `126.10`, `55.57`...), and subelement 92 of a
+   * Mastercard DE 48 held as text. `false` keeps only the fixed list, the marks and `strip`.
+   */
+  defaultStrip?: boolean;
 };
 
 /**
@@ -29,20 +36,28 @@ export interface StoredMessage {
 }
 
 /**
- * A message prepared for storage: fields 35, 36, 45, 52, the `strip` paths and every element the
- * spec marks `track` or `pin` are left out; elements marked `pan` are encrypted or tokenised.
+ * A message prepared for storage: fields 35, 36, 45, 52, the `strip` paths, every element the
+ * spec marks `track` or `pin`, and (unless `defaultStrip: false`) the CVV2/CVC2 and EMV places of
+ * `DEFAULT_STRIPPED_PATHS` and the CVC 2 of a Mastercard DE 48 held as text are left out; elements
+ * marked `pan` are encrypted or tokenised.
  */
 export async function toStoredMessage(message: Message, options: CardDataOptions): Promise<StoredMessage> {
-  const strip = new Set((options.strip ?? []).map(String));
+  const defaults = options.defaultStrip !== false;
+  const strip = new Set([...(options.strip ?? []).map(String), ...(defaults ? DEFAULT_STRIPPED_PATHS : [])]);
   const fields: Record<string, StoredValue> = {};
   for (const n of message.fieldNumbers()) {
     const spec = message.spec.fields[n];
     const path = String(n);
     if (ALWAYS_STRIPPED_FIELDS.includes(n) || isStripped(path, spec, strip)) continue;
-    fields[path] = await storeValue(message.get(n)!, spec, path, strip, options);
+    let value = message.get(n)!;
+    if (defaults && n === MASTERCARD_DE48 && typeof value === 'string' && spec?.type === 'string')
+      value = withoutCvc2(value) ?? value;
+    fields[path] = await storeValue(value, spec, path, strip, options);
   }
   return { mti: message.mti, fields };
 }
+
+const MASTERCARD_DE48 = 48;
 
 /** The message back from storage, its PANs restored (`CardDataError` when they cannot be). */
 export async function fromStoredMessage(
@@ -62,6 +77,9 @@ export function assertCardDataOptions(where: string, options: CardDataOptions | 
   assertPanProtection(where, options);
   const strip = options!.strip;
   if (strip !== undefined && !Array.isArray(strip)) throw new TypeError(`${where}: cardData.strip must be an array`);
+  const defaults = options!.defaultStrip;
+  if (defaults !== undefined && typeof defaults !== 'boolean')
+    throw new TypeError(`${where}: cardData.defaultStrip must be true or false`);
 }
 
 function isStripped(path: string, spec: FieldSpec | undefined, strip: ReadonlySet<string>): boolean {
@@ -93,13 +111,26 @@ async function storeValue(
     return { l: elements };
   }
   const parts: Record<string, StoredValue> = {};
-  for (const [id, v] of Object.entries(value)) {
+  const ids = Object.keys(value);
+  for (const [index, id] of ids.entries()) {
     const sub = subfields?.[id];
     const subPath = `${path}.${id}`;
-    if (isStripped(subPath, sub, strip)) continue;
-    parts[id] = await storeValue(v, sub, subPath, strip, options);
+    if (!isStripped(subPath, sub, strip)) parts[id] = await storeValue(value[id]!, sub, subPath, strip, options);
+    // A positional subfield cannot be absent before others: one left out there is stored blank.
+    else if (spec?.type === 'composite' && spec.layout === 'positional' && index < ids.length - 1)
+      parts[id] = blank(sub);
   }
   return { p: parts };
+}
+
+/** A stand-in for a stripped positional subfield: nothing of what it held, the shape it needs. */
+function blank(spec: FieldSpec | undefined): StoredValue {
+  if (spec === undefined || spec.type === 'bitmap' || spec.type === 'composite') return '';
+  const fixed = spec.prefix === undefined;
+  if (spec.type === 'binary') return { h: fixed ? '00'.repeat(spec.length) : '' };
+  if (!fixed) return '';
+  if (spec.type === 'amount') return `C${'0'.repeat(spec.length)}`;
+  return (spec.type === 'string' ? ' ' : '0').repeat(spec.length);
 }
 
 // The value in the form `Message.set` takes (binary values as bytes; a PAN of a binary element,

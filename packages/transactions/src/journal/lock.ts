@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { LockHeldError } from '../errors';
 import { PRIVATE_FILE_MODE, fsyncDirectory, isCode } from './files';
@@ -22,36 +23,65 @@ interface LockOwner {
  * Takes the single-writer lock `file` for this process. The file names the owner's pid and start
  * time. A lock whose owner is gone — no such pid, or the pid now belongs to a process that started
  * at another time (pids are reused) — is taken over, so a writer that crashed (SIGKILL, power loss)
- * never blocks its restart. Throws `LockHeldError` while the owner runs.
+ * never blocks its restart. Throws `LockHeldError` while the owner runs, or while another process
+ * is taking the same dead owner's lock over.
  *
  * The lock is created whole, never half-written: its contents go to a private temporary file that
  * is then hard-linked to the lock's name, which fails if the name exists.
+ *
+ * Taking over is where two restarting processes can collide: both find the same dead owner, and
+ * if each removed the lock and linked its own, the second would remove the first's fresh lock and
+ * both would write. So only one may remove a given stale lock: it must first hold the takeover
+ * lock named after that lock's contents (`<file>.takeover-<id>`, taken the same way, so a taker
+ * that crashed there is itself taken over), and then checks that the lock still holds those
+ * contents. A racer that comes later finds the takeover lock held, or the lock no longer the
+ * dead owner's, and the new owner alive.
  */
 export async function acquireLock(file: string): Promise<FileLock> {
-  const me: LockOwner = { pid: process.pid, start: processStart(process.pid) };
-  const contents = JSON.stringify(me);
+  const contents = JSON.stringify({ pid: process.pid, start: processStart(process.pid) } satisfies LockOwner);
   const temporary = `${file}.${process.pid}.tmp`;
   await fs.writeFile(temporary, contents, { mode: PRIVATE_FILE_MODE });
   try {
-    for (let tries = 0; ; tries++) {
-      try {
-        await fs.link(temporary, file);
-        await fsyncDirectory(path.dirname(file));
-        return lockHandle(file, contents);
-      } catch (error) {
-        if (!isCode(error, 'EEXIST') || tries >= 3) throw error;
-      }
-      const owner = await readOwner(file);
-      if (owner !== undefined && isAlive(owner)) throw new LockHeldError(file, owner.pid);
-      // The owner is gone: remove its lock and try again. `tries` bounds a fight with another
-      // process doing the same over the same dead owner.
-      await fs.rm(file, { force: true });
-    }
+    return await linkLock(file, temporary, contents);
   } finally {
     await fs.rm(temporary, { force: true });
   }
 }
 
+// Each round either takes the lock, fails, or finds it changed hands; a few bound a run of
+// owners dying one after another under us.
+const MAX_ROUNDS = 5;
+
+async function linkLock(file: string, temporary: string, contents: string): Promise<FileLock> {
+  for (let round = 1; ; round++) {
+    try {
+      await fs.link(temporary, file);
+      await fsyncDirectory(path.dirname(file));
+      return lockHandle(file, contents);
+    } catch (error) {
+      if (!isCode(error, 'EEXIST') || round >= MAX_ROUNDS) throw error;
+    }
+    const stale = await fs.readFile(file, 'utf8').catch((error: unknown) => {
+      if (isCode(error, 'ENOENT')) return undefined; // released meanwhile: link again
+      throw error;
+    });
+    if (stale === undefined) continue;
+    const owner = parseOwner(stale);
+    if (owner !== undefined && isAlive(owner)) throw new LockHeldError(file, owner.pid);
+    const takeover = await linkLock(`${file}.takeover-${ownerId(stale)}`, temporary, contents).catch(
+      (error: unknown) => {
+        // Another live process is taking the lock over, and will own it.
+        throw error instanceof LockHeldError ? new LockHeldError(file, error.pid) : error;
+      },
+    );
+    try {
+      // Holding the takeover lock of these contents, we alone may remove them — if still there.
+      if ((await fs.readFile(file, 'utf8').catch(() => undefined)) === stale) await fs.rm(file, { force: true });
+    } finally {
+      await takeover.release();
+    }
+  }
+}
 function lockHandle(file: string, contents: string): FileLock {
   let released = false;
   return {
@@ -65,9 +95,9 @@ function lockHandle(file: string, contents: string): FileLock {
   };
 }
 
-async function readOwner(file: string): Promise<LockOwner | undefined> {
+function parseOwner(contents: string): LockOwner | undefined {
   try {
-    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LockOwner>;
+    const parsed = JSON.parse(contents) as Partial<LockOwner>;
     if (typeof parsed.pid === 'number' && Number.isInteger(parsed.pid) && parsed.pid > 0) {
       return { pid: parsed.pid, start: typeof parsed.start === 'string' ? parsed.start : null };
     }
@@ -75,6 +105,13 @@ async function readOwner(file: string): Promise<LockOwner | undefined> {
     // Unreadable or not JSON: not written by acquireLock (which creates the file whole), so stale.
   }
   return undefined;
+}
+
+/** A file-name-safe name for a lock's contents: its owner's pid and start, or a digest of unreadable ones. */
+function ownerId(contents: string): string {
+  const owner = parseOwner(contents);
+  if (owner !== undefined) return `${owner.pid}-${owner.start ?? 'unknown'}`.replace(/[^0-9A-Za-z-]/g, '_');
+  return `unreadable-${createHash('sha256').update(contents).digest('hex').slice(0, 16)}`;
 }
 
 function isAlive(owner: LockOwner): boolean {
