@@ -4,8 +4,8 @@ import type { Framing } from '../framing/types';
 import { decodeFrames } from '../operators/decode-frames';
 import { decodeMessages, type DecodedFrame } from '../operators/decode-messages';
 import { matchResponse, type ResponseTarget } from '../operators/match-response';
-import { responseKey, type RequestKeyFn } from '../operators/request-key';
-import type { TrafficTap } from './traffic';
+import type { RequestKeyFn } from '../operators/request-key';
+import type { TappedRequest, TrafficTap } from './traffic';
 import { turnBudget } from './turn-budget';
 
 /**
@@ -25,9 +25,9 @@ export interface InboundConfig {
   spec: MessageSpec;
   requestKey: RequestKeyFn;
   /** The connection's pending requests, which take their responses out of the stream. */
-  pending: ResponseTarget & {
-    /** A request under `key` is written and waiting for its response. */
-    awaits(key: string): boolean;
+  pending: {
+    /** Settles the written request pending under `key` with `response` and returns it; undefined when none is. */
+    settle(key: string, response: Message): TappedRequest | undefined;
   };
   /** `byteHooks.inbound`: throws to refuse a message (a bad MAC). */
   check: ((bytes: Uint8Array, message: Message) => void) | undefined;
@@ -74,25 +74,33 @@ export function inboundMessages(
     if (item.kind === 'message') {
       if (item.header !== undefined) sides.header(item.message, item.header);
     } else if (item.kind === 'keepAlive') {
-      if (traffic.active) traffic.record('in', 'keepAlive', EMPTY, undefined, undefined);
+      if (traffic.active) traffic.received('keepAlive', EMPTY, undefined, undefined);
       sides.keepAlive();
     } else {
-      if (traffic.active) traffic.record('in', 'undecodable', item.body, undefined, item.header);
+      if (traffic.active) traffic.received('undecodable', item.body, undefined, item.header);
       sides.unpackError(item.error);
     }
   };
-  const recordTraffic = (item: MessageItem): void => {
-    if (!traffic.active) return;
-    const key = responseKey(requestKey, item.message);
-    const outcome = key !== undefined && pending.awaits(key) ? 'matched' : 'unmatched';
-    traffic.record('in', outcome, item.body, item.message, item.header);
+  // A response settles its request here, and traffic$ hears of it with the request it answered.
+  const responses: ResponseTarget<MessageItem> = {
+    resolve(key, item) {
+      const request = pending.settle(key, item.message);
+      if (request === undefined) return false;
+      if (traffic.active) traffic.matched(request, item.message, item.body, item.header);
+      return true;
+    },
+  };
+  const recordUnmatched = (item: MessageItem): void => {
+    if (traffic.active) traffic.received('unmatched', item.body, item.message, item.header);
   };
   const onRefused = (item: MessageItem, error: unknown): void => {
-    if (traffic.active) traffic.record('in', 'refused', item.body, item.message, item.header);
+    if (traffic.active) traffic.received('refused', item.body, item.message, item.header);
     sides.refused(item.message, error);
   };
 
   return chunks$.pipe(
+    // traffic$: the frames of this chunk arrived now
+    tap(() => traffic.chunkArrived()),
     // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
     decodeFrames(framing, { frameTimeout }),
     // at most FRAMES_PER_TURN frames a turn: a big read yields to the other links between slices
@@ -104,11 +112,11 @@ export function inboundMessages(
     filter(isMessage),
     // byteHooks.inbound (MACs): a refused message leaves here, reported
     check === undefined ? identity : refuseUnchecked(check, onRefused),
-    // traffic$, when someone listens
-    tap(recordTraffic),
+    // responses settle their pending send (traffic$: 'matched'); everything else goes on to inbound$
+    matchResponse(responses, requestKey, messageOf),
+    // traffic$: 'unmatched', when someone listens
+    tap(recordUnmatched),
     map(messageOf),
-    // responses settle their pending send; everything else goes on to inbound$
-    matchResponse(pending, requestKey),
   );
 }
 
