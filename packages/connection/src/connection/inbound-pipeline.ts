@@ -98,13 +98,15 @@ export function inboundMessages(
     sides.refused(item.message, error);
   };
 
-  return chunks$.pipe(
+  const frames$ = chunks$.pipe(
     // traffic$: the frames of this chunk arrived now
     tap(() => traffic.chunkArrived()),
     // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
     decodeFrames(framing, { frameTimeout }),
     // at most FRAMES_PER_TURN frames a turn: a big read yields to the other links between slices
     turnBudget({ perTurn: FRAMES_PER_TURN, pause: reading.pause, resume: reading.resume }),
+  );
+  return frames$.pipe(
     // frames → message | keep-alive | unpack error
     decodeMessages(spec),
     // side channels: network headers kept for replies; keep-alives and unpack errors reported
