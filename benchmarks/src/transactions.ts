@@ -40,6 +40,12 @@ async function timed(durationMs: number, step: () => Promise<number>): Promise<{
 
 const record = { t: 'advice', id: 1, destination: 'host', fields: { 3: '000000', 4: '000000001500', 11: '000001' } };
 
+/** The row for `append` called in bursts of 100 concurrent calls, burst after burst, for `durationMs`. */
+async function inBursts(mode: string, durationMs: number, append: () => Promise<unknown>): Promise<JournalRow> {
+  const r = await timed(durationMs, () => Promise.all(Array.from({ length: 100 }, append)).then(() => 100));
+  return { mode, appends: r.count, appendsPerSecond: r.perSecond };
+}
+
 export async function runJournalBench(durationMs = 2_000): Promise<JournalRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rx8583-bench-'));
   const rows: JournalRow[] = [];
@@ -52,13 +58,9 @@ export async function runJournalBench(durationMs = 2_000): Promise<JournalRow[]>
     }
     {
       const { journal } = await openJournal(join(dir, 'burst.journal'));
-      const burst = () => Promise.all(Array.from({ length: 100 }, () => journal.append(record))).then(() => 100);
-      const r = await timed(durationMs, burst);
-      rows.push({
-        mode: 'append, bursts of 100 (one fdatasync a burst)',
-        appends: r.count,
-        appendsPerSecond: r.perSecond,
-      });
+      rows.push(
+        await inBursts('append, bursts of 100 (one fdatasync a burst)', durationMs, () => journal.append(record)),
+      );
       await journal.close();
     }
     {
@@ -80,13 +82,11 @@ export async function runJournalBench(durationMs = 2_000): Promise<JournalRow[]>
           41: 'TERM0001',
         },
       });
-      const burst = () => Promise.all(Array.from({ length: 100 }, () => saf.enqueue('host', advice))).then(() => 100);
-      const r = await timed(durationMs, burst);
-      rows.push({
-        mode: 'saf.enqueue, bursts of 100 (strip + AES-GCM PAN)',
-        appends: r.count,
-        appendsPerSecond: r.perSecond,
-      });
+      rows.push(
+        await inBursts('saf.enqueue, bursts of 100 (strip + AES-GCM PAN)', durationMs, () =>
+          saf.enqueue('host', advice),
+        ),
+      );
       await saf.close();
     }
   } finally {

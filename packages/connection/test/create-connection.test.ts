@@ -155,16 +155,17 @@ describe('connect: onConnect', () => {
 });
 
 /**
- * The kernel's timer on the TCP socket bound to local `port` (Linux `/proc/net/tcp`, column
- * `tr:tm->when`): `02` is the keep-alive timer, `00` none.
+ * The kernel's timer on the client socket 127.0.0.1:`port` → 127.0.0.1:`serverPort` (Linux
+ * `/proc/net/tcp`, column `tr:tm->when`): `02` is the keep-alive timer, `00` none.
  */
-function tcpTimer(port: number): string | undefined {
-  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+function tcpTimer(port: number, serverPort: number): string | undefined {
+  const loopback = (p: number) => `0100007F:${p.toString(16).toUpperCase().padStart(4, '0')}`;
   const row = readFileSync('/proc/net/tcp', 'utf8')
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    // The ESTABLISHED row (state 01): a TIME_WAIT socket of an earlier test may hold the same port number.
-    .find((columns) => columns[1]?.endsWith(local) && columns[3] === '01');
+    // The whole 4-tuple, ESTABLISHED (state 01): on a busy machine another socket can share the local
+    // port number (towards another peer), and a TIME_WAIT socket of an earlier test the whole tuple.
+    .find((columns) => columns[1] === loopback(port) && columns[2] === loopback(serverPort) && columns[3] === '01');
   return row?.[5]?.slice(0, 2);
 }
 
@@ -179,7 +180,7 @@ onLinux('dialled links: TCP keep-alive', () => {
     const without = await connectClient(loop, port, { tcpKeepAlive: false });
     await withKeepAlive.send(msg('0800', { 11: nextStan() })); // both are up on the server side too
     await without.send(msg('0800', { 11: nextStan() }));
-    expect(clientPorts.map(tcpTimer)).toEqual(['02', '00']);
+    expect(clientPorts.map((clientPort) => tcpTimer(clientPort, port))).toEqual(['02', '00']);
     await expect(connectClient(loop, port, { tcpKeepAlive: 0 })).rejects.toThrow(
       'connect: options.tcpKeepAlive must be a positive number of milliseconds, got the number 0',
     );

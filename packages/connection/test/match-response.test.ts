@@ -39,6 +39,25 @@ describe('matchResponse', () => {
     expect(pending.taken).toEqual([values.r]);
   });
 
+  it('matches a stream of items by the message each carries, handing the item to the target', () => {
+    type Item = { message: Message; bytes: string };
+    const request = msg('0100', { 11: '000001' });
+    const values: Record<string, Item> = {
+      r: { message: msg('0110', { 11: '000001', 39: '00' }), bytes: 'response' },
+      q: { message: msg('0800', { 11: '000002' }), bytes: 'peer request' },
+    };
+    const keys = new Set([defaultRequestKey(request)]);
+    const taken: Item[] = [];
+    const target: ResponseTarget<Item> = {
+      resolve: (key, item) => keys.delete(key) && taken.push(item) > 0,
+    };
+    scheduler.run(({ cold, expectObservable }) => {
+      const matched = cold('-r-q|', values).pipe(matchResponse(target, defaultRequestKey, (item) => item.message));
+      expectObservable(matched).toBe('---q|', values);
+    });
+    expect(taken).toEqual([values.r]);
+  });
+
   it('never takes a non-response MTI, even one reusing the STAN of a pending request', () => {
     const authorization = msg('0100', { 11: '000123' });
     const values = {
@@ -102,5 +121,8 @@ describe('matchResponse', () => {
   it('validates its arguments', () => {
     expect(() => matchResponse(undefined as unknown as ResponseTarget)).toThrow(TypeError);
     expect(() => matchResponse(pendingFor(), 'key' as never)).toThrow(TypeError);
+    expect(() => matchResponse(pendingFor(), defaultRequestKey, 'message' as never)).toThrow(
+      'matchResponse: messageOf must be a function',
+    );
   });
 });

@@ -4,9 +4,7 @@ import { NoConnectionsError, PoolClosedError } from '../src/errors';
 import { createPool, type Pool, type PoolEvent } from '@rx8583/connection';
 import type { Connection } from '../src/connection/types';
 import { msg, nextStan } from './support/link-spec';
-import { TestHost, deadPort, linkTo, usableWhen } from './support/pool-servers';
-
-const fast = { initial: 20, max: 100, jitter: 0.2 };
+import { TestHost, deadPort, linkTo, usableWhen, testPool, fast } from './support/pool-servers';
 
 describe('pool over three servers', () => {
   let hosts: TestHost[];
@@ -25,12 +23,10 @@ describe('pool over three servers', () => {
   const portOf = (conn: Connection) => Number(conn.remoteAddress.split(':').pop());
 
   it('connects to every address and hands links out round-robin', async () => {
-    pool = createPool({
-      addresses: hosts.map((h) => h.address),
-      connection: (a) => linkTo(a),
-      minConnections: 3,
-      reconnect: fast,
-    });
+    pool = testPool(
+      hosts.map((h) => h.address),
+      3,
+    );
     await pool.connect();
     expect(pool.isUp()).toBe(true);
     expect(pool.isDegraded()).toBe(false);
@@ -45,12 +41,7 @@ describe('pool over three servers', () => {
   it('inspect, String() and toJSON show addresses and states, never links, options or messages', async () => {
     const up = hosts[0]!.address;
     const down = `127.0.0.1:${await deadPort()}`;
-    pool = createPool({
-      addresses: [up, down],
-      connection: (a) => linkTo(a),
-      minConnections: 1,
-      reconnect: fast,
-    });
+    pool = testPool([up, down], 1);
     const idle = {
       state: 'idle',
       up: 0,
@@ -81,12 +72,7 @@ describe('pool over three servers', () => {
 
   it('opens one link per entry when an address repeats', async () => {
     const address = hosts[0]!.address;
-    pool = createPool({
-      addresses: [address, address],
-      connection: (a) => linkTo(a),
-      minConnections: 2,
-      reconnect: fast,
-    });
+    pool = testPool([address, address], 2);
     await pool.connect();
     const [a, b, c] = await Promise.all([pool.get(), pool.get(), pool.get()]);
     expect(a).not.toBe(b);
@@ -128,12 +114,10 @@ describe('pool over three servers', () => {
   });
 
   it('routes a key to the same link every time, and keeps other keys in place when a link goes', async () => {
-    pool = createPool({
-      addresses: hosts.map((h) => h.address),
-      connection: (a) => linkTo(a),
-      minConnections: 3,
-      reconnect: fast,
-    });
+    pool = testPool(
+      hosts.map((h) => h.address),
+      3,
+    );
     await pool.connect();
     const keys = Array.from({ length: 30 }, (_, i) => `TERM${i}`);
     const first = await Promise.all(keys.map((key) => pool!.get({ key })));
@@ -186,16 +170,16 @@ describe('pool over three servers', () => {
 
   it('a filter that throws makes that link unusable and is reported, the others served', async () => {
     const broken = hosts[1]!.port;
-    pool = createPool({
-      addresses: hosts.map((h) => h.address),
-      connection: (a) => linkTo(a),
-      minConnections: 3,
-      reconnect: fast,
-      filter: (conn) => {
-        if (portOf(conn) === broken) throw new Error('filter bug');
-        return true;
+    pool = testPool(
+      hosts.map((h) => h.address),
+      3,
+      {
+        filter: (conn) => {
+          if (portOf(conn) === broken) throw new Error('filter bug');
+          return true;
+        },
       },
-    });
+    );
     const errors: PoolEvent[] = [];
     pool.events$.subscribe((event) => void (event.type === 'error' && errors.push(event)));
     await pool.connect();

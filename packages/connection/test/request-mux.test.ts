@@ -30,7 +30,9 @@ describe('RequestMux (pending requests of one connection)', () => {
     // in these tests, the first two frames written reached the socket
     wasWritten: (position: number) => position < 2,
     hasRoom: () => room,
-    timedOut: (request: OutboundRequest) => timedOut.push(request.key),
+    ended: (request: OutboundRequest, outcome: string) => {
+      if (outcome === 'timedOut') timedOut.push(request.key);
+    },
   };
   const mux = (maxInFlight = Infinity) => new RequestMux(host, maxInFlight, end, clock);
 

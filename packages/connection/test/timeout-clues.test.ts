@@ -8,6 +8,8 @@ afterEach(() => loop.closeAll());
 
 const PAN = '4111111111111111';
 
+// The clues below are replies that must arrive during the wait: the wait is 2 s, not a few hundred
+// ms, so that a round trip on a loaded machine still lands inside it.
 describe('SendTimeoutError hints (what the link saw during the wait)', () => {
   it('names an unmatched response with the same STAN, never card data', async () => {
     const { port } = await startIssuer(loop, (conn, request) => {
@@ -17,11 +19,11 @@ describe('SendTimeoutError hints (what the link saw during the wait)', () => {
     client.inbound$.subscribe(() => undefined);
     const stan = nextStan();
     const error = await client
-      .send(msg('0100', { 2: PAN, 11: stan, 41: 'TERM0001' }), { timeout: 300 })
+      .send(msg('0100', { 2: PAN, 11: stan, 41: 'TERM0001' }), { timeout: 2_000 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendTimeoutError);
     expect((error as Error).message).toBe(
-      `no response for request 010|${stan}|TERM0001 within 300 ms; meanwhile a 0110 with the same STAN ${stan} arrived and matched nothing (does the peer echo every field of the key, e.g. 41?)`,
+      `no response for request 010|${stan}|TERM0001 within 2000 ms; meanwhile a 0110 with the same STAN ${stan} arrived and matched nothing (does the peer echo every field of the key, e.g. 41?)`,
     );
     expect((error as Error).message).not.toContain(PAN);
   });
@@ -32,9 +34,9 @@ describe('SendTimeoutError hints (what the link saw during the wait)', () => {
       (conn) => void conn.write(new TextEncoder().encode('01x0')).catch(() => undefined),
     );
     const client = await connectClient(loop, port);
-    const error = await client.send(msg('0800', { 11: nextStan() }), { timeout: 300 }).catch((e: unknown) => e);
+    const error = await client.send(msg('0800', { 11: nextStan() }), { timeout: 2_000 }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      /within 300 ms; meanwhile 1 inbound frame failed to unpack \(unpackError events: does the peer use this spec and framing\?\)$/,
+      /within 2000 ms; meanwhile 1 inbound frame failed to unpack \(unpackError events: does the peer use this spec and framing\?\)$/,
     );
   });
 

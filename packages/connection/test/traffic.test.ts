@@ -1,5 +1,5 @@
 import { filter, firstValueFrom, take, toArray, lastValueFrom } from 'rxjs';
-import type { TrafficRecord } from '@rx8583/connection';
+import { ConnectionClosedError, RejectedMessageError, SendTimeoutError, type TrafficRecord } from '@rx8583/connection';
 import { msg, nextStan, responseTo } from './support/link-spec';
 import { Loopback } from './support/loopback';
 import { approve, connectClient, startIssuer } from './support/issuer';
@@ -8,6 +8,8 @@ const loop = new Loopback();
 afterEach(() => loop.closeAll());
 
 const summary = (r: TrafficRecord) => `${r.direction} ${r.outcome} ${r.message?.mti ?? '-'}`;
+/** The tap's clock: epoch milliseconds, sub-millisecond, monotonic. */
+const tapNow = () => performance.timeOrigin + performance.now();
 
 describe('Connection traffic$ (the traffic tap)', () => {
   it('reports each message in and out with its outcome and its exact bytes', async () => {
@@ -19,9 +21,10 @@ describe('Connection traffic$ (the traffic tap)', () => {
     const records: TrafficRecord[] = [];
     conn.traffic$.subscribe((record) => records.push(record));
 
-    const before = Date.now();
+    const before = tapNow();
     const request = msg('0100', { 11: nextStan(), 4: '1500' });
     const response = await conn.send(request);
+    const roundTrip = tapNow() - before;
     silent = nextStan();
     const unanswered = msg('0800', { 11: silent });
     await expect(conn.send(unanswered, { timeout: 50 })).rejects.toThrow('within 50 ms');
@@ -44,11 +47,52 @@ describe('Connection traffic$ (the traffic tap)', () => {
     expect(Buffer.from(records[0]!.bytes).equals(Buffer.from(request.pack()))).toBe(true);
     expect(records[1]!.message).toBe(response);
     expect(Buffer.from(records[1]!.bytes).equals(Buffer.from(response.pack()))).toBe(true);
+    // A request's end names its request and how long it took from the send.
+    expect(records[1]!.request).toBe(request);
+    expect(records[1]!.latency).toBeGreaterThan(0);
+    expect(records[1]!.latency).toBeLessThanOrEqual(roundTrip);
+    // (epoch milliseconds carry ~0.2 µs of float precision)
+    expect(records[1]!.time - records[0]!.time).toBeCloseTo(records[1]!.latency!, 2);
     expect(records[3]!.message).toBe(unanswered);
-    for (const record of records) {
-      expect(record.time).toBeGreaterThanOrEqual(before);
-      expect(record.time).toBeLessThanOrEqual(Date.now());
+    expect(records[3]!.request).toBe(unanswered);
+    expect(records[3]!.latency).toBeGreaterThanOrEqual(49);
+    expect(records[3]!.error).toBeInstanceOf(SendTimeoutError);
+    for (const record of [records[0]!, records[2]!, records[4]!, records[5]!]) {
+      expect([record.request, record.latency, record.error]).toEqual([undefined, undefined, undefined]);
     }
+    let previous = before;
+    for (const record of records) {
+      expect(record.time).toBeGreaterThanOrEqual(previous);
+      previous = record.time;
+    }
+    expect(previous).toBeLessThanOrEqual(tapNow());
+  });
+
+  it('reports requests that end without a response as failed, with the error their send got', async () => {
+    const { port } = await startIssuer(loop, () => undefined); // never answers
+    const conn = await connectClient(loop, port);
+    const records: TrafficRecord[] = [];
+    conn.traffic$.subscribe((record) => records.push(record));
+    const rejected = msg('0100', { 11: nextStan() });
+    const pending = msg('0100', { 11: nextStan() });
+    const rejection = conn.send(rejected).catch((error: unknown) => error);
+    const closing = conn.send(pending).catch((error: unknown) => error);
+    expect(conn.reject(rejected, 'declined by the test')).toBe(true);
+    const rejectedError = await rejection;
+    expect(rejectedError).toBeInstanceOf(RejectedMessageError);
+    conn.destroy();
+    const closedError = await closing;
+    expect(closedError).toBeInstanceOf(ConnectionClosedError);
+
+    expect(records.map(summary)).toEqual([
+      'out request 0100',
+      'out request 0100',
+      'out failed 0100',
+      'out failed 0100',
+    ]);
+    expect(records[2]).toMatchObject({ message: rejected, request: rejected, error: rejectedError });
+    expect(records[3]).toMatchObject({ message: pending, request: pending, error: closedError });
+    expect(records[3]!.latency).toBeGreaterThanOrEqual(0);
   });
 
   it('reports replies, keep-alives and undecodable frames, on the side that sees them', async () => {

@@ -25,11 +25,26 @@ const ack = (log: string[], name: string): WriteAck => {
 };
 const quiet: WriteListener = { written: () => undefined, blocked: () => undefined, drained: () => undefined };
 
+/** A queue writing to a fresh sink, with its link's end. */
+function setUp(listener: WriteListener = quiet) {
+  const sink = new RecordingSink();
+  const end = new LinkEnd();
+  return { sink, end, queue: new WriteQueue(sink, listener, end) };
+}
+
+/** A queue whose socket took frame [1] and is full now (waiting for 'drain'). */
+async function fullSocket() {
+  const link = setUp();
+  link.sink.accepting = false;
+  link.queue.push(Uint8Array.of(1));
+  await nextTurn();
+  return link;
+}
+
 describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   it('sends the frames queued in one turn of the event loop as one write, in order', async () => {
-    const sink = new RecordingSink();
     let activity = 0;
-    const queue = new WriteQueue(sink, { ...quiet, written: () => activity++ }, new LinkEnd());
+    const { sink, queue } = setUp({ ...quiet, written: () => activity++ });
     queue.push(Uint8Array.of(1, 2));
     queue.push(Uint8Array.of(3));
     queue.push(Uint8Array.of(4, 5));
@@ -43,9 +58,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   });
 
   it('writes a batch at once when 32 frames are queued, so the peer can start on it', async () => {
-    const sink = new RecordingSink();
-    const end = new LinkEnd();
-    const queue = new WriteQueue(sink, quiet, end);
+    const { sink, queue } = setUp();
     for (let i = 0; i < 40; i++) queue.push(Uint8Array.of(i));
     expect(sink.writes).toEqual([Array.from({ length: 32 }, (_, i) => i)]);
     await nextTurn();
@@ -53,12 +66,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   });
 
   it('stops writing when the socket is full and resumes on drain', async () => {
-    const sink = new RecordingSink();
-    const end = new LinkEnd();
-    const queue = new WriteQueue(sink, quiet, end);
-    sink.accepting = false;
-    queue.push(Uint8Array.of(1));
-    await nextTurn();
+    const { sink, queue } = await fullSocket();
     expect(queue.blocked).toBe(true);
     queue.push(Uint8Array.of(2));
     queue.push(Uint8Array.of(3));
@@ -72,14 +80,13 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   });
 
   it('settles each ack when its frame reached the socket, and counts reply bytes apart', async () => {
-    const sink = new RecordingSink();
     const events: string[] = [];
     const listener: WriteListener = {
       written: () => events.push('written'),
       blocked: () => events.push('blocked'),
       drained: () => events.push('drained'),
     };
-    const queue = new WriteQueue(sink, listener, new LinkEnd());
+    const { sink, queue } = setUp(listener);
     const log: string[] = [];
     queue.push(Uint8Array.of(1), ack(log, 'first'));
     queue.push(Uint8Array.of(2, 2)); // a request: no ack
@@ -98,12 +105,7 @@ describe('WriteQueue (coalesced, backpressure-aware writes)', () => {
   });
 
   it('flushNow writes at once even while waiting for drain; once the link ended, drop returns the unwritten acks', async () => {
-    const sink = new RecordingSink();
-    const end = new LinkEnd();
-    const queue = new WriteQueue(sink, quiet, end);
-    sink.accepting = false;
-    queue.push(Uint8Array.of(1));
-    await nextTurn();
+    const { sink, end, queue } = await fullSocket();
     queue.push(Uint8Array.of(2));
     queue.flushNow();
     expect(sink.writes).toEqual([[1], [2]]);

@@ -100,6 +100,7 @@ describe('specFromJposPackager: field classes', () => {
     ['IFE_AMOUNT', 9, undefined, { type: 'amount', length: 8, encoding: 'ebcdic' }],
     ['IFA_LLABINARY', 99, undefined, { type: 'binary', length: 99, encoding: 'hex', ...ascii(2) }],
     ['IFA_LLLABINARY', 999, undefined, { type: 'binary', length: 999, encoding: 'hex', ...ascii(3) }],
+    ['IFA_AMOUNT2003', 16, undefined, { type: 'numeric', length: 16, encoding: 'ascii' }],
     ['IFB_AMOUNT2003', 16, true, { type: 'numeric', length: 16, encoding: 'bcd' }],
     ['IFB_HEX', 8, undefined, { type: 'binary', length: 4, encoding: 'binary' }],
     ['IFE_LLLNUM', 999, undefined, { type: 'numeric', length: 999, encoding: 'ebcdic', ...ebcdic(3) }],
@@ -174,7 +175,7 @@ describe('specFromJposPackager: field classes', () => {
     const numbers = Object.keys(spec.fields)
       .map(Number)
       .filter((n) => n > 1);
-    expect(numbers).toHaveLength(63);
+    expect(numbers).toHaveLength(64);
     fc.assert(
       fc.property(fieldsArb(spec, numbers), (fields) => {
         const message = new Message(spec, { mti: '0100', fields });
@@ -389,7 +390,8 @@ describe('specFromJposPackager: what it refuses', () => {
   it.each([
     [field('class="org.jpos.iso.IFX_LLNUM"'), 5, "field 2: unknown field class 'org.jpos.iso.IFX_LLNUM'"],
     [field('class="com.acme.IFA_LLNUM"'), 5, "field 2: unknown field class 'com.acme.IFA_LLNUM'"],
-    [field('class="org.jpos.iso.IFMC_LLCHAR"'), 5, "field 2: unknown field class 'org.jpos.iso.IFMC_LLCHAR'"],
+    [field('class="org.jpos.iso.IFX_LLCHAR"'), 5, "field 2: unknown field class 'org.jpos.iso.IFX_LLCHAR'"],
+    [field('class="org.jpos.iso.IFMC_LLCHAR"'), 5, "Mastercard's tagged DE 48 subfield packager"],
     [
       field('class="org.jpos.iso.IFEB_LLNUM"'),
       5,

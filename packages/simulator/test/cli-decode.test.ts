@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLines, loadSpec, type InvalidVector, type ValidVector } from '../../iso8583/test/support/pyiso-spec';
-import { runCli } from './support/cli';
+import { runCli, CLI_TEST_TIMEOUT } from './support/cli';
+
+jest.setTimeout(CLI_TEST_TIMEOUT);
 
 // The pyiso8583 vectors the codec is checked against (packages/iso8583/test/fixtures), decoded by
 // the real binary. The translated specs mark the card-data fields sensitive, as a real spec does.

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { BIN, startServe, type CliProcess } from './support/cli';
+import { BIN, startServe, type CliProcess, CLI_TEST_TIMEOUT } from './support/cli';
+
+jest.setTimeout(CLI_TEST_TIMEOUT);
 
 let serve: CliProcess | undefined;
 afterEach(async () => {

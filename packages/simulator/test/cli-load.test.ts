@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoadReport } from '@rx8583/simulator';
-import { runCli, startServe, type CliProcess } from './support/cli';
+import { runCli, startServe, type CliProcess, CLI_TEST_TIMEOUT } from './support/cli';
+
+jest.setTimeout(CLI_TEST_TIMEOUT);
 
 let running: CliProcess[] = [];
 let dir: string;

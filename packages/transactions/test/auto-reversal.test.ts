@@ -63,7 +63,9 @@ describe('automatic reversal over real sockets', () => {
     const host = new TestHost((request) => (isReversal(request) && ++reversalsSeen >= 3 ? '00' : undefined));
     hosts.push(await host.start());
     conn = await connect(linkTo(host.port));
-    await setUp(conn);
+    // The exact sequence below needs the third attempt's answer inside responseTimeout: 1 s, not the
+    // 150 ms that a round trip on a loaded machine can exceed (it would go a fourth time).
+    await setUp(conn, { responseTimeout: 1_000 });
     const reversed = reversalEvent('reversed');
 
     const original = cardMessage('0100', '000123');

@@ -8,7 +8,7 @@ import { exposePrometheusMetrics } from '../src/prometheus';
 import { traceSends } from '../src/opentelemetry';
 import { TEST_PAN, TestHost, cardMessage, linkTo, responseTo } from './support/host';
 
-/** The host answers by STAN: 000020 → 05, 000030 → silence, others 00. (Latency samples STANs ending in 0.) */
+/** The host answers by STAN: 000020 → 05, 000030 → silence, others 00. */
 const byStan = (request: { get(n: number): unknown }): string | undefined => {
   const stan = String(request.get(11));
   return stan === '000030' ? undefined : stan === '000020' ? '05' : '00';
@@ -36,9 +36,15 @@ describe('metrics$ over real sockets', () => {
     const done = nextSnapshot(snapshots, (s) => s.sent === 4 && s.inFlight === 0);
     const first = await firstValueFrom(snapshots);
     expect(first).toMatchObject({ links: 1, sent: 0, inFlight: 0, latency: { count: 0 } });
+    // Only the silent STAN (000030) times out, after 100 ms; the answered ones may take long on a loaded
+    // machine without turning into timeouts.
+    const started = performance.now();
     await Promise.allSettled(
-      ['000010', '000020', '000030', '000040'].map((stan) => conn!.send(cardMessage('0100', stan), { timeout: 100 })),
+      ['000010', '000020', '000030', '000040'].map((stan) =>
+        conn!.send(cardMessage('0100', stan), { timeout: stan === '000030' ? 100 : 10_000 }),
+      ),
     );
+    const elapsed = performance.now() - started;
     const snapshot = await done;
     expect(snapshot).toMatchObject({
       links: 1,
@@ -52,7 +58,30 @@ describe('metrics$ over real sockets', () => {
     expect(snapshot.latency.count).toBe(3);
     expect(snapshot.latency.p50).toBeGreaterThan(0);
     expect(snapshot.latency.max).toBeGreaterThanOrEqual(snapshot.latency.p99);
-    expect(snapshot.latency.max).toBeLessThan(100);
+    expect(snapshot.latency.max).toBeLessThanOrEqual(elapsed);
+  });
+
+  it('measures the latency of every matched response, and counts rejected requests', async () => {
+    host = await new TestHost(byStan).start();
+    conn = await connect(linkTo(host.port));
+    const snapshots = metrics$(conn, { interval: 20 });
+    const done = nextSnapshot(snapshots, (s) => s.responses === 7 && s.errors.rejected === 1);
+    await firstValueFrom(snapshots);
+    const started = performance.now();
+    await Promise.all(
+      ['000001', '000002', '000003', '000004', '000005', '000006', '000007'].map((stan) =>
+        conn!.send(cardMessage('0100', stan)),
+      ),
+    );
+    const elapsed = performance.now() - started;
+    const silent = cardMessage('0100', '000030');
+    const rejected = conn.send(silent).catch((error: unknown) => error);
+    conn.reject(silent, 'the test declines it');
+    await rejected;
+    const snapshot = await done;
+    expect(snapshot).toMatchObject({ sent: 8, inFlight: 0, errors: { rejected: 1 }, latency: { count: 7 } });
+    expect(snapshot.latency.min).toBeGreaterThan(0);
+    expect(snapshot.latency.max).toBeLessThanOrEqual(elapsed);
   });
 
   it('pairs two requests in flight with the same STAN (an 0100 and its 0400) each with its own response', async () => {

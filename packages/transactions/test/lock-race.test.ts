@@ -95,7 +95,7 @@ describe('acquireLock: two processes racing to take over a dead owner’s lock',
     // No takeover or temporary file is left behind.
     expect(readdirSync(temp.dir)).toEqual([]);
     expect(winners).toHaveLength(ROUNDS);
-  });
+  }, 120_000); // two ts-node processes start first: seconds each on a loaded machine
 
   it('takes over past a takeover lock left by a taker that crashed half-way', async () => {
     const file = path.join(temp.dir, 'journal.lock');

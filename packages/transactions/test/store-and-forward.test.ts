@@ -57,7 +57,9 @@ describe('store-and-forward over a real socket', () => {
     host = await new TestHost((request) =>
       request.get(11) === '000001' && silentFor-- > 0 ? undefined : '00',
     ).start();
-    await start();
+    // The exact sequence below needs every answer inside responseTimeout: 1 s, not the 150 ms that a
+    // round trip on a loaded machine can exceed (an answered advice would go again as 0221).
+    await start({ responseTimeout: 1_000 });
     const delivered = next('delivered', 3);
     for (const stan of ['000001', '000002', '000003']) await saf!.enqueue('host', cardMessage('0220', stan));
     const events = await delivered;

@@ -70,7 +70,7 @@ export class SocketConnection implements SignOffCapable {
   private readonly flow: FlowControl;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
-  private readonly traffic = new TrafficTap();
+  private readonly traffic: TrafficTap;
   /** `get`/`set` metadata, created by the first `set`. */
   private metadata: Map<string, unknown> | undefined = undefined;
   private readonly headers: NetworkHeaders;
@@ -94,6 +94,7 @@ export class SocketConnection implements SignOffCapable {
     clock?: Clock,
   ) {
     this.remoteAddress = peerAddress(socket);
+    this.traffic = new TrafficTap(clock);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
     this.flow = new FlowControl(socket, options, this.end, {
@@ -103,17 +104,16 @@ export class SocketConnection implements SignOffCapable {
     });
     this.writer = new WriteQueue(socket, this.flow, this.end);
     this.flow.watch(this.writer);
-    const record = (outcome: 'request' | 'timedOut', request: OutboundRequest): void => {
-      if (this.traffic.active) this.traffic.record('out', outcome, request.body, request.message, request.header);
-    };
     const host = {
       write: (request: OutboundRequest) => {
-        record('request', request);
+        if (this.traffic.active) this.traffic.sent(request);
         return this.writer.push(request.frame);
       },
       wasWritten: (position: number) => this.writer.wasWritten(position),
       hasRoom: () => this.flow.hasRoom(),
-      timedOut: (request: OutboundRequest) => record('timedOut', request),
+      ended: (request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error) => {
+        if (this.traffic.active) this.traffic.ended(request, outcome, error);
+      },
       timeoutHint: (request: OutboundRequest, timeout: number) => this.clues.hintFor(request.message.get(11), timeout),
     };
     this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
@@ -134,6 +134,10 @@ export class SocketConnection implements SignOffCapable {
   get state(): ConnectionState {
     if (this.end.ended) return 'closed';
     return this.closeRequested ? 'closing' : 'open';
+  }
+
+  get inFlight(): number {
+    return this.mux.size;
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
@@ -281,7 +285,7 @@ export class SocketConnection implements SignOffCapable {
 
   /** A short summary — address, state, requests in flight — never messages or buffers. */
   toJSON(): { remoteAddress: string; state: ConnectionState; status: ConnectionStatus; inFlight: number } {
-    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.mux.size };
+    return { remoteAddress: this.remoteAddress, state: this.state, status: this.status, inFlight: this.inFlight };
   }
 
   toString(): string {
@@ -354,7 +358,7 @@ export class SocketConnection implements SignOffCapable {
     if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
     const frame = this.options.framing.encode(body, header);
     const ack = new WriteAck();
-    if (this.traffic.active) this.traffic.record('out', 'reply', body, message, header);
+    if (this.traffic.active) this.traffic.replied(body, message, header);
     this.writer.push(frame, ack);
     this.flow.replyQueued();
     return ack.promise;
@@ -445,7 +449,7 @@ export class SocketConnection implements SignOffCapable {
   private onKeepAlive(): void {
     const echo = this.options.echoKeepAlive && !this.end.ended;
     if (echo) {
-      if (this.traffic.active) this.traffic.record('out', 'reply', EMPTY, undefined, undefined);
+      if (this.traffic.active) this.traffic.replied(EMPTY, undefined, undefined);
       this.writer.push(this.options.framing.encode(EMPTY));
     }
     this.emit({ type: 'keepAlive', echoed: echo });

@@ -14,6 +14,10 @@ export interface OutboundRequest {
   /** The whole frame: length prefix, network header, body. */
   readonly frame: Uint8Array;
   readonly header: Record<string, unknown> | undefined;
+  /** Clock milliseconds of the `send` call (what the traffic tap measures latency from). */
+  readonly sentAt: number;
+  /** It waited for a `maxInFlight` slot or for room before being written. */
+  readonly queued: boolean;
 }
 
 /** What the mux needs from the connection around it. */
@@ -24,8 +28,12 @@ export interface MuxHost {
   wasWritten(position: number): boolean;
   /** Whether the write path has room for another request (`maxQueuedBytes`). */
   hasRoom(): boolean;
-  /** A request got no response within its timeout, counted from the send (it has just been failed). */
-  timedOut(request: OutboundRequest): void;
+  /**
+   * A request ended without a response (it has just been failed with `error`): `timedOut` when no
+   * response came within its timeout, counted from the send; `failed` when rejected, abandoned or
+   * pending when the link ended.
+   */
+  ended(request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error): void;
   /** What the link saw during the request's wait that may explain its timeout ('' for nothing). */
   timeoutHint?(request: OutboundRequest, timeout: number): string;
 }
@@ -40,6 +48,8 @@ class PendingRequest implements Expirable, OutboundRequest {
   settled = false;
   /** Where the write path put the frame (see `MuxHost.write`). */
   position = 0;
+  sentAt = 0;
+  queued = false;
   resolve!: (response: Message) => void;
   reject!: (error: Error) => void;
 
@@ -127,20 +137,30 @@ export class RequestMux {
     const promise = new Promise<Message>(captureSettlers);
     this.pending.add(key, request);
     (this.deadlines ??= new DeadlineQueue(this.clock)).add(request, timeout);
+    // The deadline queue has just read the clock: the send's time, without reading it again.
+    request.sentAt = request.deadline - timeout;
     const nobodyWaiting = this.waitingHead === this.waiting.length;
     if (nobodyWaiting && this.inFlight < this.maxInFlight && !this.end.ended && this.host.hasRoom()) {
       this.dispatch(request);
-    } else this.waiting.push(request);
+    } else {
+      request.queued = true;
+      this.waiting.push(request);
+    }
     return promise;
   }
 
   /** Delivers a response to the request pending under `key`; false when there is none. */
   resolve(key: string, response: Message): boolean {
+    return this.settle(key, response) !== undefined;
+  }
+
+  /** Delivers a response to the written request pending under `key` and returns it; undefined when there is none. */
+  settle(key: string, response: Message): OutboundRequest | undefined {
     const request = this.pending.get(key);
-    if (request === undefined || !request.inFlight) return false;
+    if (request === undefined || !request.inFlight) return undefined;
     this.remove(request);
     request.resolve(response);
-    return true;
+    return request;
   }
 
   /** Fails the request pending under `key`; false when there is none. */
@@ -174,15 +194,19 @@ export class RequestMux {
   timeOut(request: PendingRequest): void {
     if (request.settled) return;
     const hint = this.host.timeoutHint?.(request, request.timeout) ?? '';
-    this.fail(request, new SendTimeoutError(request.key, request.timeout, hint));
-    this.host.timedOut(request);
+    this.failWith(request, new SendTimeoutError(request.key, request.timeout, hint), 'timedOut');
   }
 
   /** @internal Settles `request` with `error`. */
   fail(request: PendingRequest, error: Error): void {
+    this.failWith(request, error, 'failed');
+  }
+
+  private failWith(request: PendingRequest, error: Error, outcome: 'timedOut' | 'failed'): void {
     if (request.settled) return;
     this.remove(request);
     request.reject(error);
+    this.host.ended(request, outcome, error);
   }
 
   private dispatch(request: PendingRequest): void {

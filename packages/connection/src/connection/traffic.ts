@@ -1,12 +1,16 @@
 import type { Message } from '@rx8583/iso8583';
-import { Subject, type Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
+import { systemClock, type Clock } from './clock';
 
 /**
  * What became of one message on the link, as `traffic$` reports it.
- * - `request`: out — a `send` handed its request to the write path; its response comes in as
- *   `matched`, or the request is reported again as `timedOut`.
+ * - `request`: out — a `send` handed its request to the write path; it ends as `matched`,
+ *   `timedOut` or `failed`.
  * - `reply`: out — a `reply()`, a raw `write()` (no `message`) or a keep-alive echo; expects no response.
  * - `timedOut`: out — a request whose response did not come within its timeout (reported when it expired).
+ * - `failed`: out — a request that ended otherwise without a response: rejected (`reject()`, the
+ *   `rejectedRequest` option, a refused response), abandoned (`send$` unsubscribed), or pending
+ *   when its link ended (`error` says which).
  * - `matched`: in — a response that settled its pending `send`.
  * - `unmatched`: in — went to `inbound$`: a request from the peer, or a late or unknown response.
  * - `refused`: in — the `byteHooks.inbound` check refused it (a bad MAC).
@@ -14,56 +18,177 @@ import { Subject, type Observable } from 'rxjs';
  * - `keepAlive`: in — a zero-length frame.
  */
 export type TrafficOutcome =
-  'request' | 'reply' | 'timedOut' | 'matched' | 'unmatched' | 'refused' | 'undecodable' | 'keepAlive';
+  'request' | 'reply' | 'timedOut' | 'failed' | 'matched' | 'unmatched' | 'refused' | 'undecodable' | 'keepAlive';
 
 /** One message in or out, as `traffic$` reports it. */
 export interface TrafficRecord {
   /** `in`: read from the socket; `out`: sent by this side. */
   direction: 'in' | 'out';
-  /** When it happened, `Date.now()` milliseconds. */
+  /**
+   * When it happened, in milliseconds since the epoch with sub-millisecond precision
+   * (`performance.timeOrigin + performance.now()`: Date.now()'s scale, but monotonic).
+   */
   time: number;
   /** What became of it. */
   outcome: TrafficOutcome;
-  /** The message; absent for a raw `write()`, a keep-alive, and a frame that did not unpack. */
+  /**
+   * The message; absent for a raw `write()`, a keep-alive, and a frame that did not unpack. On
+   * `matched` it is the response, on `timedOut` and `failed` the request.
+   */
   message?: Message;
   /**
    * The frame's message bytes exactly as on the wire (after `byteHooks.outbound` when sending),
-   * without the length prefix and the network header. Shared with the connection: copy before
-   * changing them.
+   * without the length prefix and the network header. Shared with the connection, never copied:
+   * copy before changing them. Empty for a keep-alive.
    */
   bytes: Uint8Array;
   /** The frame's network header, for framings that carry one. */
   header?: Record<string, unknown>;
+  /** On `matched`, `timedOut` and `failed`: the request that ended (for the last two also `message`). */
+  request?: Message;
+  /**
+   * On `matched`, `timedOut` and `failed`: milliseconds from the `send` call to this end (a
+   * `matched` response's round trip, waiting for a `maxInFlight` slot included).
+   */
+  latency?: number;
+  /** On `timedOut` and `failed`: the error the `send` was rejected with. */
+  error?: Error;
+}
+
+/** A request as the tap needs it: what went out, and when its `send` was called. */
+export interface TappedRequest {
+  readonly message: Message;
+  readonly body: Uint8Array;
+  readonly header: Record<string, unknown> | undefined;
+  /** Clock milliseconds of the `send` call. */
+  readonly sentAt: number;
+  /** It waited for a slot or for room, so it was written after `sentAt`. */
+  readonly queued: boolean;
 }
 
 /**
- * The traffic tap of one link: a hot stream that only costs a property read per message while
- * nobody subscribes (records are built only when `active`). Observing it takes nothing from
- * anyone: `inbound$` still gets (and holds) every unmatched message.
+ * The traffic tap of one link: a hot stream that costs a property read per message while nobody
+ * subscribes (records are built only when `active`). Observing it takes nothing from anyone:
+ * `inbound$` still gets (and holds) every unmatched message.
+ *
+ * What a record costs (benchmarks/README.md, Transactions): one small object and one `next` per
+ * subscriber, and no clock read of its own on a round trip. A request's time is its `send`'s,
+ * which the deadline queue has just read; inbound messages take the time their socket chunk was
+ * read, read once for all the frames of that chunk (`chunkArrived`); a request's end carries its
+ * latency (a subtraction), so consumers such as `metrics$` keep no table of requests. A clock read
+ * costs ~30 ns here: a third of the ~0.1 µs a subscribed `metrics$` may add to a round trip.
  */
 export class TrafficTap {
-  private readonly records = new Subject<TrafficRecord>();
-  readonly traffic$: Observable<TrafficRecord> = this.records.asObservable();
+  // The subscribers, replaced (never changed in place) on subscribe and unsubscribe, so a record
+  // goes to those subscribed when it was emitted. Not a Subject: RxJS's CommonJS build runs a
+  // Subject's `next` through a closure and a down-levelled iterator — measured, a round trip's two
+  // records to a no-op subscriber cost 66 ns through a Subject and 15 ns through this loop.
+  private subscribers: readonly Subscriber<TrafficRecord>[] = [];
+  private completed = false;
+  readonly traffic$ = new Observable<TrafficRecord>((subscriber) => {
+    if (this.completed) {
+      subscriber.complete();
+      return undefined;
+    }
+    this.subscribers = [...this.subscribers, subscriber];
+    return () => {
+      this.subscribers = this.subscribers.filter((other) => other !== subscriber);
+    };
+  });
+  /** Epoch milliseconds of the clock's zero (the clock is `performance.now()` unless a test injects one). */
+  private readonly origin = performance.timeOrigin;
+  /** Clock time of the socket chunk being read; NaN until a record needs it. */
+  private chunkTime = NaN;
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** Someone is listening: build and emit records. */
   get active(): boolean {
-    return this.records.observed;
+    return this.subscribers.length > 0;
   }
 
-  record(
-    direction: TrafficRecord['direction'],
+  /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
+  chunkArrived(): void {
+    this.chunkTime = NaN;
+  }
+
+  /** An inbound message or frame, at the time of the chunk that completed it. */
+  received(
     outcome: TrafficOutcome,
     bytes: Uint8Array,
     message: Message | undefined,
     header: Record<string, unknown> | undefined,
   ): void {
-    const record: TrafficRecord = { direction, time: Date.now(), outcome, bytes };
-    if (message !== undefined) record.message = message;
-    if (header !== undefined) record.header = header;
-    this.records.next(record);
+    this.emit({ direction: 'in', time: this.origin + this.arrival(), outcome, message, bytes, header });
+  }
+
+  /** A response that settled `request`. */
+  matched(
+    request: TappedRequest,
+    response: Message,
+    bytes: Uint8Array,
+    header: Record<string, unknown> | undefined,
+  ): void {
+    const now = this.arrival();
+    const latency = now - request.sentAt;
+    this.emit(ending('in', this.origin + now, 'matched', bytes, response, header, request.message, latency, undefined));
+  }
+
+  /** A reply, a raw write or a keep-alive echo handed to the write path. */
+  replied(bytes: Uint8Array, message: Message | undefined, header: Record<string, unknown> | undefined): void {
+    this.emit({ direction: 'out', time: this.origin + this.clock.now(), outcome: 'reply', message, bytes, header });
+  }
+
+  /** A request handed to the write path. */
+  sent(request: TappedRequest): void {
+    const time = this.origin + (request.queued ? this.clock.now() : request.sentAt);
+    const { body, message, header } = request;
+    this.emit({ direction: 'out', time, outcome: 'request', message, bytes: body, header });
+  }
+
+  /** A request that ended without a response: `timedOut` or `failed` with `error`. */
+  ended(request: TappedRequest, outcome: 'timedOut' | 'failed', error: Error): void {
+    const now = this.clock.now();
+    const { body, message, header } = request;
+    this.emit(ending('out', this.origin + now, outcome, body, message, header, message, now - request.sentAt, error));
   }
 
   complete(): void {
-    this.records.complete();
+    this.completed = true;
+    const subscribers = this.subscribers;
+    this.subscribers = [];
+    for (const subscriber of subscribers) subscriber.complete();
   }
+
+  private arrival(): number {
+    // NaN !== NaN: the first inbound record of a chunk reads the clock.
+    if (this.chunkTime !== this.chunkTime) this.chunkTime = this.clock.now();
+    return this.chunkTime;
+  }
+
+  private emit(record: TrafficRecord): void {
+    const subscribers = this.subscribers;
+    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(record);
+  }
+}
+
+/**
+ * The record of a request's end. Records come in two shapes, this one and the plain one without
+ * `request`, `latency` and `error`: every field written in the same order, so each shape stays one
+ * hidden class, and the plain records (half of a round trip's) stay three fields smaller — the
+ * records are most of what a subscribed tap allocates, and the extra young-generation garbage
+ * showed as more scavenges per round trip.
+ */
+function ending(
+  direction: TrafficRecord['direction'],
+  time: number,
+  outcome: TrafficOutcome,
+  bytes: Uint8Array,
+  message: Message | undefined,
+  header: Record<string, unknown> | undefined,
+  request: Message,
+  latency: number,
+  error: Error | undefined,
+): TrafficRecord {
+  return { direction, time, outcome, message, bytes, header, request, latency, error };
 }

@@ -65,6 +65,8 @@ export interface Connection {
   readonly remoteAddress: string;
   /** `open`, then `closing` during a graceful `close()`, then `closed`. */
   readonly state: ConnectionState;
+  /** Requests pending now: written and awaiting their response, or waiting for a `maxInFlight` slot or room. */
+  readonly inFlight: number;
   /**
    * Sends a request and resolves with its response. Rejects with `SendTimeoutError`,
    * `ConnectionClosedError`, `PackError` (the connection stays up), `DuplicateRequestError`,

@@ -5,7 +5,8 @@ import type { ConnectionOptions } from '../../src/connection/options';
 import type { Connection } from '../../src/connection/types';
 import { createServer } from '../../src/server/server';
 import type { Server } from '../../src/server/server-types';
-import type { Pool, PoolEvent } from '../../src/pool/types';
+import { createPool } from '../../src/pool/pool';
+import type { Pool, PoolEvent, PoolOptions } from '../../src/pool/types';
 import { linkSpec, responseTo } from './link-spec';
 
 /** An issuer stand-in: answers every request with `responseCode` in field 39, and counts what it saw. */
@@ -98,4 +99,12 @@ export function nextEvent<K extends PoolEvent['type']>(
       filter((event): event is Extract<PoolEvent, { type: K }> => event.type === type && predicate(event as never)),
     ),
   );
+}
+
+/** Reconnect waits short enough for tests: 20 ms doubling to 100 ms, ±20 %. */
+export const fast = { initial: 20, max: 100, jitter: 0.2 };
+
+/** A pool over `addresses` with the test links ({@link linkTo}) and {@link fast} reconnects. */
+export function testPool(addresses: string[], minConnections: number, options: Partial<PoolOptions> = {}): Pool {
+  return createPool({ addresses, connection: (a) => linkTo(a), minConnections, reconnect: fast, ...options });
 }

@@ -113,6 +113,7 @@ export const FIELD_CLASSES: ReadonlyMap<string, FieldClass> = new Map<string, Fi
   ['IFA_LLLABINARY', bytes('hex', 3, 'ascii')],
   ...[1, 2, 3, 4, 5, 6].map((d): [string, FieldClass] => [`IFA_${L[d]}BINARY`, bytes('binary', d, 'ascii')]),
   ['IFA_AMOUNT', amount('ascii')],
+  ['IFA_AMOUNT2003', numeric('ascii', 0, 'ascii')],
   ['IFA_BITMAP', bitmap('hex')],
   ['IF_CHAR', text('ascii', 0, 'ascii')],
   // Binary: numbers BCD, lengths BCD (LL = 1 byte, LLL = 2), text ASCII, bytes raw.
@@ -156,6 +157,8 @@ export const FIELD_CLASSES: ReadonlyMap<string, FieldClass> = new Map<string, Fi
 
 const F_PAD = 'it writes an odd digit count with a trailing F nibble, rx8583 with 0 (it reads both)';
 const FILLED = 'it writes a length prefix and then pads the value to the full length, a layout rx8583 does not have';
+const MASTERCARD =
+  "an element of Mastercard's tagged DE 48 subfield packager, which rx8583 does not import (declare 48 as a tlv composite)";
 const TAGGED = 'a tagged element (tag, then length) of a GenericTaggedFieldsPackager, which rx8583 does not import';
 
 /**
@@ -187,6 +190,12 @@ export const UNMAPPED_CLASSES: ReadonlyMap<string, string> = new Map([
   ['IFA_TTLLBINARY', TAGGED],
   ['IFA_TTLLLBINARY', TAGGED],
   ['IFA_TTLLLLBINARY', TAGGED],
+  ['IFEP_TTLLCHAR', TAGGED],
+  ['IFMC_TCC', MASTERCARD],
+  ['IFMC_LLCHAR', MASTERCARD],
+  ['IFMC_LLLCHAR', MASTERCARD],
+  ['IFMC_LLBINARY', MASTERCARD],
+  ['IFMC_LLLBINARY', MASTERCARD],
 ]);
 
 /** jPOS's placeholder class: a field that packs to nothing. rx8583 leaves it out of the spec. */

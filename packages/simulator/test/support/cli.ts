@@ -9,6 +9,12 @@ function assertBuilt(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`pnpm -r build\` before the CLI tests`);
 }
 
+/**
+ * The test timeout for files that run the binary: each test starts one to three Node processes,
+ * and Node's start-up alone takes seconds on a loaded 2-core machine (the suite's 20 s is too tight).
+ */
+export const CLI_TEST_TIMEOUT = 60_000;
+
 /** What a finished run of the binary gave. */
 export interface CliResult {
   code: number | null;

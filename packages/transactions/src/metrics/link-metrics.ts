@@ -1,8 +1,8 @@
-import type { RequestKeyFn, TrafficRecord } from '@rx8583/connection';
-import type { Message } from '@rx8583/iso8583';
+import { ConnectionClosedError, RejectedMessageError, type Connection, type TrafficRecord } from '@rx8583/connection';
 import { build, type Histogram } from 'hdr-histogram-js';
 import { Observable, interval, map, startWith, type SchedulerLike } from 'rxjs';
-import { observeLinks, type LinkObserver, type ObservedTarget, type RequestOutcome } from './observe-links';
+import { LatencyCounts } from './latency-counts';
+import { observeLinks, type LinkObserver, type ObservedTarget } from './observe-links';
 
 /** Latency percentiles of matched requests, in milliseconds (microsecond resolution). */
 export interface LatencySnapshot {
@@ -32,18 +32,19 @@ export interface MetricsSnapshot {
   responses: number;
   /** Messages that went to `inbound$`: the peer's requests, late and unknown responses. */
   unmatched: number;
-  /** Requests waiting for their response now. */
+  /** Requests pending on the watched links now: awaiting their response, or waiting to be written. */
   inFlight: number;
   /** Requests whose response did not come in time. */
   timeouts: number;
-  /** Failures by class: `timeout`, `linkClosed` (pending when its link ended), `undecodable`, `refused`. */
+  /**
+   * Failures by class: `timeout`; `linkClosed` (`ConnectionClosedError`: pending when its link
+   * ended, or a `send$` unsubscribed); `rejected` (`RejectedMessageError`); `undecodable` and
+   * `refused` (inbound frames); any other error by its `name`.
+   */
   errors: Record<string, number>;
   /** Matched responses by field 39 (`none` when absent). */
   responseCodes: Record<string, number>;
-  /**
-   * Latency from request out to response in of matched requests: a sample of one in ten, the
-   * requests whose STAN ends in 0 (an even sample, as STANs count up).
-   */
+  /** Latency from the `send` call to its response, of every matched request. */
   latency: LatencySnapshot;
 }
 
@@ -51,8 +52,6 @@ export interface MetricsSnapshot {
 export interface MetricsOptions {
   /** Milliseconds between snapshots (the first comes at once). Default 1 000. */
   interval?: number;
-  /** The links' correlation key, to pair requests with responses. Default `defaultRequestKey`. */
-  requestKey?: RequestKeyFn;
   /** Scheduler of the snapshot timer (tests). Default: RxJS's async scheduler. */
   scheduler?: SchedulerLike;
 }
@@ -79,7 +78,7 @@ export function metrics$(target: ObservedTarget, options: MetricsOptions = {}): 
   }
   return new Observable<MetricsSnapshot>((subscriber) => {
     const counts = new MetricsCounter();
-    const watch = observeLinks(target, counts, options.requestKey);
+    const watch = observeLinks(target, counts);
     const ticks = interval(period, options.scheduler)
       .pipe(
         startWith(-1),
@@ -94,83 +93,94 @@ export function metrics$(target: ObservedTarget, options: MetricsOptions = {}): 
 }
 
 /**
- * The counters behind `metrics$`: counts come from the traffic records' outcomes alone; latency
- * from one request in ten, those whose STAN ends in 0 (STANs count up, so that is an even sample)
- * — pairing every request with its response cost about 0.3 µs of CPU per round trip, a tenth of
- * a round trip's whole cost (benchmarks/README.md).
+ * The counters behind `metrics$`. A record costs a few field writes: the link's tap already says
+ * how each request ended and how long it took (no table of requests here), counters are plain
+ * numbers turned into a snapshot only on the snapshot timer, and every matched response's latency
+ * is counted in hdr-histogram's own slots, folded into the histogram at each snapshot
+ * (`LatencyCounts`). In flight is read from the links at snapshot time.
  */
-class MetricsCounter implements LinkObserver<number> {
-  #links = 0;
-  #sent = 0;
-  #replies = 0;
-  #received = 0;
-  #responses = 0;
-  #unmatched = 0;
-  #inFlight = 0;
-  #timeouts = 0;
-  readonly #errors: Record<string, number> = {};
-  readonly #codes: Record<string, number> = {};
-  readonly #latency: Histogram = build({
+class MetricsCounter implements LinkObserver {
+  private readonly watched = new Set<Connection>();
+  private sent = 0;
+  private replies = 0;
+  private received = 0;
+  private responses = 0;
+  private unmatched = 0;
+  private timeouts = 0;
+  private readonly errors = new Map<string, number>();
+  private readonly codes = new Map<string, number>();
+  private readonly latencies = new LatencyCounts(MAX_LATENCY_US);
+  private readonly latency: Histogram = build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: MAX_LATENCY_US,
     numberOfSignificantValueDigits: 3,
   });
 
-  links(delta: 1 | -1): void {
-    this.#links += delta;
+  links(link: Connection, delta: 1 | -1): void {
+    if (delta > 0) this.watched.add(link);
+    else this.watched.delete(link);
   }
 
   record(record: TrafficRecord): void {
-    if (record.direction === 'in') {
-      this.#received++;
-      if (record.outcome === 'unmatched') this.#unmatched++;
-      else if (record.outcome === 'undecodable' || record.outcome === 'refused') this.#error(record.outcome);
-    } else if (record.outcome === 'reply') {
-      this.#replies++;
-    }
-  }
-
-  start(): number {
-    this.#sent++;
-    this.#inFlight++;
-    return performance.now();
-  }
-
-  end(started: number, outcome: RequestOutcome, response?: Message): void {
-    this.#inFlight--;
-    if (outcome === 'matched') {
-      this.#responses++;
-      const code = response?.has(39) ? String(response.get(39)) : 'none';
-      this.#codes[code] = (this.#codes[code] ?? 0) + 1;
-      this.#latency.recordValue(
-        Math.min(MAX_LATENCY_US, Math.max(1, Math.round((performance.now() - started) * 1_000))),
-      );
-    } else if (outcome === 'timedOut') {
-      this.#timeouts++;
-      this.#error('timeout');
-    } else {
-      this.#error('linkClosed');
+    switch (record.outcome) {
+      case 'request':
+        this.sent++;
+        return;
+      case 'matched': {
+        this.received++;
+        this.responses++;
+        const code = record.message!.get(39);
+        const label = typeof code === 'string' ? code : code === undefined ? 'none' : String(code);
+        this.codes.set(label, (this.codes.get(label) ?? 0) + 1);
+        this.latencies.record(record.latency! * 1_000);
+        return;
+      }
+      case 'reply':
+        this.replies++;
+        return;
+      case 'unmatched':
+        this.received++;
+        this.unmatched++;
+        return;
+      case 'keepAlive':
+        this.received++;
+        return;
+      case 'undecodable':
+      case 'refused':
+        this.received++;
+        this.count(this.errors, record.outcome);
+        return;
+      case 'timedOut':
+        this.timeouts++;
+        this.count(this.errors, 'timeout');
+        return;
+      case 'failed':
+        this.count(this.errors, failureClass(record.error));
+        return;
     }
   }
 
   snapshot(): MetricsSnapshot {
-    const h = this.#latency;
+    const h = this.latency;
+    this.latencies.foldInto(h);
     const empty = h.totalCount === 0;
     const max = h.maxValue;
     // A percentile is the top of its histogram bucket, which can lie above the largest value recorded.
     const ms = (us: number) => Math.min(us, max) / 1_000;
+    let inFlight = 0;
+    for (const link of this.watched) inFlight += link.inFlight;
     return {
       time: Date.now(),
-      links: this.#links,
-      sent: this.#sent,
-      replies: this.#replies,
-      received: this.#received,
-      responses: this.#responses,
-      unmatched: this.#unmatched,
-      inFlight: this.#inFlight,
-      timeouts: this.#timeouts,
-      errors: { ...this.#errors },
-      responseCodes: { ...this.#codes },
+      links: this.watched.size,
+      sent: this.sent,
+      replies: this.replies,
+      received: this.received,
+      responses: this.responses,
+      unmatched: this.unmatched,
+      inFlight,
+      timeouts: this.timeouts,
+      errors: Object.fromEntries(this.errors),
+      responseCodes: Object.fromEntries(this.codes),
       latency: {
         count: h.totalCount,
         min: empty ? 0 : ms(h.minNonZeroValue),
@@ -184,7 +194,14 @@ class MetricsCounter implements LinkObserver<number> {
     };
   }
 
-  #error(kind: string): void {
-    this.#errors[kind] = (this.#errors[kind] ?? 0) + 1;
+  private count(counts: Map<string, number>, key: string): void {
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+}
+
+/** The `errors` class of a request that failed without a response. */
+function failureClass(error: Error | undefined): string {
+  if (error instanceof ConnectionClosedError) return 'linkClosed';
+  if (error instanceof RejectedMessageError) return 'rejected';
+  return error?.name ?? 'unknown';
 }

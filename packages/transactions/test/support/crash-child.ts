@@ -26,9 +26,17 @@ async function main(): Promise<void> {
     store: await openJournalStore({ path: path.join(dir!, 'saf.journal'), compactAfter: 200 }),
     spec: spec87ascii,
     cardData: { key: TEST_KEY },
+    // Never park: the host is silent for as long as the first process lives, and with the default
+    // 10 attempts (~1.4 s at these timings) a loaded machine parked the head entry before the kill,
+    // so it was never delivered. Parking has its own tests in store-and-forward.test.ts.
     destinations: {
-      host: { target: pool, responseTimeout: 100, retry: { initial: 20, max: 50, jitter: 0 } },
-      reversals: { target: pool, responseTimeout: 100, retry: { initial: 20, max: 50, jitter: 0 } },
+      host: { target: pool, responseTimeout: 100, retry: { initial: 20, max: 50, jitter: 0 }, maxAttempts: Infinity },
+      reversals: {
+        target: pool,
+        responseTimeout: 100,
+        retry: { initial: 20, max: 50, jitter: 0 },
+        maxAttempts: Infinity,
+      },
     },
   });
   const reversals = createAutoReversal({ saf, destination: 'reversals', mti: '0420' });
