@@ -47,7 +47,7 @@ export interface StoreAndForwardOptions {
   store: ForwardStore;
   /** The spec stored messages are rebuilt with. */
   spec: MessageSpec;
-  /** How card data is protected in the store: `{ key }` (AES-GCM) or `{ tokenizer }`, and `strip`. */
+  /** How card data is protected in the store: `{ key }` (AES-GCM) or `{ tokenizer }`; `strip` and `defaultStrip` (CVV2/CVC2 places, on by default). */
   cardData: CardDataOptions;
   /** The named destinations and how each is delivered to; entries go to them by name. */
   destinations: Readonly<Record<string, DestinationOptions>>;

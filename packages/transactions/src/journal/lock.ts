@@ -42,9 +42,35 @@ export async function acquireLock(file: string): Promise<FileLock> {
   const temporary = `${file}.${process.pid}.tmp`;
   await fs.writeFile(temporary, contents, { mode: PRIVATE_FILE_MODE });
   try {
-    return await linkLock(file, temporary, contents);
+    const lock = await linkLock(file, temporary, contents);
+    await removeLeftovers(file);
+    return lock;
   } finally {
     await fs.rm(temporary, { force: true });
+  }
+}
+
+/**
+ * Removes the takeover locks and temporary files beside `file` that processes which died left
+ * (a taker killed half-way). Safe while we hold the lock: a takeover lock only guards contents the
+ * lock no longer has, so one removed under a racer lets it find the lock ours, and give up.
+ */
+async function removeLeftovers(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const rest = name.slice(prefix.length);
+    const leftover = path.join(dir, name);
+    // A temporary file may be half-written by its live process: judge it by the pid in its name.
+    const temporary = /^([0-9]+)\.tmp$/.exec(rest);
+    if (temporary !== null && !isAlive({ pid: Number(temporary[1]), start: null }))
+      await fs.rm(leftover, { force: true });
+    if (!rest.startsWith('takeover-')) continue;
+    // Takeover locks are linked whole from a finished temporary file: their contents say who.
+    const owner = parseOwner(await fs.readFile(leftover, 'utf8').catch(() => ''));
+    if (owner === undefined || !isAlive(owner)) await fs.rm(leftover, { force: true });
   }
 }
 

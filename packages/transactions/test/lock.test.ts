@@ -102,10 +102,16 @@ describe('acquireLock: two processes racing to take over a dead owner’s lock',
     const stale = { pid: deadPid(), start: '1' };
     writeFileSync(file, JSON.stringify(stale));
     // The crashed taker held the takeover lock of that stale lock when it died.
-    writeFileSync(`${file}.takeover-${stale.pid}-1`, JSON.stringify({ pid: deadPid(), start: '2' }));
+    const crashedTaker = JSON.stringify({ pid: deadPid(), start: '2' });
+    writeFileSync(`${file}.takeover-${stale.pid}-1`, crashedTaker);
+    // Another died after removing an older stale lock, leaving its takeover lock and temporary file.
+    writeFileSync(`${file}.takeover-999999-7`, crashedTaker);
+    writeFileSync(`${file}.${JSON.parse(crashedTaker).pid}.tmp`, crashedTaker);
+    // A live process's takeover lock (this one's, as a stand-in) is left alone.
+    writeFileSync(`${file}.takeover-live`, JSON.stringify({ pid: process.pid, start: null }));
     const lock = await acquireLock(file);
     expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
-    expect(readdirSync(temp.dir)).toEqual(['journal.lock']);
+    expect(readdirSync(temp.dir).sort()).toEqual(['journal.lock', 'journal.lock.takeover-live']);
     await lock.release();
   });
 });
