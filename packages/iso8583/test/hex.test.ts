@@ -65,6 +65,23 @@ describe('ebcdic-hex: bytes and bitmaps as EBCDIC hex characters (jPOS IFE_BINAR
     expect(error.message).not.toContain('0123456789');
   });
 
+  it('carries a nested packager behind an IFE_BITMAP of its own', () => {
+    const nested = specFromJposPackager(
+      readFileSync(`${__dirname}/fixtures/jpos/ebcdic.xml`, 'utf8').replace(
+        '</isopackager>',
+        '  <isofieldpackager id="127" length="999" name="Private" class="org.jpos.iso.IFE_LLLCHAR"\n' +
+          '      packager="org.jpos.iso.packager.GenericSubFieldPackager">\n' +
+          '    <isofield id="1" length="8" name="Bitmap" class="org.jpos.iso.IFE_BITMAP"/>\n' +
+          '    <isofield id="2" length="4" name="Kind" class="org.jpos.iso.IFE_NUMERIC"/>\n' +
+          '  </isofieldpackager>\n</isopackager>',
+      ),
+    );
+    const bytes = new Message(nested, { mti: '0800', fields: { 127: { 2: '1234' } } }).pack();
+    // LLL 020, then the subfield bitmap (bit 2) as 16 EBCDIC hex characters, then 1234.
+    expect(toHex(bytes).slice(-2 * 23)).toBe(ebcdic('020') + ebcdic('4000000000000000') + ebcdic('1234'));
+    expect(unpack(nested, bytes).get(127)).toEqual({ 2: '1234' });
+  });
+
   it('is a value and bitmap encoding in specFromJSON, never a length prefix encoding', () => {
     const base = {
       0: { type: 'numeric', length: 4, encoding: 'ebcdic' },
