@@ -1,6 +1,6 @@
 import type { CompiledSpec } from './codec/compile-spec';
 import { compileSpec } from './codec/compile-spec';
-import type { GeneralCheck } from './codec/compile-message';
+import type { AsciiTable } from './codec/ascii-table';
 import { Reader, WireStore } from './codec/io';
 import { UnpackError, type FieldPath } from './errors';
 import { type Message, messageFromParts } from './message';
@@ -8,6 +8,7 @@ import { SEG, SEG_AT, SEG_DATA, SEG_END, SEG_N, SEG_UNITS } from './pack';
 import type { MessageSpec } from './spec/types';
 import type { FieldValue } from './values';
 
+const FIRST_BIT = 0x80000000;
 const bitmapWords = new Uint32Array(4);
 
 /** Where decoding is, for wrapping an unexpected error; one object serves every (synchronous) call. */
@@ -87,25 +88,117 @@ function checkFields(compiled: CompiledSpec, r: Reader, state: DecodeState): num
   seg[SEG + SEG_END] = r.pos;
   seg[SEG + SEG_DATA] = bitmapAt;
   seg[SEG + SEG_UNITS] = 0;
-  const last = compiled.check(compiled.fields, r, seg, 2 * SEG, words, state, bitmapAt, checkField);
+  const last = checkDataFields(compiled, r, seg, words, state, bitmapAt);
   if (r.pos < r.end) throw new UnpackError(last, r.pos, `${bytesLeft(r.end - r.pos)} after the last field`);
   return seg;
 }
 
 /**
- * Checks field `n` at `at` through its codec and fills its slot at `seg[i]` (data start and units);
- * returns where the field ends. What the generated checker runs for fields it has no inline code for,
- * and for fields its inline code refuses (the codec throws the precise error).
+ * Checks each data field the bitmap `words` announces, from `r.pos`, filling their slots from the
+ * third one (see pack.ts); leaves `r.pos` after the last field and returns its number (1 if none).
+ * ASCII fields are checked here from the spec's {@link AsciiTable}; every other field, and any that
+ * check refuses, goes to its codec's `skip`, which throws the precise error.
  */
-const checkField: GeneralCheck = (fields, r, n, at, seg, i, bitmapAt) => {
-  const codec = fields[n];
-  if (codec === undefined)
-    throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
-  r.pos = at;
-  seg[i + SEG_DATA] = codec.skip(r);
-  seg[i + SEG_UNITS] = r.units;
-  return r.pos;
-};
+function checkDataFields(
+  compiled: CompiledSpec,
+  r: Reader,
+  seg: number[],
+  words: Uint32Array,
+  state: DecodeState,
+  bitmapAt: number,
+): number {
+  const table = compiled.ascii;
+  const buf = r.buf;
+  const end = r.end;
+  let pos = r.pos;
+  let i = 2 * SEG;
+  let last = 1;
+  for (let word = 0; word < 4; word++) {
+    let bits = words[word]!;
+    while (bits !== 0) {
+      const bit = Math.clz32(bits);
+      bits = (bits & ~(FIRST_BIT >>> bit)) >>> 0;
+      const n = word * 32 + bit + 1;
+      const at = pos;
+      state.field = n;
+      state.offset = at;
+      seg[i + SEG_N] = n;
+      seg[i + SEG_AT] = at;
+      const checked = table.inline[n] === 1 ? checkAscii(table, n, buf, at, end, seg, i) : -1;
+      if (checked >= 0) pos = checked;
+      else {
+        const codec = compiled.fields[n];
+        if (codec === undefined)
+          throw new UnpackError(1, bitmapAt, `bit ${n} is set but the spec does not define field ${n}`);
+        r.pos = at;
+        seg[i + SEG_DATA] = codec.skip(r);
+        seg[i + SEG_UNITS] = r.units;
+        pos = r.pos;
+      }
+      seg[i + SEG_END] = pos;
+      i += SEG;
+      last = n;
+    }
+  }
+  r.pos = pos;
+  return last;
+}
+
+/**
+ * Checks ASCII field `n` at `at` as its codec's `skip` would (prefix, bounds, padding trimmed, byte
+ * range), fills its data start and units in the slot at `seg[i]` and returns where the field ends;
+ * -1 for anything it does not accept (the codec then says what is wrong).
+ */
+function checkAscii(
+  table: AsciiTable,
+  n: number,
+  buf: Buffer,
+  at: number,
+  end: number,
+  seg: number[],
+  i: number,
+): number {
+  let units = table.length[n]!;
+  let data = at;
+  const digits = table.digits[n]!;
+  if (digits > 0) {
+    if (at + digits > end) return -1;
+    let length = 0;
+    for (let d = 0; d < digits; d++) {
+      const digit = buf[at + d]! - 0x30;
+      if (digit < 0 || digit > 9) return -1;
+      length = length * 10 + digit;
+    }
+    if (length > units) return -1;
+    units = length;
+    data = at + digits;
+  }
+  if (data + units > end) return -1;
+  // Padding is trimmed on the bytes before the rest is checked, as the codec does.
+  let first = data;
+  let count = units;
+  const pad = table.pad[n]!;
+  if (pad >= 0 && table.padLeft[n] === 1) {
+    while (count > 0 && buf[first] === pad) {
+      first++;
+      count--;
+    }
+  } else if (pad >= 0) {
+    while (count > 0 && buf[first + count - 1] === pad) count--;
+  }
+  const low = table.low[n]!;
+  const high = table.high[n]!;
+  // One test at the end instead of a branch a byte: negative when any byte is outside low..high.
+  let outside = 0;
+  for (let b = first, stop = first + count; b < stop; b++) {
+    const byte = buf[b]!;
+    outside |= (byte - low) | (high - byte);
+  }
+  if (outside < 0) return -1;
+  seg[i + SEG_DATA] = first;
+  seg[i + SEG_UNITS] = count;
+  return data + units;
+}
 
 /** How many fields the bitmap words announce. */
 function fieldCount(words: Uint32Array): number {

@@ -57,7 +57,7 @@ export class AmountCodec implements ScalarCodec {
   }
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    const sign = src.buf[start] === this.signCredit ? 'C' : 'D';
+    const sign = src.bytes(start, start + 1)[start] === this.signCredit ? 'C' : 'D';
     return sign + (this.digits.decode(src, start + 1, units - 1) as string);
   }
 

@@ -72,11 +72,11 @@ export class BcdCodec implements ScalarCodec {
   }
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    const buf = src.buf;
+    const bytes = (units + 1) >> 1;
+    const buf = src.bytes(start, start + bytes);
     const out = scratchBuffer(units + 1);
     // Every nibble as a digit; an odd count drops the pad nibble at the front or the back.
     const skip = units & 1 && !this.leftAligned ? 1 : 0;
-    const bytes = (units + 1) >> 1;
     for (let i = 0, o = 0; i < bytes; i++) {
       const byte = buf[start + i]!;
       out[o++] = 0x30 + (byte >> 4);

@@ -5,6 +5,11 @@ import { copyBytes, writeBytes, type Reader, type Writer } from './io';
 import { hexDigitAt } from './normalize';
 import { ByteUnitCodec, type ByteSource, type ScalarCodec } from './value-codec';
 
+/** The nibble of a hex character's code (either case), -1 for any other character. */
+function hexNibble(code: number): number {
+  return code > 0xff ? -1 : HEX_VALUE[code]!;
+}
+
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
 export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
   /** Writes bytes, or the bytes a hex string spells (checked pair by pair). */
@@ -17,10 +22,17 @@ export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
     const n = value.length >> 1;
     w.ensure(n);
     const buf = w.buf;
-    let pos = w.pos;
-    for (let i = 0; i < value.length; i += 2)
-      buf[pos++] = (hexDigitAt(value, i, path) << 4) | hexDigitAt(value, i + 1, path);
-    w.pos = pos;
+    const pos = w.pos;
+    // One test after the loop instead of two branches a byte (-1 marks a non-hex character).
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const high = hexNibble(value.charCodeAt(2 * i));
+      const low = hexNibble(value.charCodeAt(2 * i + 1));
+      bad |= high | low;
+      buf[pos + i] = (high << 4) | low;
+    }
+    if (bad < 0) for (let i = 0; i < value.length; i++) hexDigitAt(value, i, path); // throws, naming it
+    w.pos = pos + n;
     return n;
   }
 
@@ -28,7 +40,7 @@ export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {
   check(): void {}
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    return copyBytes(src.buf, start, units);
+    return copyBytes(src.bytes(start, start + units), start, units);
   }
 }
 
@@ -58,7 +70,13 @@ export class HexBytesCodec implements ScalarCodec {
       const buf = w.buf;
       let pos = w.pos;
       const chars = this.chars;
-      for (let i = 0; i < n; i++) buf[pos++] = chars[hexDigitAt(value, i, path)]!;
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const nibble = hexNibble(value.charCodeAt(i));
+        bad |= nibble;
+        buf[pos++] = chars[nibble & 0x0f]!;
+      }
+      if (bad < 0) for (let i = 0; i < n; i++) hexDigitAt(value, i, path); // throws, naming it
       w.pos = pos;
       return n >> 1;
     }
@@ -87,7 +105,7 @@ export class HexBytesCodec implements ScalarCodec {
   }
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
-    const buf = src.buf;
+    const buf = src.bytes(start, start + 2 * units);
     const values = this.values;
     const out = new Uint8Array(units);
     for (let i = 0, at = start; i < units; i++, at += 2) out[i] = (values[buf[at]!]! << 4) | values[buf[at + 1]!]!;

@@ -49,13 +49,14 @@ export class BitmapCodec {
     if (this.fixedBlocks === 0 && blocks === 2) words[0]! |= FIRST_BIT;
     else words[0]! &= ~FIRST_BIT;
     let pos = at;
+    const chars = this.hexChars;
     for (let index = 0; index < blocks * 2; index++) {
       const word = words[index]!;
       if (!this.hex) {
         buf.writeUInt32BE(word, pos);
         pos += 4;
       } else {
-        for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = this.hexChars[(word >>> shift) & 0x0f]!;
+        for (let shift = 28; shift >= 0; shift -= 4) buf[pos++] = chars[(word >>> shift) & 0x0f]!;
       }
     }
   }

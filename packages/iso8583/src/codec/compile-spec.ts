@@ -8,7 +8,7 @@ import { BerTlvCodec, type BerTlvSubfield } from './composite/ber-tlv-codec';
 import { BitmappedCodec } from './composite/bitmapped-codec';
 import { PositionalCodec } from './composite/positional-codec';
 import { TlvCodec } from './composite/tlv-codec';
-import { compileCheck, type CheckFields } from './compile-message';
+import { AsciiTable } from './ascii-table';
 import { FieldCodec } from './field-codec';
 import { LengthPrefix } from './length-prefix';
 import { amountCodec, OTHER_KIND, scalarCodec } from './scalar-codecs';
@@ -21,8 +21,8 @@ export interface CompiledSpec {
   readonly fields: ReadonlyArray<FieldCodec | undefined>;
   readonly mti: FieldCodec;
   readonly bitmap: BitmapCodec;
-  /** The generated checker of the fields `unpack` reads (see compile-message.ts). */
-  readonly check: CheckFields;
+  /** The ASCII fields as numbers, checked by `unpack` in its own loop (see ascii-table.ts). */
+  readonly ascii: AsciiTable;
 }
 
 const compiled = new WeakMap<MessageSpec, CompiledSpec>();
@@ -31,7 +31,7 @@ let lastCompiled: CompiledSpec = {
   fields: [],
   mti: undefined!,
   bitmap: undefined!,
-  check: undefined!,
+  ascii: undefined!,
 };
 
 /**
@@ -55,7 +55,7 @@ export function compileSpec(spec: MessageSpec): CompiledSpec {
     fields,
     mti: fields[0]!,
     bitmap: new BitmapCodec(specs['1'] as BitmapFieldSpec),
-    check: compileCheck(fields),
+    ascii: new AsciiTable(fields),
   };
   compiled.set(spec, result);
   return (lastCompiled = result);

@@ -21,7 +21,7 @@ import {
 import type { AsciiCodec } from './text-codecs';
 import type { CompositeCodec, ValueCodec } from './value-codec';
 
-/** A field of ASCII text or digits, fixed or behind an ASCII length prefix, as compile-message.ts generates code for it. */
+/** A field of ASCII text or digits, fixed or behind an ASCII length prefix, as `unpack` checks it from an `AsciiTable`. */
 export interface AsciiFieldShape {
   /** Fixed length, or the maximum behind a prefix, in characters. */
   readonly length: number;
@@ -269,11 +269,11 @@ export class FieldCodec {
 
   /**
    * Builds the value of a field that {@link skip} checked or {@link write} wrote, from the store it is
-   * in; composites are read again through `store.reader()`. Never throws.
+   * in; composites are read again through `store.reader(...)`. Never throws.
    */
   decodeChecked(store: WireStore, start: number, units: number): FieldValue {
     if (this.kind !== OTHER_KIND) return decodeValue(this.kind, this.value, store, start, units);
-    return (this.value as CompositeCodec).read(store.reader(), start, units, this.path, start);
+    return (this.value as CompositeCodec).read(store.reader(start, start + units), start, units, this.path, start);
   }
 
   /**

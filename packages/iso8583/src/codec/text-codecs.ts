@@ -111,7 +111,9 @@ export class AsciiCodec extends CharCodec {
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
     const text = src.text;
-    return text !== undefined ? text.slice(start, start + units) : src.buf.toString('latin1', start, start + units);
+    return text !== undefined
+      ? text.slice(start, start + units)
+      : src.bytes(start, start + units).toString('latin1', start, start + units);
   }
 }
 
@@ -134,7 +136,7 @@ export class EbcdicCodec extends CharCodec {
 
   decode(src: ByteSource, start: number, units: number): FieldValue {
     const fromWire = this.fromWire;
-    const buf = src.buf;
+    const buf = src.bytes(start, start + units);
     const out = scratchBuffer(units);
     for (let i = 0; i < units; i++) out[i] = fromWire[buf[start + i]!]!;
     return out.toString('latin1', 0, units);

@@ -4,8 +4,12 @@ import type { Reader, Writer } from './io';
 
 /** Where encoded values are read back from: bytes, and the same bytes as latin1 text when there is one. */
 export interface ByteSource {
-  readonly buf: Buffer;
   readonly text: string | undefined;
+  /**
+   * A buffer whose bytes `start..end` are the source's (the same offsets): its own bytes, or for a
+   * store that holds only text, a scratch copy of that range, valid until the next call.
+   */
+  bytes(start: number, end: number): Buffer;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { Message, defineSpec, unpack } from '@rx8583/iso8583';
 import { thrown } from './support/specs';
 
-// unpack's field checker is generated per spec with `new Function` (src/codec/compile-message.ts)
-// from the spec's numbers only: its strings never become code.
+// unpack checks ASCII fields from a per-spec table of numbers (src/codec/ascii-table.ts) and hands
+// anything that check refuses to the field's codec, which names the field, offset and problem.
 
 const HOSTILE = `'"\`\${process.exit(3)}*/ throw new Error('injected'); //\n`;
 
@@ -24,8 +24,8 @@ const spec = defineSpec({
   },
 });
 
-describe('the generated field checker', () => {
-  it('takes no string of the spec as code: names, descriptions and pad characters stay data', () => {
+describe("unpack's check of ASCII fields", () => {
+  it('checks prefixed, padded and fixed ASCII fields whatever the spec strings and pad characters', () => {
     const message = new Message(spec, {
       mti: '0100',
       fields: { 2: '4111111111111111', 41: 'T1', 43: 'SHOP', 48: HOSTILE },
