@@ -28,6 +28,8 @@ const [role = '', portText = '0', paramsText = '{}'] = process.argv.slice(2);
 const port = Number(portText);
 const params = JSON.parse(paramsText) as Params;
 const report = (message: object) => process.send?.(message);
+/** Wall-clock milliseconds with sub-ms precision: comparable across the processes of one run. */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 function tlsOptions(): Pick<ConnectionOptions, 'tls'> {
   if (!params.tls) return {};
@@ -117,10 +119,12 @@ async function probe(): Promise<object> {
  */
 async function holdSockets(bytes: Uint8Array | undefined): Promise<object> {
   const closedAfter: number[] = [];
+  const openedAt: number[] = [];
   const opened = await Promise.all(
     Array.from({ length: params.sockets! }, async () => {
       const socket = await rawSocket();
       const at = performance.now();
+      openedAt.push(epochNow());
       socket.on('error', () => undefined);
       socket.resume();
       socket.once('close', () => closedAfter.push(performance.now() - at));
@@ -128,7 +132,9 @@ async function holdSockets(bytes: Uint8Array | undefined): Promise<object> {
       return socket;
     }),
   );
-  report({ type: 'holding' });
+  /** When the first and the last of them were connected (epoch ms, `epochNow`). */
+  const arrival = { firstAt: Math.min(...openedAt), lastAt: Math.max(...openedAt) };
+  report({ type: 'holding', ...arrival });
   const deadline = Date.now() + params.watchMs!;
   while (closedAfter.length < opened.length && Date.now() < deadline) await delay(50);
   const stillOpen = opened.filter((socket) => !socket.destroyed).length;
@@ -136,6 +142,7 @@ async function holdSockets(bytes: Uint8Array | undefined): Promise<object> {
   closedAfter.sort((a, b) => a - b);
   return {
     sockets: opened.length,
+    arrival,
     closed: closedAfter.length,
     stillOpen,
     closedAfterMs: closedAfter.length === 0 ? [] : [closedAfter[0], closedAfter[closedAfter.length - 1]],
@@ -156,7 +163,7 @@ async function retrier(): Promise<object> {
       const conn = await connect({ host: '127.0.0.1', port, spec: echoSpec, connectTimeout: 1_000, ...tlsOptions() });
       try {
         await conn.send(echoRequest(1), { timeout: 1_000 });
-        return { servedAfterMs: performance.now() - started, attempts, errors };
+        return { servedAfterMs: performance.now() - started, servedAt: epochNow(), attempts, errors };
       } finally {
         void conn.close();
       }

@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import * as net from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import type { Message } from '@rx8583/iso8583';
-import { RejectedMessageError, type ByteHooks, type ConnectionInboundRefusedEvent } from '@rx8583/connection';
+import { framing, RejectedMessageError, type ByteHooks, type ConnectionInboundRefusedEvent } from '@rx8583/connection';
+import { FRAMES_PER_TURN } from '../src/connection/inbound-pipeline';
 import { msg, nextStan, responseTo } from './support/link-spec';
-import { Loopback } from './support/loopback';
+import { Loopback, once } from './support/loopback';
 import { connectClient, startIssuer } from './support/issuer';
 
 const loop = new Loopback();
@@ -136,6 +138,43 @@ describe('inbound pipeline: byte hooks (MACs) in and out', () => {
     );
     await expect(connectClient(loop, port, { byteHooks: { inbound: 1 as never } })).rejects.toThrow(
       'connect: options.byteHooks.inbound must be a function',
+    );
+  });
+});
+
+describe('inbound pipeline: a few hundred frames a turn', () => {
+  it("serves another link between the slices of one link's big read", async () => {
+    const burst = 5_000;
+    const frameOf = (stan: number) =>
+      framing.binary2().encode(msg('0800', { 11: String(stan).padStart(6, '0') }).pack());
+    const order: string[] = [];
+    let everything!: () => void;
+    const done = new Promise<void>((resolve) => (everything = resolve));
+    const rawClient = async (): Promise<net.Socket> => {
+      const socket = loop.trackSocket(net.connect(port, '127.0.0.1'));
+      await once(socket, 'connect');
+      return socket;
+    };
+    const clients: { other?: net.Socket } = {};
+    const { port, accepted } = await startIssuer(loop, (_conn, request) => {
+      const stan = String(request.get(11));
+      order.push(stan);
+      // The other link speaks up only once the burst is being handled, from inside its first slice.
+      if (stan === '000001') clients.other!.write(frameOf(999_999));
+      if (order.length === burst + 1) everything();
+    });
+    const flooding = await rawClient();
+    clients.other = await rawClient();
+    while (accepted.length < 2) await new Promise(setImmediate);
+    flooding.write(Buffer.concat(Array.from({ length: burst }, (_, i) => frameOf(i + 1))));
+    await done;
+    const before = order.indexOf('999999');
+    // Handled in one go, the burst's 5 000 frames would all come first; sliced, the other link's
+    // request is read at the end of the first slice or the next one.
+    expect(before).toBeGreaterThanOrEqual(1);
+    expect(before).toBeLessThanOrEqual(2 * FRAMES_PER_TURN);
+    expect(order.filter((stan) => stan !== '999999')).toEqual(
+      Array.from({ length: burst }, (_, i) => String(i + 1).padStart(6, '0')),
     );
   });
 });

@@ -110,44 +110,56 @@ export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
 export class ConnectionSignals {
   readonly events$: Observable<ConnectionEvent>;
   readonly status$: Observable<ConnectionStatus>;
-  private readonly events = new Subject<ConnectionEvent>();
-  private readonly statusSubject = new BehaviorSubject<ConnectionStatus>('unknown');
+  // Both subjects are created by their first subscriber: most accepted links are never observed,
+  // and each subject costs a link ~100 bytes with its observable.
+  private events: Subject<ConnectionEvent> | undefined = undefined;
+  private statusSubject: BehaviorSubject<ConnectionStatus> | undefined = undefined;
+  private current: ConnectionStatus = 'unknown';
+  private finished = false;
 
   constructor(
     remoteAddress: string,
     private readonly end: LinkEnd,
   ) {
-    const connected: ConnectionConnectedEvent = { type: 'connected', remoteAddress };
     this.events$ = new Observable<ConnectionEvent>((subscriber) => {
       if (end.isGone) {
         subscriber.next(closedEvent(end));
         subscriber.complete();
         return undefined;
       }
-      subscriber.next(connected);
-      return this.events.subscribe(subscriber);
+      subscriber.next({ type: 'connected', remoteAddress });
+      return (this.events ??= new Subject<ConnectionEvent>()).subscribe(subscriber);
     });
-    this.status$ = this.statusSubject.asObservable();
+    this.status$ = new Observable<ConnectionStatus>((subscriber) => {
+      if (this.statusSubject === undefined) {
+        this.statusSubject = new BehaviorSubject<ConnectionStatus>(this.current);
+        if (this.finished) this.statusSubject.complete();
+      }
+      return this.statusSubject.subscribe(subscriber);
+    });
   }
 
   emit(event: ConnectionEvent): void {
-    this.events.next(event);
+    this.events?.next(event);
   }
 
   get status(): ConnectionStatus {
-    return this.statusSubject.value;
+    return this.current;
   }
 
   set status(value: ConnectionStatus) {
     if (typeof value !== 'string') throw new TypeError('status must be a string');
-    if (value !== this.statusSubject.value && !this.end.isGone) this.statusSubject.next(value);
+    if (value === this.current || this.end.isGone) return;
+    this.current = value;
+    this.statusSubject?.next(value);
   }
 
   /** The link is gone: emits the final `closed` event and completes both streams. */
   finish(): void {
-    this.events.next(closedEvent(this.end));
-    this.events.complete();
-    this.statusSubject.complete();
+    this.finished = true;
+    this.events?.next(closedEvent(this.end));
+    this.events?.complete();
+    this.statusSubject?.complete();
   }
 }
 

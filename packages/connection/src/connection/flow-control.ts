@@ -3,8 +3,11 @@ import { WriteTimeoutError } from '../errors';
 import type { LinkEnd } from './link-end';
 import type { WriteListener, WriteQueue } from './write-queue';
 
-/** Why reading may be held: queued replies over the ceiling, or `serve`'s handlers all busy. */
-export type ReadHold = 'replies' | 'handlers';
+/**
+ * Why reading may be held: queued replies over the ceiling, `serve`'s handlers all busy, or frames
+ * already read still waiting for their turn (the inbound pipeline's per-turn budget).
+ */
+export type ReadHold = 'replies' | 'handlers' | 'backlog';
 
 /** What flow control tells the connection. */
 export interface FlowEvents {
@@ -27,7 +30,7 @@ export interface FlowEvents {
  * - a socket that accepts nothing for `writeTimeout` ends the link (`stalled`).
  */
 export class FlowControl implements WriteListener {
-  private readonly holds: Record<ReadHold, boolean> = { replies: false, handlers: false };
+  private readonly holds: Record<ReadHold, boolean> = { replies: false, handlers: false, backlog: false };
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined = undefined;
   private queue: WriteQueue | undefined = undefined;
@@ -62,7 +65,7 @@ export class FlowControl implements WriteListener {
   /** Holds or releases reading for one reason; the socket reads while no reason holds it. */
   hold(reason: ReadHold, held: boolean): void {
     this.holds[reason] = held;
-    const pause = (this.holds.replies || this.holds.handlers) && !this.end.ended;
+    const pause = (this.holds.replies || this.holds.handlers || this.holds.backlog) && !this.end.ended;
     if (pause === this.paused) return;
     this.paused = pause;
     if (pause) this.socket.pause();

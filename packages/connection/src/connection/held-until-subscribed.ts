@@ -8,13 +8,19 @@ import { Observable, Subject } from 'rxjs';
  */
 export class HeldUntilSubscribed<T> {
   private held: T[] | undefined = [];
-  private readonly live = new Subject<T>();
+  /** The hot stream after the first subscription (created by it: most links are never observed). */
+  private live: Subject<T> | undefined = undefined;
+  private completed = false;
 
   /** The stream: the first subscriber gets the held items first. */
   readonly observable: Observable<T> = new Observable<T>((subscriber) => {
     const held = this.held;
     this.held = undefined;
     if (held !== undefined) for (const item of held) subscriber.next(item);
+    if (this.live === undefined) {
+      this.live = new Subject<T>();
+      if (this.completed) this.live.complete();
+    }
     return this.live.subscribe(subscriber);
   });
 
@@ -42,7 +48,7 @@ export class HeldUntilSubscribed<T> {
   push(item: T): void {
     const held = this.held;
     if (held === undefined) {
-      this.live.next(item);
+      this.live?.next(item);
       return;
     }
     held.push(item);
@@ -51,6 +57,7 @@ export class HeldUntilSubscribed<T> {
 
   /** Ends the stream; held items still go to a first subscriber that comes later. */
   complete(): void {
-    this.live.complete();
+    this.completed = true;
+    this.live?.complete();
   }
 }

@@ -9,22 +9,23 @@ type Header = Record<string, unknown>;
  * derived from its request's (e.g. source and destination swapped).
  */
 export class NetworkHeaders {
-  private readonly byMessage = new WeakMap<Message, Header>();
+  /** Created by the first header: most framings carry none. */
+  private byMessage: WeakMap<Message, Header> | undefined = undefined;
 
   constructor(private readonly framing: Framing) {}
 
   remember(message: Message, header: Header): void {
-    this.byMessage.set(message, header);
+    (this.byMessage ??= new WeakMap()).set(message, header);
   }
 
   of(message: Message): Header | undefined {
-    return this.byMessage.get(message);
+    return this.byMessage?.get(message);
   }
 
   /** The header a reply carries: `explicit` when given, else the one derived from its request's. */
   forReply(explicit: Header | undefined, request: Message | undefined): Header | undefined {
     if (explicit !== undefined) return explicit;
-    const requestHeader = request === undefined ? undefined : this.byMessage.get(request);
+    const requestHeader = request === undefined ? undefined : this.byMessage?.get(request);
     if (requestHeader === undefined || this.framing.replyHeader === undefined) return requestHeader;
     return this.framing.replyHeader(requestHeader);
   }

@@ -1,4 +1,5 @@
-// Slots of an empty table: room for 8 requests in flight before the first resize. Small because
+// Slots of a table at its first request (an empty one has none): room for 8 requests in flight
+// before the next resize. Small because
 // most links of a terminal-facing host are idle, and 3 arrays of 256 slots cost 6 KiB a link
 // (measured: 1 000 accepted sockets, 24.4 -> 18.3 KiB of heap each); a busy link grows to its peak
 // in a few doublings and stays there (it shrinks only below an eighth full).
@@ -31,10 +32,11 @@ export class PendingTable<T extends object> {
   private inserted = 0;
 
   constructor() {
-    this.slotKeys = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
-    this.slotValues = new Array<T | undefined>(MIN_CAPACITY).fill(undefined);
-    this.slotOrder = new Array<number>(MIN_CAPACITY).fill(0);
-    this.mask = MIN_CAPACITY - 1;
+    // No slots until the first request: most links of a terminal-facing host never send one.
+    this.slotKeys = [];
+    this.slotValues = [];
+    this.slotOrder = [];
+    this.mask = 0;
   }
 
   /** Entries in the table. */
@@ -54,7 +56,7 @@ export class PendingTable<T extends object> {
   /** Adds an entry; the caller has checked that `key` is not present. */
   add(key: string, value: T): void {
     // Grow at half full: probe runs stay short, and resizing is rare (it follows the peak in flight).
-    if ((this.count + 1) * 2 > this.slotKeys.length) this.resize(this.slotKeys.length * 2);
+    if ((this.count + 1) * 2 > this.slotKeys.length) this.resize(Math.max(MIN_CAPACITY, this.slotKeys.length * 2));
     this.place(key, value, this.inserted++);
     this.count++;
   }

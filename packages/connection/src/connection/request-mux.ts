@@ -89,7 +89,8 @@ export class RequestMux {
   private readonly waiting: PendingRequest[] = [];
   private waitingHead = 0;
   private inFlight = 0;
-  private readonly deadlines: DeadlineQueue;
+  /** Created by the first request: most links a server accepts never send one. */
+  private deadlines: DeadlineQueue | undefined = undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -98,10 +99,8 @@ export class RequestMux {
     private readonly maxInFlight: number,
     /** Once the link has ended nothing is written any more. */
     private readonly end: LinkEnd,
-    clock?: Clock,
-  ) {
-    this.deadlines = new DeadlineQueue(clock);
-  }
+    private readonly clock?: Clock,
+  ) {}
 
   /** Requests pending (written, or waiting for a slot or for room). */
   get size(): number {
@@ -137,7 +136,7 @@ export class RequestMux {
     registering = request;
     const promise = new Promise<Message>(captureSettlers);
     this.pending.add(key, request);
-    this.deadlines.add(request, timeout);
+    (this.deadlines ??= new DeadlineQueue(this.clock)).add(request, timeout);
     // The deadline queue has just read the clock: the send's time, without reading it again.
     request.sentAt = request.deadline - timeout;
     const nobodyWaiting = this.waitingHead === this.waiting.length;
@@ -182,7 +181,7 @@ export class RequestMux {
     for (const request of all) {
       this.fail(request, errorFor(request.inFlight && this.host.wasWritten(request.position)));
     }
-    this.deadlines.clear();
+    this.deadlines?.clear();
   }
 
   /** Resolves once nothing is pending (immediately when nothing is). */
@@ -219,7 +218,7 @@ export class RequestMux {
   private remove(request: PendingRequest): void {
     request.settled = true;
     this.pending.delete(request.key);
-    this.deadlines.cancel(request);
+    this.deadlines!.cancel(request);
     if (request.inFlight) {
       this.inFlight--;
       this.admitWaiting();
