@@ -129,6 +129,10 @@ export function byteLength(kind: number, units: number): number {
         : units;
 }
 
+// writeValue, checkValue and decodeValue repeat the same switch on purpose: one switch serving all
+// three would call each method through a value of many classes again, the megamorphic call the kinds
+// are there to avoid.
+
 /** `codec.write(...)`, dispatched on `kind`. */
 export function writeValue(kind: number, codec: ValueCodec, w: Writer, value: FieldInput, path: FieldPath): number {
   switch (kind) {

@@ -1,10 +1,11 @@
 import { PackError, UnpackError, type FieldPath } from '../../errors';
-import type { FieldInput, FieldValue, PositionalValue } from '../../values';
+import type { FieldInput, PositionalValue } from '../../values';
 import { BitmapCodec } from '../bitmap-codec';
 import type { FieldCodec } from '../field-codec';
 import type { Reader, Writer } from '../io';
 import { kindOf } from '../normalize';
-import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
+import type { CompositeCodec } from '../value-codec';
+import { SubfieldsCodec } from './subfields-codec';
 
 /**
  * Subfields announced by a bitmap of their own, as a message's fields are (jPOS's
@@ -12,7 +13,7 @@ import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
  * subfields present in ascending order. Subfield 1 is the bitmap; the value is an object keyed by
  * subfield id (2..128), like a positional one, without the bitmap.
  */
-export class BitmappedCodec extends ByteUnitCodec implements CompositeCodec {
+export class BitmappedCodec extends SubfieldsCodec implements CompositeCodec {
   constructor(
     private readonly bitmap: BitmapCodec,
     /** Subfield codecs by id; ids the spec does not define are undefined. */
@@ -47,22 +48,14 @@ export class BitmappedCodec extends ByteUnitCodec implements CompositeCodec {
     return w.pos - start;
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath): FieldValue {
-    const value: PositionalValue = {};
-    this.walk(r, start, units, path, value);
-    return value;
-  }
-
-  check(r: Reader, start: number, units: number, path: FieldPath): void {
-    this.walk(r, start, units, path, null);
-  }
-
-  /** Reads the bitmap at `start`, then checks each subfield it announces; builds them into `value` unless it is null. */
-  private walk(r: Reader, start: number, units: number, path: FieldPath, value: PositionalValue | null): void {
-    const outerEnd = r.end;
-    const end = start + units;
-    r.end = end;
-    r.pos = start;
+  /** Reads the bitmap at `start`, then each subfield it announces. */
+  protected walkSubfields(
+    r: Reader,
+    start: number,
+    _end: number,
+    path: FieldPath,
+    value: PositionalValue | null,
+  ): void {
     const words = new Uint32Array(4);
     try {
       this.bitmap.read(r, words);
@@ -84,7 +77,5 @@ export class BitmappedCodec extends ByteUnitCodec implements CompositeCodec {
       if (value !== null) value[id] = codec.read(r);
       else codec.skip(r);
     }
-    if (r.pos < end) throw new UnpackError(path, r.pos, `${end - r.pos} bytes left after the last subfield`);
-    r.end = outerEnd;
   }
 }

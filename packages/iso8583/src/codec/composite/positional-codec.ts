@@ -1,9 +1,10 @@
-import { PackError, UnpackError, type FieldPath } from '../../errors';
-import type { FieldInput, FieldValue, PositionalValue } from '../../values';
+import { PackError, type FieldPath } from '../../errors';
+import type { FieldInput, PositionalValue } from '../../values';
 import type { FieldCodec } from '../field-codec';
 import type { Reader, Writer } from '../io';
 import { kindOf } from '../normalize';
-import { ByteUnitCodec, type CompositeCodec } from '../value-codec';
+import type { CompositeCodec } from '../value-codec';
+import { SubfieldsCodec } from './subfields-codec';
 
 /** A subfield of a positional composite. */
 export interface PositionalSubfield {
@@ -18,7 +19,7 @@ export interface PositionalSubfield {
  * simply ends), but a subfield cannot be skipped when a later one is present. The value is an
  * object keyed by subfield id; units are bytes.
  */
-export class PositionalCodec extends ByteUnitCodec implements CompositeCodec {
+export class PositionalCodec extends SubfieldsCodec implements CompositeCodec {
   private readonly byId: ReadonlyMap<string, FieldCodec>;
 
   constructor(private readonly subfields: readonly PositionalSubfield[]) {
@@ -49,28 +50,18 @@ export class PositionalCodec extends ByteUnitCodec implements CompositeCodec {
     return w.pos - start;
   }
 
-  read(r: Reader, start: number, units: number, path: FieldPath): FieldValue {
-    const value: PositionalValue = {};
-    this.walk(r, start, units, path, value);
-    return value;
-  }
-
-  check(r: Reader, start: number, units: number, path: FieldPath): void {
-    this.walk(r, start, units, path, null);
-  }
-
-  /** Goes through the subfields at `start`, checking each; builds them into `value` unless it is null. */
-  private walk(r: Reader, start: number, units: number, path: FieldPath, value: PositionalValue | null): void {
-    const outerEnd = r.end;
-    const end = start + units;
-    r.end = end;
-    r.pos = start;
+  /** Reads the subfields in id order until the field ends (trailing ones may be absent). */
+  protected walkSubfields(
+    r: Reader,
+    _start: number,
+    end: number,
+    _path: FieldPath,
+    value: PositionalValue | null,
+  ): void {
     for (const { id, codec } of this.subfields) {
       if (r.pos >= end) break;
       if (value !== null) value[id] = codec.read(r);
       else codec.skip(r);
     }
-    if (r.pos < end) throw new UnpackError(path, r.pos, `${end - r.pos} bytes left after the last subfield`);
-    r.end = outerEnd;
   }
 }
