@@ -44,14 +44,16 @@ async function switchFor(visa: number, mc: number, extra: Partial<Routing> = {})
         { pan: ['4'], issuer: 'visa', standIn: { floorLimit: 5_000 } },
         { pan: [{ from: '510000', to: '559999' }], issuer: 'mc' },
       ],
-      legTimeout: 400,
+      // Every answered leg must beat it, also on a loaded machine (400 ms was tight: one round trip took
+      // over 300 ms at load 18); the late issuer below answers after it, in deadline order, whatever the load.
+      legTimeout: 1_500,
       institution: '999',
       reconnect: { initial: 50, max: 200 },
       storeAndForward: { retry: { initial: 50, max: 200 }, responseTimeout: 1_000 },
       ...extra,
     },
   });
-  acquirer = await connect({ host: '127.0.0.1', port: sw.address.port, spec: spec87ascii, sendTimeout: 3_000 });
+  acquirer = await connect({ host: '127.0.0.1', port: sw.address.port, spec: spec87ascii, sendTimeout: 10_000 });
   return acquirer;
 }
 
@@ -113,7 +115,7 @@ describe('switch', () => {
   it('reverses an issuer leg that timed out (the issuer had approved it) and answers the acquirer in stand-in', async () => {
     const slow: IssuerRules = {
       accounts: accounts(VISA, 10_000),
-      rules: [{ name: 'late', match: { mti: '0200' }, fault: { type: 'answerAfter', delay: 800 } }],
+      rules: [{ name: 'late', match: { mti: '0200' }, fault: { type: 'answerAfter', delay: 2_000 } }],
     };
     const visa = await issuer(slow);
     const mc = await issuer({});
