@@ -1,5 +1,6 @@
 import { Message } from '@rx8583/iso8583';
 import { isObservable, take, type Observable, type Subscription } from 'rxjs';
+import { DeadlineQueue, type Expirable, type Lane } from './deadline-queue';
 import type { ConnectionHandlerErrorEvent } from './events';
 import type { Connection } from './types';
 import { asError, ConnectionClosedError, HandlerResultError, HandlerTimeoutError } from '../errors';
@@ -24,12 +25,22 @@ export interface ServedLink {
 }
 
 /** One request in the hands of the handler, then of the reply path. */
-interface Job {
-  readonly request: Message;
+class Job implements Expirable {
   /** `handling`: the handler's answer counts; `replying`: it no longer does; `done`: settled. */
-  phase: 'handling' | 'replying' | 'done';
-  timer?: ReturnType<typeof setTimeout>;
-  stream?: Subscription;
+  phase: 'handling' | 'replying' | 'done' = 'handling';
+  stream?: Subscription = undefined;
+  deadline = 0;
+  deadlineLane: Lane | undefined = undefined;
+  deadlineSlot = 0;
+
+  constructor(
+    readonly request: Message,
+    private readonly onTimeout: (job: Job) => void,
+  ) {}
+
+  expire(): void {
+    this.onTimeout(this);
+  }
 }
 
 /**
@@ -41,10 +52,24 @@ interface Job {
 export class Serving {
   private running = 0;
   private readonly waiting: Message[] = [];
-  private readonly jobs = new Set<Job>();
+  /**
+   * Jobs following a handler's Observable: a link that ends unsubscribes them. Only those: a Set
+   * that every request entered and left cost ~1.8 µs of server CPU a round trip (3.3 → 5.1 µs, K =
+   * 100, serve + toResponse — V8 reallocates a Set's table as entries churn, and the GC pays).
+   */
+  private readonly following = new Set<Job>();
   private holding = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  // One timer for the link's handlers, not one per request: a `setTimeout` armed and cleared per
+  // request cost ~0.9 µs of server CPU a round trip (5.2 → 4.3 µs, serve + toResponse, K = 100).
+  // Only a Promise or an Observable is timed: a handler that answered synchronously is done.
+  private readonly deadlines = new DeadlineQueue();
+  private readonly timedOut = (job: Job): void => {
+    if (job.phase !== 'handling') return;
+    job.stream?.unsubscribe();
+    this.fail(job, new HandlerTimeoutError(this.options.timeout));
+  };
 
   constructor(
     private readonly link: ServedLink,
@@ -70,17 +95,15 @@ export class Serving {
   stop(): void {
     this.stopped = true;
     this.waiting.length = 0;
-    for (const job of this.jobs) this.release(job);
-    this.jobs.clear();
+    for (const job of this.following) this.release(job);
+    this.following.clear();
+    this.deadlines.clear();
     this.wakeIdle();
   }
 
   private run(request: Message): void {
     this.running++;
-    const job: Job = { request, phase: 'handling' };
-    this.jobs.add(job);
-    const { timeout } = this.options;
-    if (Number.isFinite(timeout)) job.timer = setTimeout(() => this.timedOut(job), timeout);
+    const job = new Job(request, this.timedOut);
     let result: HandlerResult;
     try {
       result = this.handler(request, this.link.connection);
@@ -88,8 +111,11 @@ export class Serving {
       this.fail(job, asError(error));
       return;
     }
-    if (isObservable(result)) this.follow(job, result);
-    else if (isThenable(result)) {
+    if (isObservable(result)) {
+      this.startClock(job);
+      this.follow(job, result);
+    } else if (isThenable(result)) {
+      this.startClock(job);
       result.then(
         (value) => this.answer(job, value),
         (error: unknown) => this.fail(job, asError(error)),
@@ -100,6 +126,7 @@ export class Serving {
   /** The first value of the handler's Observable answers; a second is reported, never sent. */
   private follow(job: Job, result$: Observable<unknown>): void {
     let values = 0;
+    this.following.add(job);
     job.stream = result$.pipe(take(2)).subscribe({
       next: (value) => {
         values++;
@@ -120,11 +147,10 @@ export class Serving {
     });
   }
 
-  /** The handler's time is up: it is a failure like a throw, and what it gives back later is dropped. */
-  private timedOut(job: Job): void {
-    if (job.phase !== 'handling') return;
-    job.stream?.unsubscribe();
-    this.fail(job, new HandlerTimeoutError(this.options.timeout));
+  /** Gives an asynchronous answer `timeout` ms; scheduled before the answer is followed, which may be at once. */
+  private startClock(job: Job): void {
+    const { timeout } = this.options;
+    if (Number.isFinite(timeout)) this.deadlines.add(job, timeout);
   }
 
   private answer(job: Job, value: unknown): void {
@@ -138,7 +164,7 @@ export class Serving {
       );
     }
     job.phase = 'replying';
-    clearTimeout(job.timer);
+    this.deadlines.cancel(job);
     this.link.reply(value, request).then(
       () => this.done(job),
       (error: unknown) => {
@@ -152,7 +178,7 @@ export class Serving {
   private fail(job: Job, error: Error): void {
     if (job.phase !== 'handling') return;
     job.phase = 'replying';
-    clearTimeout(job.timer);
+    this.deadlines.cancel(job);
     const { request } = job;
     if (this.stopped || error instanceof ConnectionClosedError) return this.done(job);
     let answer: Message | undefined;
@@ -186,7 +212,7 @@ export class Serving {
   }
 
   private release(job: Job): void {
-    clearTimeout(job.timer);
+    this.deadlines.cancel(job);
     job.stream?.unsubscribe();
     job.phase = 'done';
   }
@@ -194,7 +220,7 @@ export class Serving {
   private done(job: Job): void {
     if (job.phase === 'done') return;
     this.release(job);
-    this.jobs.delete(job);
+    this.following.delete(job);
     if (this.stopped) return;
     this.running--;
     const next = this.waiting.shift();
