@@ -6,6 +6,8 @@ import { ManualClock } from './support/manual-clock';
 
 const response = (name: string) => ({ name }) as unknown as Message;
 const request = { mti: '0100' } as unknown as Message;
+/** Settles the written request pending under `key`; false when there is none. */
+const settles = (m: RequestMux, key: string, reply: Message) => m.settle(key, reply) !== undefined;
 
 /** Registers a request whose one-byte frame is `n`. */
 const send = (m: RequestMux, key: string, n: number, timeout: number) =>
@@ -40,10 +42,10 @@ describe('RequestMux (pending requests of one connection)', () => {
     const m = mux();
     const pending = send(m, 'k1', 1, 1000);
     expect(written).toEqual([1]);
-    expect(m.resolve('k1', response('r1'))).toBe(true);
+    expect(settles(m, 'k1', response('r1'))).toBe(true);
     await expect(pending).resolves.toEqual({ name: 'r1' });
     expect(m.size).toBe(0);
-    expect(m.resolve('k1', response('again'))).toBe(false);
+    expect(settles(m, 'k1', response('again'))).toBe(false);
   });
 
   it('refuses a second request with a pending key and leaves the first untouched', async () => {
@@ -51,7 +53,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     const first = send(m, 'k', 1, 1000);
     expect(() => send(m, 'k', 2, 1000)).toThrow(DuplicateRequestError);
     expect(written).toEqual([1]);
-    m.resolve('k', response('r'));
+    settles(m, 'k', response('r'));
     await expect(first).resolves.toEqual({ name: 'r' });
   });
 
@@ -61,7 +63,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     clock.advance(500);
     await expect(pending).rejects.toEqual(new SendTimeoutError('k', 500));
     expect(timedOut).toEqual(['k']);
-    expect(m.resolve('k', response('late'))).toBe(false);
+    expect(settles(m, 'k', response('late'))).toBe(false);
   });
 
   it('holds requests beyond maxInFlight, their timeout counted from the send, waiting included', async () => {
@@ -71,7 +73,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     const c = send(m, 'c', 3, 150);
     expect(written).toEqual([1, 2]);
     clock.advance(90);
-    m.resolve('a', response('ra'));
+    settles(m, 'a', response('ra'));
     expect(written).toEqual([1, 2, 3]); // c got a's slot
     clock.advance(10); // b times out at 100
     await expect(b).rejects.toBeInstanceOf(SendTimeoutError);
@@ -101,7 +103,7 @@ describe('RequestMux (pending requests of one connection)', () => {
       ['c', c],
       ['d', d],
     ] as const) {
-      m.resolve(key, response(key));
+      settles(m, key, response(key));
       await expect(p).resolves.toEqual({ name: key });
     }
   });
@@ -110,7 +112,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     const m = mux(1);
     void send(m, 'a', 1, 100).catch(() => undefined);
     void send(m, 'b', 2, 100).catch(() => undefined);
-    expect(m.resolve('b', response('too early'))).toBe(false);
+    expect(settles(m, 'b', response('too early'))).toBe(false);
     end.end('local');
     m.rejectAll();
   });
@@ -151,7 +153,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     const b = send(m, 'b', 2, 50);
     let idle = false;
     const waiting = m.whenIdle().then(() => (idle = true));
-    m.resolve('a', response('ra'));
+    settles(m, 'a', response('ra'));
     await Promise.resolve();
     expect(idle).toBe(false);
     clock.advance(50);
@@ -166,9 +168,9 @@ describe('RequestMux (pending requests of one connection)', () => {
     expect(m.size).toBe(keys.length);
     for (const key of keys) expect(m.has(key)).toBe(true);
     expect(m.has('valueOf')).toBe(false);
-    expect(m.resolve('valueOf', response('stray'))).toBe(false);
+    expect(settles(m, 'valueOf', response('stray'))).toBe(false);
     expect(() => send(m, '__proto__', 9, 1000)).toThrow(DuplicateRequestError);
-    keys.forEach((key) => expect(m.resolve(key, response(key))).toBe(true));
+    keys.forEach((key) => expect(settles(m, key, response(key))).toBe(true));
     await expect(Promise.all(pending)).resolves.toEqual(keys.map((name) => ({ name })));
     expect(m.size).toBe(0);
     expect(m.has('__proto__')).toBe(false);
@@ -179,7 +181,7 @@ describe('RequestMux (pending requests of one connection)', () => {
     const live: Promise<Message>[] = [];
     for (let i = 0; i < 5_000; i++) {
       live.push(send(m, `k${i}`, i & 0xff, 1000));
-      if (i >= 100) expect(m.resolve(`k${i - 100}`, response(`r${i - 100}`))).toBe(true);
+      if (i >= 100) expect(settles(m, `k${i - 100}`, response(`r${i - 100}`))).toBe(true);
     }
     expect(m.size).toBe(100);
     end.end('local');

@@ -91,7 +91,7 @@ describe('turnBudget', () => {
     expect(calls).toEqual(['pause', 'resume', 'pause', 'resume']);
   });
 
-  it('passes an error at once, and completes only after the items ahead of it', () => {
+  it('completes, or errors, only after the items ahead of it', () => {
     const turns = manualTurns();
     const source = new Subject<string>();
     const seen: string[] = [];
@@ -109,12 +109,24 @@ describe('turnBudget', () => {
     expect(ends).toEqual(['complete']);
 
     const failing = new Subject<string>();
-    const errors: unknown[] = [];
-    failing.pipe(budget(1, turns).operator).subscribe({ error: (error: unknown) => errors.push(error) });
+    const order: string[] = [];
+    failing.pipe(budget(1, turns).operator).subscribe({
+      next: (item) => order.push(item),
+      error: (error: unknown) => order.push(`error: ${(error as Error).message}`),
+    });
     failing.next('a');
     failing.next('b');
     failing.error(new Error('framing lost'));
-    expect(errors).toEqual([new Error('framing lost')]);
+    expect(order).toEqual(['a']);
+    turns.advance();
+    expect(order).toEqual(['a', 'b', 'error: framing lost']);
+
+    // with nothing waiting, an error passes at once
+    const idle = new Subject<string>();
+    const idleErrors: unknown[] = [];
+    idle.pipe(budget(1, turns).operator).subscribe({ error: (error: unknown) => idleErrors.push(error) });
+    idle.error(new Error('reset'));
+    expect(idleErrors).toEqual([new Error('reset')]);
   });
 
   it('unsubscribing cancels the next turn and does not resume the source', () => {

@@ -43,9 +43,15 @@ export function peerAddress(socket: net.Socket): string {
  * A socket's `data` chunks. `fromEvent` does the same for ~1 KiB a subscription (measured over
  * 2 000), this for a third of that; every accepted link subscribes twice (read path, read timeout).
  */
-function dataOf(socket: net.Socket): Observable<Uint8Array> {
+function dataOf(socket: net.Socket, onChunk?: () => void): Observable<Uint8Array> {
   return new Observable<Uint8Array>((subscriber) => {
-    const next = (chunk: Uint8Array): void => subscriber.next(chunk);
+    const next =
+      onChunk === undefined
+        ? (chunk: Uint8Array): void => subscriber.next(chunk)
+        : (chunk: Uint8Array): void => {
+            onChunk();
+            subscriber.next(chunk);
+          };
     socket.on('data', next);
     return () => socket.off('data', next);
   });
@@ -75,7 +81,7 @@ export class SocketConnection implements SignOffCapable {
   private metadata: Map<string, unknown> | undefined = undefined;
   private readonly headers: NetworkHeaders;
   /** Inbound messages `rejectedRequest` recognised: held ones stay for `inbound$` when `serve` starts. */
-  private readonly networkRejects = new WeakSet<Message>();
+  private networkRejects: WeakSet<Message> | undefined = undefined;
   private readonly outbound = new Subject<void>();
   private readonly chunks$: Observable<Uint8Array>;
   private readonly reading = new Subscription();
@@ -91,7 +97,7 @@ export class SocketConnection implements SignOffCapable {
   constructor(
     private readonly socket: net.Socket,
     private readonly options: ResolvedLinkOptions,
-    clock?: Clock,
+    private readonly clock?: Clock,
   ) {
     this.remoteAddress = peerAddress(socket);
     this.traffic = new TrafficTap(clock);
@@ -212,10 +218,11 @@ export class SocketConnection implements SignOffCapable {
       },
       handler,
       resolved,
+      this.clock,
     );
     this.serving = serving;
     if (this.end.ended) serving.stop();
-    const isRequest = (message: Message) => !isResponseMti(message.mti) && !this.networkRejects.has(message);
+    const isRequest = (message: Message) => !isResponseMti(message.mti) && !(this.networkRejects?.has(message) ?? false);
     for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
   }
 
@@ -395,11 +402,12 @@ export class SocketConnection implements SignOffCapable {
       reading,
     };
     this.reading.add(
-      inboundMessages(this.chunks$, config, sides).subscribe({
+      // traffic$: the frames of each chunk arrived when it was read (one clock read a chunk, when listened to)
+      inboundMessages(dataOf(this.socket, this.traffic.chunkArrived), config, sides).subscribe({
         next: (message) => {
           // A network's reject answers our request: it is never a request for the serve handler.
           const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
-          if (rejected) this.networkRejects.add(message);
+          if (rejected) (this.networkRejects ??= new WeakSet()).add(message);
           const response = isResponseMti(message.mti);
           if (response) this.clues.unmatchedResponse(message);
           if (this.serving !== undefined && !response && !rejected) this.serving.push(message);

@@ -40,7 +40,7 @@ export interface InboundConfig {
   };
   /** `byteHooks.inbound`: throws to refuse a message (a bad MAC). */
   check: ((bytes: Uint8Array, message: Message) => void) | undefined;
-  /** The link's traffic tap. */
+  /** The link's traffic tap (the socket's chunk listener calls its `chunkArrived`, for the records' time). */
   traffic: TrafficTap;
   /** Stops and restarts the socket's reading while frames of a big read wait for their turn. */
   reading: { pause(): void; resume(): void };
@@ -76,10 +76,8 @@ export function inboundMessages(
   config: InboundConfig,
   sides: InboundSideChannels,
 ): Observable<Message> {
-  const { framing, frameTimeout, reading, traffic } = config;
+  const { framing, frameTimeout, reading } = config;
   return chunks$.pipe(
-    // traffic$: the frames of this chunk arrived now
-    tap(() => traffic.chunkArrived()),
     // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
     decodeFrames(framing, { frameTimeout }),
     // at most FRAMES_PER_TURN frames a turn: a big read yields to the other links between slices

@@ -149,11 +149,6 @@ export class RequestMux {
     return promise;
   }
 
-  /** Delivers a response to the request pending under `key`; false when there is none. */
-  resolve(key: string, response: Message): boolean {
-    return this.settle(key, response) !== undefined;
-  }
-
   /** Delivers a response to the written request pending under `key` and returns it; undefined when there is none. */
   settle(key: string, response: Message): OutboundRequest | undefined {
     const request = this.pending.get(key);

@@ -108,9 +108,9 @@ export class TrafficTap {
   }
 
   /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
-  chunkArrived(): void {
+  readonly chunkArrived = (): void => {
     this.chunkTime = NaN;
-  }
+  };
 
   /** An inbound message or frame, at the time of the chunk that completed it. */
   received(

@@ -43,7 +43,8 @@ function eventLoopTurn(): number {
  * for the next turns (`nextTurn`, `perTurn` more in each), and the source is paused meanwhile. One
  * link's big read thus cannot hold the event loop: other links' reads and timers get their turn
  * between slices. A source within budget passes untouched (a counter and a turn number per item).
- * Errors pass at once; completion waits for the items ahead of it.
+ * An error or completion waits for the items ahead of it: the frames a peer sent before its
+ * framing broke are still handled (their responses settle), as they were before the budget.
  */
 export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunction<T> {
   const { perTurn, pause, resume, nextTurn = immediately, turn = eventLoopTurn } = config;
@@ -56,6 +57,8 @@ export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunctio
       const waiting: T[] = [];
       let head = 0;
       let completed = false;
+      /** The source failed while items waited: they are passed on first, then the error. */
+      let failure: { error: unknown } | undefined;
 
       const nextSlice = (): void => {
         cancelTurn = undefined;
@@ -74,7 +77,8 @@ export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunctio
         }
         waiting.length = 0;
         head = 0;
-        if (completed) subscriber.complete();
+        if (failure !== undefined) subscriber.error(failure.error);
+        else if (completed) subscriber.complete();
         else resume();
       };
 
@@ -98,7 +102,10 @@ export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunctio
           pause();
           cancelTurn = nextTurn(nextSlice);
         },
-        error: (error: unknown) => subscriber.error(error),
+        error(error: unknown) {
+          if (head < waiting.length) failure = { error };
+          else subscriber.error(error);
+        },
         complete() {
           if (head < waiting.length) completed = true;
           else subscriber.complete();
