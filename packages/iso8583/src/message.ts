@@ -450,13 +450,15 @@ export class Message {
   }
 
   #codec(n: number): FieldCodec {
-    if (!Number.isInteger(n) || n < 0 || n > MAX_FIELD) throw new PackError(String(n), 'field numbers are 0..128');
+    if (!Number.isInteger(n) || n < 0 || n > MAX_FIELD) throw new PackError(String(n), NOT_A_FIELD_NUMBER);
     if (n === 1) throw new PackError(1, 'the bitmap is computed when packing');
     const codec = this.#compiled.fields[n];
     if (codec === undefined) throw new PackError(n, `the spec '${this.spec.name}' does not define this field`);
     return codec;
   }
 }
+
+const NOT_A_FIELD_NUMBER = 'not a field number (fields are keyed by number, 0..128)';
 
 /**
  * Throws a `PackError` naming the first key of `fields` that is not a field number 0..128 (`130`,
@@ -466,7 +468,7 @@ function refuseUnknownFields(fields: object): void {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD)
-      throw new PackError(key, 'not a field number (fields are keyed by number, 0..128)');
+      throw new PackError(key, NOT_A_FIELD_NUMBER);
   }
 }
 

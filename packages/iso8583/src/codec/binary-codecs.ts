@@ -1,14 +1,9 @@
 import { UnpackError, type FieldPath } from '../errors';
 import type { FieldInput, FieldValue } from '../values';
-import { HEX_CHAR, HEX_VALUE } from './hex';
+import { HEX_CHAR, HEX_VALUE, hexNibble } from './hex';
 import { copyBytes, writeBytes, type Reader, type Writer } from './io';
 import { hexDigitAt } from './normalize';
 import { ByteUnitCodec, type ByteSource, type ScalarCodec } from './value-codec';
-
-/** The nibble of a hex character's code (either case), -1 for any other character. */
-function hexNibble(code: number): number {
-  return code > 0xff ? -1 : HEX_VALUE[code]!;
-}
 
 /** Raw bytes; the value read is an independent copy, never a view of the input. */
 export class RawBytesCodec extends ByteUnitCodec implements ScalarCodec {

@@ -30,8 +30,6 @@ export interface AsciiFieldShape {
   readonly high: number;
   /** Digits of the ASCII length prefix, or 0 for a fixed-length field. */
   readonly prefixDigits: number;
-  /** Whether short digit strings are filled with `'0'` on the left (fixed numerics). */
-  readonly zeroFill: boolean;
   /** The pad byte of short fixed text, or -1. */
   readonly padByte: number;
   /** Whether padding goes on the left. */
@@ -88,7 +86,7 @@ export class FieldCodec {
 
   /** The field's shape when it is ASCII text or digits, fixed or behind an ASCII prefix; else `undefined`. */
   asciiShape(): AsciiFieldShape | undefined {
-    if (!isAscii(this.kind) || this.selfFilling || (this.prefix !== null && this.prefix.encoding !== 'ascii'))
+    if (!isAscii(this.kind) || (this.prefix !== null && this.prefix.encoding !== 'ascii'))
       return undefined;
     const { low, high } = this.value as AsciiCodec;
     return {
@@ -96,7 +94,6 @@ export class FieldCodec {
       low,
       high,
       prefixDigits: this.prefix?.digits ?? 0,
-      zeroFill: this.zeroFill,
       padByte: this.padByte,
       padLeft: this.padding?.side === 'left',
     };

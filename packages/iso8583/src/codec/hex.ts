@@ -18,6 +18,11 @@ export const HEX_VALUE: Int8Array = (() => {
 /** `HEX_CHAR[nibble]` is the upper-case ASCII code of a nibble. */
 export const HEX_CHAR: Uint8Array = Uint8Array.from(Buffer.from('0123456789ABCDEF', 'latin1'));
 
+/** The nibble of a hex character's code (either case), -1 for any other character. */
+export function hexNibble(code: number): number {
+  return code > 0xff ? -1 : HEX_VALUE[code]!;
+}
+
 /** `EBCDIC_HEX_VALUE[byte]` is the nibble an EBCDIC hex character (F0-F9, C1-C6, 81-86) stands for, or -1. */
 export const EBCDIC_HEX_VALUE: Int8Array = (() => {
   const table = new Int8Array(256).fill(-1);

@@ -1,6 +1,6 @@
 import { PackError, type FieldPath } from '../errors';
 import type { FieldInput } from '../values';
-import { HEX_VALUE } from './hex';
+import { hexNibble } from './hex';
 
 /** Names the kind of a value for an error message without showing the value. */
 export function kindOf(value: unknown): string {
@@ -48,7 +48,7 @@ export function byteUnitsOf(value: string | Uint8Array, path: FieldPath): number
 /** The value of the hex digit at `index` of `hex`; throws `PackError` naming its position. */
 export function hexDigitAt(hex: string, index: number, path: FieldPath): number {
   const code = hex.charCodeAt(index);
-  const nibble = code > 0xff ? -1 : HEX_VALUE[code]!;
+  const nibble = hexNibble(code);
   if (nibble < 0) throw new PackError(path, `character ${index + 1} is not a hex digit`);
   return nibble;
 }

@@ -108,7 +108,7 @@ export function inputClass(kind: number, type: string): InputClass {
   return type === 'numeric' ? InputClass.Digits : InputClass.Text;
 }
 
-/** Whether a kind is ASCII text or digits (an {@link AsciiCodec}), whose fields get compiled writers and checkers. */
+/** Whether a kind is ASCII text or digits (an {@link AsciiCodec}), whose fields unpack checks from its `AsciiTable`. */
 export function isAscii(kind: number): boolean {
   return kind === Kind.Ascii;
 }
