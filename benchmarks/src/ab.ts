@@ -25,6 +25,8 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as ConnectionPackage from '@rx8583/connection';
 import type * as CodecPackage from '@rx8583/iso8583';
+import { answerCpuQueries, forkServer } from './child-server';
+import { LatencyRecorder } from './latency-recorder';
 
 const PNPM = ['--yes', 'pnpm@12.4.2'];
 const SENDERS = 100;
@@ -77,9 +79,7 @@ async function serve(root: string): Promise<void> {
     link.inbound$.subscribe((request) => void link.reply(message('0810', request.get(11) as string))),
   );
   const { port } = await server.listen(0, '127.0.0.1');
-  process.on('message', (question) => {
-    if (question === 'cpu') process.send!({ cpu: cpuMicros() });
-  });
+  answerCpuQueries();
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
   process.send!({ port });
 }
@@ -91,14 +91,14 @@ async function drive(root: string, port: number, durationMs: number): Promise<vo
   let stan = 0;
   const request = () => message('0800', (stan = (stan % 999_999) + 1));
   const senders = async (ms: number) => {
-    const latencies: number[] = [];
+    const latencies = new LatencyRecorder();
     const deadline = performance.now() + ms;
     await Promise.all(
       Array.from({ length: SENDERS }, async () => {
         for (let t0 = performance.now(); t0 < deadline;) {
           await conn.send(request());
           const t1 = performance.now();
-          latencies.push(t1 - t0);
+          latencies.record(t1 - t0);
           t0 = t1;
         }
       }),
@@ -125,12 +125,12 @@ async function drive(root: string, port: number, durationMs: number): Promise<vo
   for (let i = 0; i < BATCHES; i++) batches.push(await batch());
   const batchCpu = cpuMicros() - batchClientBefore + ((await askServerCpu()) - batchServerBefore);
   await conn.close();
-  latencies.sort((a, b) => a - b);
+  const [p99Ms] = latencies.percentiles(99);
   const result: RoundResult = {
-    roundTripsPerSecond: latencies.length / seconds,
-    p99Ms: latencies[Math.floor(latencies.length * 0.99)]!,
-    clientCpuMicros: clientCpu / latencies.length,
-    serverCpuMicros: serverCpu / latencies.length,
+    roundTripsPerSecond: latencies.count / seconds,
+    p99Ms: p99Ms!,
+    clientCpuMicros: clientCpu / latencies.count,
+    serverCpuMicros: serverCpu / latencies.count,
     batchRoundTripsPerSecond: median(batches),
     batchCpuMicros: batchCpu / (BATCHES * BATCH),
   };
@@ -141,10 +141,10 @@ async function drive(root: string, port: number, durationMs: number): Promise<vo
 function askServerCpu(): Promise<number> {
   process.send!({ askCpu: true });
   return new Promise((done) => {
-    const onMessage = (answer: { cpu?: number }) => {
-      if (answer.cpu === undefined) return;
+    const onMessage = (answer: { cpuMicros?: number }) => {
+      if (answer.cpuMicros === undefined) return;
       process.off('message', onMessage);
-      done(answer.cpu);
+      done(answer.cpuMicros);
     };
     process.on('message', onMessage);
   });
@@ -162,26 +162,20 @@ function child(args: string[]): ChildProcess {
 
 /** One build's run: its server and its client, each in a process of its own. */
 async function runBuild(build: BuildUnderTest, durationMs: number): Promise<RoundResult> {
-  const server = child(['--serve', build.root]);
-  const [{ port }] = (await once(server, 'message')) as [{ port: number }];
-  const client = child(['--drive', build.root, String(port), String(durationMs)]);
+  const server = await forkServer(__filename, ['--serve', build.root]);
+  const client = child(['--drive', build.root, String(server.port), String(durationMs)]);
   try {
     return await new Promise<RoundResult>((done, fail) => {
       client.on('exit', (code) => fail(new Error(`${build.label}: the client exited with ${code}`)));
       client.on('message', (message: { askCpu?: boolean; result?: RoundResult }) => {
         if (message.result !== undefined) done(message.result);
-        else if (message.askCpu) {
-          server.once('message', (answer) => client.send(answer as object));
-          server.send('cpu');
-        }
+        else if (message.askCpu) void server.cpuMicros().then((cpuMicros) => client.send({ cpuMicros }));
       });
     });
   } finally {
     client.removeAllListeners('exit');
     if (client.exitCode === null) await once(client, 'exit');
-    const exited = once(server, 'exit');
-    server.disconnect();
-    await exited;
+    await server.stop();
   }
 }
 

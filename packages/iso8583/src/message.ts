@@ -467,8 +467,7 @@ const NOT_A_FIELD_NUMBER = 'not a field number (fields are keyed by number, 0..1
 function refuseUnknownFields(fields: object): void {
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD)
-      throw new PackError(key, NOT_A_FIELD_NUMBER);
+    if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD) throw new PackError(key, NOT_A_FIELD_NUMBER);
   }
 }
 

@@ -222,7 +222,8 @@ export class SocketConnection implements SignOffCapable {
     );
     this.serving = serving;
     if (this.end.ended) serving.stop();
-    const isRequest = (message: Message) => !isResponseMti(message.mti) && !(this.networkRejects?.has(message) ?? false);
+    const isRequest = (message: Message) =>
+      !isResponseMti(message.mti) && !(this.networkRejects?.has(message) ?? false);
     for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
   }
 

@@ -86,8 +86,7 @@ export class FieldCodec {
 
   /** The field's shape when it is ASCII text or digits, fixed or behind an ASCII prefix; else `undefined`. */
   asciiShape(): AsciiFieldShape | undefined {
-    if (!isAscii(this.kind) || (this.prefix !== null && this.prefix.encoding !== 'ascii'))
-      return undefined;
+    if (!isAscii(this.kind) || (this.prefix !== null && this.prefix.encoding !== 'ascii')) return undefined;
     const { low, high } = this.value as AsciiCodec;
     return {
       length: this.length,

@@ -46,16 +46,6 @@ export interface LinkState {
 }
 
 /**
- * An issuer that answers by rules: the decision half of `serveIssuer`, with no I/O, so it can
- * sit behind any transport (a server link, a switch test, a NATS worker).
- *
- * @example
- * ```ts
- * const issuer = new IssuerSimulator({ rules: [{ match: { amount: { min: 100_000 } }, respond: { code: '05' } }] });
- * const { response, delay } = issuer.answer(request, { signedOn: true });
- * ```
- */
-/**
  * An answer whose `decision` is built when first read: `decisions$` reads it only while observed,
  * and a served request otherwise never needs it — measured, the issuer's allocations per request
  * are amplified by the serving process's garbage collection (~40 % of its CPU at 100 senders).
@@ -89,6 +79,16 @@ interface CompiledRule {
   readonly matches: RequestTest;
 }
 
+/**
+ * An issuer that answers by rules: the decision half of `serveIssuer`, with no I/O, so it can
+ * sit behind any transport (a server link, a switch test, a NATS worker).
+ *
+ * @example
+ * ```ts
+ * const issuer = new IssuerSimulator({ rules: [{ match: { amount: { min: 100_000 } }, respond: { code: '05' } }] });
+ * const { response, delay } = issuer.answer(request, { signedOn: true });
+ * ```
+ */
 export class IssuerSimulator {
   readonly rules: IssuerRules;
   readonly accounts: CardAccounts | undefined;
