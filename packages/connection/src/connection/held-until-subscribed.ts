@@ -12,17 +12,21 @@ export class HeldUntilSubscribed<T> {
   private live: Subject<T> | undefined = undefined;
   private completed = false;
 
+  private stream: Observable<T> | undefined = undefined;
+
   /** The stream: the first subscriber gets the held items first. */
-  readonly observable: Observable<T> = new Observable<T>((subscriber) => {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) for (const item of held) subscriber.next(item);
-    if (this.live === undefined) {
-      this.live = new Subject<T>();
-      if (this.completed) this.live.complete();
-    }
-    return this.live.subscribe(subscriber);
-  });
+  get observable(): Observable<T> {
+    return (this.stream ??= new Observable<T>((subscriber) => {
+      const held = this.held;
+      this.held = undefined;
+      if (held !== undefined) for (const item of held) subscriber.next(item);
+      if (this.live === undefined) {
+        this.live = new Subject<T>();
+        if (this.completed) this.live.complete();
+      }
+      return this.live.subscribe(subscriber);
+    }));
+  }
 
   constructor(
     /** Most items held before the first subscription. */
