@@ -211,9 +211,12 @@ export class Message {
 
   /** The data fields present (2 and up), ascending. */
   fieldNumbers(): number[] {
-    const numbers: number[] = [];
     const seg = this.#seg;
-    for (let i = 0; i < seg.length; i += SEG) if (seg[i + SEG_N]! >= 2) numbers.push(seg[i + SEG_N]!);
+    // Slots are in field number order: the data fields are the slots after the MTI's and the bitmap's.
+    let first = 0;
+    while (first < seg.length && seg[first + SEG_N]! < 2) first += SEG;
+    const numbers = new Array<number>((seg.length - first) / SEG);
+    for (let i = first, k = 0; i < seg.length; i += SEG, k++) numbers[k] = seg[i + SEG_N]!;
     return numbers;
   }
 
@@ -345,7 +348,13 @@ export class Message {
     const seg = this.#seg;
     const n = seg[i + SEG_N]!;
     const store = this.#stores?.[n] ?? this.#store;
-    const value = this.#compiled.fields[n]!.decodeChecked(store, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!);
+    const data = seg[i + SEG_DATA]!;
+    const text = store.text;
+    // An ASCII field of unpack's text is a substring of it, as its codec would decode it.
+    const value =
+      text !== undefined && this.#compiled.ascii.inline[n] === 1
+        ? text.slice(data, data + seg[i + SEG_UNITS]!)
+        : this.#compiled.fields[n]!.decodeChecked(store, data, seg[i + SEG_UNITS]!);
     this.#values[slot] = value;
     return value;
   }
