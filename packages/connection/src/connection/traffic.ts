@@ -1,5 +1,5 @@
 import type { Message } from '@rx8583/iso8583';
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, config, type Subscriber } from 'rxjs';
 import { systemClock, type Clock } from './clock';
 
 /**
@@ -67,34 +67,44 @@ export interface TappedRequest {
 }
 
 /**
+ * What `conn.listenTraffic` calls: the traffic tap without an Observable in between, for consumers
+ * that see every record of busy links (`metrics$` does). `next` is called synchronously with each
+ * record as it happens — the same records, in the same order, as `traffic$` subscribers get — and
+ * `complete` once the link is gone, after its last record.
+ */
+export interface TrafficListener {
+  /**
+   * One record. It runs on the link's read and write paths, so keep it short. A throw does not
+   * reach the link: as with a throwing `traffic$` subscriber, the error goes to RxJS's
+   * `config.onUnhandledError` or, when that is not set, is thrown from a timer (an uncaught
+   * exception); the listener keeps getting records.
+   */
+  next(record: TrafficRecord): void;
+  /** The link is gone: no record follows. */
+  complete?(): void;
+}
+
+/**
  * The traffic tap of one link: a hot stream that costs a property read per message while nobody
- * subscribes (records are built only when `active`). Observing it takes nothing from anyone:
+ * listens (records are built only when `active`). Observing it takes nothing from anyone:
  * `inbound$` still gets (and holds) every unmatched message.
  *
- * What a record costs (benchmarks/README.md, Transactions): one small object and one `next` per
- * subscriber, and no clock read of its own on a round trip. A request's time is its `send`'s,
+ * What a record costs (benchmarks/README.md, Transactions): one small object and one call per
+ * listener, and no clock read of its own on a round trip. A request's time is its `send`'s,
  * which the deadline queue has just read; inbound messages take the time their socket chunk was
  * read, read once for all the frames of that chunk (`chunkArrived`); a request's end carries its
  * latency (a subtraction), so consumers such as `metrics$` keep no table of requests. A clock read
  * costs ~30 ns here: a third of the ~0.1 µs a subscribed `metrics$` may add to a round trip.
  */
 export class TrafficTap {
-  // The subscribers, replaced (never changed in place) on subscribe and unsubscribe, so a record
-  // goes to those subscribed when it was emitted. Not a Subject: RxJS's CommonJS build runs a
-  // Subject's `next` through a closure and a down-levelled iterator — measured, a round trip's two
-  // records to a no-op subscriber cost 66 ns through a Subject and 15 ns through this loop.
-  private subscribers: readonly Subscriber<TrafficRecord>[] = [];
+  // The listeners — `traffic$`'s subscribers and `listen`'s listeners side by side, both called
+  // through `next` — replaced (never changed in place) on every change, so a record goes to those
+  // listening when it was emitted. Not a Subject: RxJS's CommonJS build runs a Subject's `next`
+  // through a closure and a down-levelled iterator — measured, a round trip's two records to a
+  // no-op subscriber cost 66 ns through a Subject and 15 ns through this loop.
+  private listeners: readonly TrafficListener[] = [];
   private completed = false;
-  readonly traffic$ = new Observable<TrafficRecord>((subscriber) => {
-    if (this.completed) {
-      subscriber.complete();
-      return undefined;
-    }
-    this.subscribers = [...this.subscribers, subscriber];
-    return () => {
-      this.subscribers = this.subscribers.filter((other) => other !== subscriber);
-    };
-  });
+  readonly traffic$ = new Observable<TrafficRecord>((subscriber: Subscriber<TrafficRecord>) => this.listen(subscriber));
   /** Epoch milliseconds of the clock's zero (the clock is `performance.now()` unless a test injects one). */
   private readonly origin = performance.timeOrigin;
   /** Clock time of the socket chunk being read; NaN until a record needs it. */
@@ -104,7 +114,19 @@ export class TrafficTap {
 
   /** Someone is listening: build and emit records. */
   get active(): boolean {
-    return this.subscribers.length > 0;
+    return this.listeners.length > 0;
+  }
+
+  /** Adds `listener` (completed at once if the link is gone); the returned function removes it. */
+  listen(listener: TrafficListener): () => void {
+    if (this.completed) {
+      listener.complete?.();
+      return () => undefined;
+    }
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
   }
 
   /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
@@ -155,9 +177,15 @@ export class TrafficTap {
 
   complete(): void {
     this.completed = true;
-    const subscribers = this.subscribers;
-    this.subscribers = [];
-    for (const subscriber of subscribers) subscriber.complete();
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) {
+      try {
+        listener.complete?.();
+      } catch (error) {
+        rethrowLater(error);
+      }
+    }
   }
 
   private arrival(): number {
@@ -167,9 +195,27 @@ export class TrafficTap {
   }
 
   private emit(record: TrafficRecord): void {
-    const subscribers = this.subscribers;
-    for (let i = 0; i < subscribers.length; i++) subscribers[i]!.next(record);
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i]!.next(record);
+      } catch (error) {
+        rethrowLater(error);
+      }
+    }
   }
+}
+
+/**
+ * A listener's error, away from the link's read and write paths, the way RxJS reports a
+ * subscriber's: to `config.onUnhandledError` when set, else thrown from a timer.
+ */
+function rethrowLater(error: unknown): void {
+  setTimeout(() => {
+    const { onUnhandledError } = config;
+    if (onUnhandledError === null) throw error;
+    onUnhandledError(error);
+  });
 }
 
 /**
