@@ -1,4 +1,4 @@
-import { DeadlineQueue, type Expirable, type Lane } from '../src/connection/deadline-queue';
+import { Deadline, DeadlineQueue, type Expirable, type Lane } from '../src/connection/deadline-queue';
 import { ManualClock } from './support/manual-clock';
 
 class Entry implements Expirable {
@@ -111,5 +111,57 @@ describe('DeadlineQueue (request timeouts on one timer)', () => {
     // How late a timer fires depends on the machine's load (this suite shares 2 cores with other work):
     // only that it fires at all is asserted here; lateness is a benchmark's business.
     expect(at).toBeLessThan(30 + 5_000);
+  });
+});
+
+describe('Deadline (a link deadline that activity restarts)', () => {
+  let clock: ManualClock;
+  let queue: DeadlineQueue;
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    queue = new DeadlineQueue(clock);
+  });
+
+  it('expires timeout ms after its last restart, never before', () => {
+    const fired: number[] = [];
+    const silence = new Deadline(queue, 100, () => fired.push(clock.now()));
+    silence.restart();
+    clock.advance(60);
+    silence.restart(); // a chunk arrived
+    clock.advance(60);
+    expect(fired).toEqual([]);
+    clock.advance(40);
+    expect(fired).toEqual([160]);
+    // not again until restarted
+    clock.advance(500);
+    expect(fired).toEqual([160]);
+  });
+
+  it('cancel stops it, and restarting a cancelled one schedules it again', () => {
+    const fired: string[] = [];
+    const frame = new Deadline(queue, 50, () => fired.push('frame'));
+    frame.cancel(); // not scheduled: a no-op
+    frame.restart();
+    frame.cancel();
+    clock.advance(100);
+    expect(fired).toEqual([]);
+    expect(queue.size).toBe(0);
+    frame.restart();
+    clock.advance(50);
+    expect(fired).toEqual(['frame']);
+  });
+
+  it('serves many links on one timer, each on its own schedule', () => {
+    const fired: string[] = [];
+    const links = ['a', 'b', 'c'].map((name) => new Deadline(queue, 100, () => fired.push(name)));
+    for (const link of links) {
+      link.restart();
+      clock.advance(10);
+    }
+    links[0]!.restart(); // a hears from its peer at 30
+    expect(clock.armed).toBe(1);
+    clock.advance(100); // now 130
+    expect(fired).toEqual(['b', 'c', 'a']);
   });
 });

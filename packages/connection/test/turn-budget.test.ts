@@ -1,6 +1,19 @@
-import { Subject } from 'rxjs';
+import { Observable, Subject, type MonoTypeOperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { turnBudget, type TurnBudgetConfig } from '../src/connection/turn-budget';
+import { TurnBudget, type TurnBudgetConfig } from '../src/connection/turn-budget';
+
+/** The budget between a source and a subscriber, as the marbles draw it. */
+function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      const budget = new TurnBudget<T>(config, subscriber);
+      const subscription = source.subscribe(budget);
+      return () => {
+        budget.cancel();
+        subscription.unsubscribe();
+      };
+    });
+}
 
 const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

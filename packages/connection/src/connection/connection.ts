@@ -1,6 +1,6 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
-import { Observable, Subject, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import {
   asError,
   ConnectionClosedError,
@@ -15,9 +15,9 @@ import type { Clock } from './clock';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { FlowControl } from './flow-control';
 import { HeldUntilSubscribed } from './held-until-subscribed';
-import { inboundMessages, type InboundSideChannels } from './inbound-pipeline';
+import { Deadline, linkDeadlines } from './deadline-queue';
+import { InboundPipeline, type FramingConfig, type MessageConfig } from './inbound-pipeline';
 import { LinkEnd } from './link-end';
-import { watchLinkActivity } from './link-timers';
 import { NetworkHeaders } from './network-headers';
 import { resolveCloseOptions, type ResolvedLinkOptions } from './options';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
@@ -40,24 +40,6 @@ export function peerAddress(socket: net.Socket): string {
 }
 
 /**
- * A socket's `data` chunks. `fromEvent` does the same for ~1 KiB a subscription (measured over
- * 2 000), this for a third of that; every accepted link subscribes twice (read path, read timeout).
- */
-function dataOf(socket: net.Socket, onChunk?: () => void): Observable<Uint8Array> {
-  return new Observable<Uint8Array>((subscriber) => {
-    const next =
-      onChunk === undefined
-        ? (chunk: Uint8Array): void => subscriber.next(chunk)
-        : (chunk: Uint8Array): void => {
-            onChunk();
-            subscriber.next(chunk);
-          };
-    socket.on('data', next);
-    return () => socket.off('data', next);
-  });
-}
-
-/**
  * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
  * socket from construction on: reads it through the inbound pipeline, writes it through the
  * coalescing write queue, and ends it exactly once (see `LinkEnd`).
@@ -65,14 +47,12 @@ function dataOf(socket: net.Socket, onChunk?: () => void): Observable<Uint8Array
 export class SocketConnection implements SignOffCapable {
   readonly remoteAddress: string;
   readonly closed: Promise<CloseInfo>;
-  readonly inbound$: Observable<Message>;
-  readonly events$: Observable<ConnectionEvent>;
-  readonly status$: Observable<ConnectionStatus>;
-  readonly traffic$: Observable<TrafficRecord>;
 
   private readonly end = new LinkEnd();
-  private readonly mux: RequestMux;
-  private readonly writer: WriteQueue;
+  // The request table and the write queue come with the first send and the first write: most
+  // links a server accepts are idle, and a peer that only ever sent `FF FF 30` needs neither.
+  private mux: RequestMux | undefined = undefined;
+  private writer: WriteQueue | undefined = undefined;
   private readonly flow: FlowControl;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
@@ -82,13 +62,15 @@ export class SocketConnection implements SignOffCapable {
   private readonly headers: NetworkHeaders;
   /** Inbound messages `rejectedRequest` recognised: held ones stay for `inbound$` when `serve` starts. */
   private networkRejects: WeakSet<Message> | undefined = undefined;
-  private readonly outbound = new Subject<void>();
-  private readonly chunks$: Observable<Uint8Array>;
-  private readonly reading = new Subscription();
-  private watching = Subscription.EMPTY;
+  private readonly reader: InboundPipeline;
+  /** No inbound bytes for `readTimeout` (undefined when it is `Infinity`, or closing); restarted by every chunk. */
+  private silence: Deadline | undefined = undefined;
+  /** No outbound bytes for `idleTime` (undefined without `ping`, or closing); restarted by every write. */
+  private idle: Deadline | undefined = undefined;
   private closing: Promise<void> | undefined;
   private serving: Serving | undefined;
-  private readonly clues = new TimeoutClues();
+  /** Made by the first clue (an unmatched response, an unpack failure). */
+  private clues: TimeoutClues | undefined = undefined;
   /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
   private closeRequested = false;
   private signingOff = false;
@@ -103,37 +85,35 @@ export class SocketConnection implements SignOffCapable {
     this.traffic = new TrafficTap(clock);
     this.closed = this.end.closed;
     socket.setNoDelay(true);
-    this.flow = new FlowControl(socket, options, this.end, {
-      written: () => this.outbound.next(),
-      room: () => this.mux.admitWaiting(),
-      stalled: (error) => this.terminate('error', error, true),
-    });
-    this.writer = new WriteQueue(socket, this.flow, this.end);
-    this.flow.watch(this.writer);
-    const host = {
-      write: (request: OutboundRequest) => {
-        if (this.traffic.active) this.traffic.sent(request);
-        return this.writer.push(request.frame);
-      },
-      wasWritten: (position: number) => this.writer.wasWritten(position),
-      hasRoom: () => this.flow.hasRoom(),
-      ended: (request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error) => {
-        if (this.traffic.active) this.traffic.ended(request, outcome, error);
-      },
-      timeoutHint: (request: OutboundRequest, timeout: number) => this.clues.hintFor(request.message.get(11), timeout),
-    };
-    this.mux = new RequestMux(host, options.maxInFlight, this.end, clock);
+    this.flow = new FlowControl(socket, options, this.end);
     this.headers = new NetworkHeaders(options.framing);
     this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
-    this.inbound$ = this.inbox.observable;
     this.signals = new ConnectionSignals(this.remoteAddress, this.end);
-    this.events$ = this.signals.events$;
-    this.status$ = this.signals.status$;
-    this.traffic$ = this.traffic.traffic$;
-    this.chunks$ = dataOf(socket);
+    const { readTimeout, idleTime, ping } = options;
+    if (readTimeout !== Infinity) this.silence = new Deadline(linkDeadlines, readTimeout, () => this.onSilence());
+    if (ping !== undefined && idleTime !== Infinity) {
+      this.idle = new Deadline(linkDeadlines, idleTime, () => this.ping(ping));
+    }
+    this.reader = this.openReadPath();
     this.listen();
+  }
+
+  get inbound$(): Observable<Message> {
+    return this.inbox.observable;
+  }
+
+  get events$(): Observable<ConnectionEvent> {
+    return this.signals.events$;
+  }
+
+  get status$(): Observable<ConnectionStatus> {
+    return this.signals.status$;
+  }
+
+  get traffic$(): Observable<TrafficRecord> {
+    return this.traffic.traffic$;
   }
 
   /** `open`, then `closing` during a graceful `close()`, then `closed` once the link has ended. */
@@ -143,7 +123,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   get inFlight(): number {
-    return this.mux.size;
+    return this.mux?.size ?? 0;
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
@@ -155,12 +135,14 @@ export class SocketConnection implements SignOffCapable {
   }
 
   /** @internal `send` for `onClose`, allowed while the connection is closing. */
-  readonly sendWhileClosing = (message: Message, options?: SendOptions): Promise<Message> =>
-    this.request(message, options, true);
+  sendWhileClosing(message: Message, options?: SendOptions): Promise<Message> {
+    return this.request(message, options, true);
+  }
 
   /** @internal `send$` for `onClose`. */
-  readonly sendWhileClosing$ = (message: Message, options?: SendOptions): Observable<Message> =>
-    this.request$(message, options, true);
+  sendWhileClosing$(message: Message, options?: SendOptions): Observable<Message> {
+    return this.request$(message, options, true);
+  }
 
   reply(message: Message, options?: ReplyOptions): Promise<void> {
     try {
@@ -206,7 +188,7 @@ export class SocketConnection implements SignOffCapable {
     if (key === undefined || key === '') return false;
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
-    return this.mux.reject(key, new RejectedMessageError(key, text, { cause }));
+    return this.mux?.reject(key, new RejectedMessageError(key, text, { cause })) ?? false;
   }
 
   serve(handler: RequestHandler, options?: ServeOptions): void {
@@ -261,7 +243,7 @@ export class SocketConnection implements SignOffCapable {
   private onPossibleReject(message: Message): boolean {
     const key = this.rejectedKey(message);
     if (key === undefined) return false;
-    if (this.mux.has(key)) {
+    if (this.mux?.has(key) === true) {
       const code = this.headers.of(message)?.rejectCode;
       const detail = typeof code === 'string' ? `, reject code ${code}` : '';
       this.mux.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)}${detail})`));
@@ -326,11 +308,12 @@ export class SocketConnection implements SignOffCapable {
           : positiveMilliseconds('send', 'options.timeout', options.timeout);
       assertLinkSpec('send', message.spec, this.options.spec);
       const key = keyOf(this.options.requestKey, message);
-      if (this.mux.has(key)) throw new DuplicateRequestError(key);
+      const mux = this.requests();
+      if (mux.has(key)) throw new DuplicateRequestError(key);
       const body = this.outboundBytes(message);
       const header = options?.header;
       const frame = this.options.framing.encode(body, header);
-      const promise = this.mux.register(key, message, body, frame, header, timeout);
+      const promise = mux.register(key, message, body, frame, header, timeout);
       onKey?.(key);
       return promise;
     } catch (error) {
@@ -341,7 +324,7 @@ export class SocketConnection implements SignOffCapable {
   private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
     return sendObservable(
       (onKey) => this.request(message, options, duringSignOff, onKey),
-      (key) => this.mux.reject(key, new ConnectionClosedError('send$ unsubscribed')),
+      (key) => this.mux?.reject(key, new ConnectionClosedError('send$ unsubscribed')),
     );
   }
 
@@ -371,72 +354,118 @@ export class SocketConnection implements SignOffCapable {
     const frame = this.options.framing.encode(body, header);
     const ack = new WriteAck();
     if (this.traffic.active) this.traffic.replied(body, message, header);
-    this.writer.push(frame, ack);
+    this.writeQueue().push(frame, ack);
     this.flow.replyQueued();
     return ack.promise;
+  }
+
+  /** The request table, made by the first send. */
+  private requests(): RequestMux {
+    if (this.mux !== undefined) return this.mux;
+    const host = {
+      write: (request: OutboundRequest) => {
+        if (this.traffic.active) this.traffic.sent(request);
+        return this.writeQueue().push(request.frame);
+      },
+      wasWritten: (position: number) => this.writer!.wasWritten(position),
+      hasRoom: () => this.flow.hasRoom(),
+      ended: (request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error) => {
+        if (this.traffic.active) this.traffic.ended(request, outcome, error);
+      },
+      timeoutHint: (request: OutboundRequest, timeout: number) =>
+        this.clues?.hintFor(request.message.get(11), timeout) ?? '',
+    };
+    this.mux = new RequestMux(host, this.options.maxInFlight, this.end, this.clock);
+    return this.mux;
+  }
+
+  /** The write queue, made by the first write, with flow control watching it. */
+  private writeQueue(): WriteQueue {
+    if (this.writer !== undefined) return this.writer;
+    this.writer = new WriteQueue(this.socket, this.flow, this.end);
+    this.flow.watch(this.writer, {
+      written: () => this.idle?.restart(),
+      room: () => this.mux?.admitWaiting(),
+      stalled: (error) => this.terminate('error', error, true),
+    });
+    return this.writer;
   }
 
   private emit(event: ConnectionEvent): void {
     this.signals.emit(event);
   }
 
-  private listen(): void {
-    const socket = this.socket;
-    const sides: InboundSideChannels = {
-      header: (message, header) => this.headers.remember(message, header),
-      keepAlive: () => this.onKeepAlive(),
-      unpackError: (error) => {
-        this.clues.unpackFailure();
-        this.emit({ type: 'unpackError', error });
-      },
-      refused: (message, error) => this.onRefused(message, asError(error)),
-    };
-    const { framing, frameTimeout, spec, requestKey, inboundBytes: check } = this.options;
-    const reading = {
-      pause: () => this.flow.hold('backlog', true),
-      resume: () => this.flow.hold('backlog', false),
-    };
-    const config = {
+  /** The read side: frames to messages to matching; what is left goes to `serve` or `inbound$`. */
+  private openReadPath(): InboundPipeline {
+    const { framing, frameTimeout } = this.options;
+    const config: FramingConfig = {
       framing,
       frameTimeout,
+      traffic: this.traffic,
+      reading: {
+        pause: () => this.flow.hold('backlog', true),
+        resume: () => this.flow.hold('backlog', false),
+      },
+      frameClock: new Deadline(linkDeadlines, frameTimeout, () => this.reader.frameOverdue()),
+      failed: (error) => this.terminate('error', asError(error), true),
+    };
+    return new InboundPipeline(config, () => this.messageStages());
+  }
+
+  /** What the read side needs past framing (asked for at the first frame). */
+  private messageStages(): MessageConfig {
+    const { spec, requestKey, inboundBytes: check } = this.options;
+    return {
       spec,
       requestKey,
-      pending: this.mux,
+      pending: { settle: (key, response) => this.mux?.settle(key, response) },
       check,
       traffic: this.traffic,
-      reading,
-    };
-    this.reading.add(
-      // traffic$: the frames of each chunk arrived when it was read (one clock read a chunk, when listened to)
-      inboundMessages(dataOf(this.socket, this.traffic.chunkArrived), config, sides).subscribe({
-        next: (message) => {
-          // A network's reject answers our request: it is never a request for the serve handler.
-          const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
-          if (rejected) (this.networkRejects ??= new WeakSet()).add(message);
-          const response = isResponseMti(message.mti);
-          if (response) this.clues.unmatchedResponse(message);
-          if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
-          else this.inbox.push(message);
+      sides: {
+        header: (message, header) => this.headers.remember(message, header),
+        keepAlive: () => this.onKeepAlive(),
+        unpackError: (error) => {
+          (this.clues ??= new TimeoutClues()).unpackFailure();
+          this.emit({ type: 'unpackError', error });
         },
-        error: (error: unknown) => this.terminate('error', asError(error), true),
-      }),
-    );
+        refused: (message, error) => this.onRefused(message, asError(error)),
+      },
+      unmatched: (message) => this.onMessage(message),
+    };
+  }
+
+  /** An inbound message nothing matched: a request for `serve`, else for `inbound$`. */
+  private onMessage(message: Message): void {
+    // A network's reject answers our request: it is never a request for the serve handler.
+    const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
+    if (rejected) (this.networkRejects ??= new WeakSet()).add(message);
+    const response = isResponseMti(message.mti);
+    if (response) (this.clues ??= new TimeoutClues()).unmatchedResponse(message);
+    if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
+    else this.inbox.push(message);
+  }
+
+  private listen(): void {
+    const socket = this.socket;
+    socket.on('data', (chunk: Uint8Array) => {
+      this.silence?.restart();
+      this.reader.push(chunk);
+    });
     socket.on('error', (error) =>
       this.terminate(this.closeRequested ? 'local' : 'error', explainSocketError(this.remoteAddress, error), true),
     );
     socket.on('end', () => this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false));
     socket.on('close', () => this.onSocketClosed());
-    this.startTimers();
+    this.silence?.restart();
+    this.idle?.restart();
   }
 
-  private startTimers(): void {
-    const { idleTime, ping, readTimeout } = this.options;
-    this.watching = watchLinkActivity(this.outbound, this.chunks$, {
-      idleTime,
-      onIdle: ping && (() => this.ping(ping)),
-      readTimeout,
-      onSilence: () => this.onSilence(),
-    });
+  /** Stops the read timeout and the idle pings (a closing link neither pings nor times out reading). */
+  private stopWatching(): void {
+    this.silence?.cancel();
+    this.idle?.cancel();
+    this.silence = undefined;
+    this.idle = undefined;
   }
 
   /** Nothing arrived for `readTimeout`: say so, then close the link when `closeOnReadTimeout`. */
@@ -446,9 +475,13 @@ export class SocketConnection implements SignOffCapable {
     // Our own pause (replies backed up) is not the peer's silence.
     if (closeOnReadTimeout && !this.flow.readingPaused)
       this.terminate('error', new ReadTimeoutError(readTimeout), true);
+    // Again every readTimeout while the peer stays silent.
+    else this.silence?.restart();
   }
 
   private ping(ping: NonNullable<ResolvedLinkOptions['ping']>): void {
+    // Again every idleTime while nothing is written (a ping that writes restarts it itself).
+    this.idle?.restart();
     this.emit({ type: 'ping' });
     try {
       const result = ping(this);
@@ -463,7 +496,7 @@ export class SocketConnection implements SignOffCapable {
     const echo = this.options.echoKeepAlive && !this.end.ended;
     if (echo) {
       if (this.traffic.active) this.traffic.replied(EMPTY, undefined, undefined);
-      this.writer.push(this.options.framing.encode(EMPTY));
+      this.writeQueue().push(this.options.framing.encode(EMPTY));
     }
     this.emit({ type: 'keepAlive', echoed: echo });
   }
@@ -472,7 +505,7 @@ export class SocketConnection implements SignOffCapable {
   private onRefused(message: Message, error: Error): void {
     this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
     const key = responseKey(this.options.requestKey, message);
-    if (key !== undefined && this.mux.awaits(key)) {
+    if (key !== undefined && this.mux?.awaits(key) === true) {
       this.mux.reject(
         key,
         new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
@@ -483,7 +516,7 @@ export class SocketConnection implements SignOffCapable {
   private async closeGracefully(drainTimeout: number | undefined): Promise<void> {
     if (this.end.ended) return this.closed.then(() => undefined);
     this.closeRequested = true;
-    this.watching.unsubscribe();
+    this.stopWatching();
     this.emit({ type: 'closing' });
     let drainTimer: NodeJS.Timeout | undefined;
     const drainDeadline = new Promise<'drainTimeout'>((resolve) => {
@@ -498,17 +531,17 @@ export class SocketConnection implements SignOffCapable {
       await Promise.race([signedOff, drainDeadline]);
       this.signingOff = false;
     }
-    const drained = Promise.all([this.mux.whenIdle(), this.serving?.whenIdle()]);
+    const drained = Promise.all([this.mux?.whenIdle(), this.serving?.whenIdle()]);
     if ((await Promise.race([drained, drainDeadline])) === 'drainTimeout') {
       this.serving?.stop();
-      this.mux.rejectAll(
+      this.mux?.rejectAll(
         (written) =>
           new ConnectionClosedError(`close: no response within the drainTimeout of ${drainTimeout} ms`, { written }),
       );
     }
     clearTimeout(drainTimer);
     if (!this.end.ended) {
-      this.writer.flushNow();
+      this.writer?.flushNow();
       this.endSocket();
     }
     await this.closed;
@@ -531,12 +564,12 @@ export class SocketConnection implements SignOffCapable {
   /** The link is over: settle everything pending, stop reading and writing, release the socket. */
   private terminate(reason: CloseReason, error: Error | undefined, destroy: boolean): void {
     if (!this.end.end(reason, error)) return;
-    this.watching.unsubscribe();
-    this.reading.unsubscribe();
+    this.stopWatching();
+    this.reader.stop();
     this.serving?.stop();
-    this.mux.rejectAll();
+    this.mux?.rejectAll();
     this.flow.stop();
-    for (const ack of this.writer.drop()) ack.fail(this.end.error(false));
+    for (const ack of this.writer?.drop() ?? []) ack.fail(this.end.error(false));
     if (destroy) this.socket.destroy();
     else this.endSocket();
   }
@@ -547,6 +580,5 @@ export class SocketConnection implements SignOffCapable {
     this.signals.finish();
     this.inbox.complete();
     this.traffic.complete();
-    this.outbound.complete();
   }
 }

@@ -164,3 +164,45 @@ export class DeadlineQueue {
     this.armedFor = Infinity;
   }
 }
+
+/**
+ * One restartable deadline on a `DeadlineQueue`: a link's read timeout, idle ping or frame
+ * timeout. `restart()` moves it to `timeout` from now (a cancel and an append, O(1)), so activity
+ * costs a clock read and no timer of its own; the queue's one timer serves every link.
+ */
+export class Deadline implements Expirable {
+  deadline = 0;
+  deadlineLane: Lane | undefined = undefined;
+  deadlineSlot = 0;
+
+  constructor(
+    private readonly queue: DeadlineQueue,
+    /** Milliseconds from `restart()` to `onExpire`. */
+    readonly timeout: number,
+    private readonly onExpire: () => void,
+  ) {}
+
+  /** Due `timeout` ms from now (whether it was scheduled or not). */
+  restart(): void {
+    this.queue.cancel(this);
+    this.queue.add(this, this.timeout);
+  }
+
+  /** Not due any more (a no-op when it is not scheduled). */
+  cancel(): void {
+    this.queue.cancel(this);
+  }
+
+  expire(): void {
+    this.onExpire();
+  }
+}
+
+/**
+ * The queue every link's read, idle and frame deadlines share: one timer for the process. Its
+ * timer does not keep the process alive by itself (each link's socket does, while it is open).
+ */
+export const linkDeadlines = new DeadlineQueue({
+  ...systemClock,
+  setTimer: (callback, delay) => setTimeout(callback, delay).unref(),
+});

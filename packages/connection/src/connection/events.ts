@@ -108,35 +108,40 @@ export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
  * the application-owned `status`.
  */
 export class ConnectionSignals {
-  readonly events$: Observable<ConnectionEvent>;
-  readonly status$: Observable<ConnectionStatus>;
-  // Both subjects are created by their first subscriber: most accepted links are never observed,
-  // and each subject costs a link ~100 bytes with its observable.
+  // The streams and their subjects are made by their first use: most accepted links are never
+  // observed, and each costs a link ~100 bytes.
   private events: Subject<ConnectionEvent> | undefined = undefined;
   private statusSubject: BehaviorSubject<ConnectionStatus> | undefined = undefined;
+  private eventStream: Observable<ConnectionEvent> | undefined = undefined;
+  private statusStream: Observable<ConnectionStatus> | undefined = undefined;
   private current: ConnectionStatus = 'unknown';
   private finished = false;
 
   constructor(
-    remoteAddress: string,
+    private readonly remoteAddress: string,
     private readonly end: LinkEnd,
-  ) {
-    this.events$ = new Observable<ConnectionEvent>((subscriber) => {
-      if (end.isGone) {
-        subscriber.next(closedEvent(end));
+  ) {}
+
+  get events$(): Observable<ConnectionEvent> {
+    return (this.eventStream ??= new Observable<ConnectionEvent>((subscriber) => {
+      if (this.end.isGone) {
+        subscriber.next(closedEvent(this.end));
         subscriber.complete();
         return undefined;
       }
-      subscriber.next({ type: 'connected', remoteAddress });
+      subscriber.next({ type: 'connected', remoteAddress: this.remoteAddress });
       return (this.events ??= new Subject<ConnectionEvent>()).subscribe(subscriber);
-    });
-    this.status$ = new Observable<ConnectionStatus>((subscriber) => {
+    }));
+  }
+
+  get status$(): Observable<ConnectionStatus> {
+    return (this.statusStream ??= new Observable<ConnectionStatus>((subscriber) => {
       if (this.statusSubject === undefined) {
         this.statusSubject = new BehaviorSubject<ConnectionStatus>(this.current);
         if (this.finished) this.statusSubject.complete();
       }
       return this.statusSubject.subscribe(subscriber);
-    });
+    }));
   }
 
   emit(event: ConnectionEvent): void {

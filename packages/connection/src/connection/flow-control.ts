@@ -9,6 +9,9 @@ import type { WriteListener, WriteQueue } from './write-queue';
  */
 export type ReadHold = 'replies' | 'handlers' | 'backlog';
 
+/** Each hold's bit in `FlowControl.holds`. */
+const HOLD_BITS: Record<ReadHold, number> = { replies: 1, handlers: 2, backlog: 4 };
+
 /** What flow control tells the connection. */
 export interface FlowEvents {
   /** A flush handed bytes to the socket (outbound activity, for idle pings). */
@@ -30,21 +33,24 @@ export interface FlowEvents {
  * - a socket that accepts nothing for `writeTimeout` ends the link (`stalled`).
  */
 export class FlowControl implements WriteListener {
-  private readonly holds: Record<ReadHold, boolean> = { replies: false, handlers: false, backlog: false };
+  /** The reasons reading is held, one bit each (`HOLD_BITS`). */
+  private holds = 0;
   private paused = false;
   private stallTimer: NodeJS.Timeout | undefined = undefined;
+  // Both come with the link's first write: most links a server accepts never write.
   private queue: WriteQueue | undefined = undefined;
+  private events: FlowEvents | undefined = undefined;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly limits: { readonly maxQueuedBytes: number; readonly writeTimeout: number },
     private readonly end: LinkEnd,
-    private readonly events: FlowEvents,
   ) {}
 
-  /** The write queue this listens to (it is built with this object as its listener). */
-  watch(queue: WriteQueue): void {
+  /** The write queue this listens to (it is built with this object as its listener), and whom to tell. */
+  watch(queue: WriteQueue, events: FlowEvents): void {
     this.queue = queue;
+    this.events = events;
   }
 
   /** Reading is held by us (for any reason): silence on the socket then is not the peer's. */
@@ -54,18 +60,20 @@ export class FlowControl implements WriteListener {
 
   /** Whether a request may be written now. */
   hasRoom(): boolean {
-    return this.queue!.outboundBytes < this.limits.maxQueuedBytes;
+    return (this.queue?.outboundBytes ?? 0) < this.limits.maxQueuedBytes;
   }
 
   /** A reply or raw write was queued: hold reading once replies reach the ceiling. */
   replyQueued(): void {
-    if (!this.holds.replies && this.queue!.replyBytes >= this.limits.maxQueuedBytes) this.hold('replies', true);
+    if ((this.holds & HOLD_BITS.replies) === 0 && this.queue!.replyBytes >= this.limits.maxQueuedBytes) {
+      this.hold('replies', true);
+    }
   }
 
   /** Holds or releases reading for one reason; the socket reads while no reason holds it. */
   hold(reason: ReadHold, held: boolean): void {
-    this.holds[reason] = held;
-    const pause = (this.holds.replies || this.holds.handlers || this.holds.backlog) && !this.end.ended;
+    this.holds = held ? this.holds | HOLD_BITS[reason] : this.holds & ~HOLD_BITS[reason];
+    const pause = this.holds !== 0 && !this.end.ended;
     if (pause === this.paused) return;
     this.paused = pause;
     if (pause) this.socket.pause();
@@ -80,14 +88,14 @@ export class FlowControl implements WriteListener {
   }
 
   written(): void {
-    this.events.written();
+    this.events!.written();
     this.roomFreed();
   }
 
   blocked(): void {
     if (this.stallTimer !== undefined) return;
     const timeout = this.limits.writeTimeout;
-    this.stallTimer = setTimeout(() => this.events.stalled(new WriteTimeoutError(timeout)), timeout);
+    this.stallTimer = setTimeout(() => this.events!.stalled(new WriteTimeoutError(timeout)), timeout);
   }
 
   drained(): void {
@@ -96,7 +104,9 @@ export class FlowControl implements WriteListener {
   }
 
   private roomFreed(): void {
-    if (this.holds.replies && this.queue!.replyBytes < this.limits.maxQueuedBytes / 2) this.hold('replies', false);
-    this.events.room();
+    if ((this.holds & HOLD_BITS.replies) !== 0 && this.queue!.replyBytes < this.limits.maxQueuedBytes / 2) {
+      this.hold('replies', false);
+    }
+    this.events!.room();
   }
 }

@@ -1,4 +1,5 @@
-import { Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
+import { Multicast } from './multicast';
 
 /**
  * A multicast stream that holds what is pushed before anyone subscribes, up to `limit` items, and
@@ -7,22 +8,11 @@ import { Observable, Subject } from 'rxjs';
  * After the first subscription it is a plain hot stream.
  */
 export class HeldUntilSubscribed<T> {
+  /** Items for the first subscriber; undefined once someone subscribed. */
   private held: T[] | undefined = [];
-  /** The hot stream after the first subscription (created by it: most links are never observed). */
-  private live: Subject<T> | undefined = undefined;
-  private completed = false;
-
-  /** The stream: the first subscriber gets the held items first. */
-  readonly observable: Observable<T> = new Observable<T>((subscriber) => {
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) for (const item of held) subscriber.next(item);
-    if (this.live === undefined) {
-      this.live = new Subject<T>();
-      if (this.completed) this.live.complete();
-    }
-    return this.live.subscribe(subscriber);
-  });
+  /** The hot stream after the first subscription. */
+  private readonly live = new Multicast<T>();
+  private stream: Observable<T> | undefined = undefined;
 
   constructor(
     /** Most items held before the first subscription. */
@@ -30,6 +20,16 @@ export class HeldUntilSubscribed<T> {
     /** Called with the oldest held item when a new one pushes it out. */
     private readonly onOverflow: (dropped: T) => void,
   ) {}
+
+  /** The stream: the first subscriber gets the held items first. */
+  get observable(): Observable<T> {
+    return (this.stream ??= new Observable<T>((subscriber) => {
+      const held = this.held;
+      this.held = undefined;
+      if (held !== undefined) for (const item of held) subscriber.next(item);
+      return this.live.listen(subscriber);
+    }));
+  }
 
   /** Items held for the first subscriber (0 once someone subscribed). */
   get heldCount(): number {
@@ -48,7 +48,7 @@ export class HeldUntilSubscribed<T> {
   push(item: T): void {
     const held = this.held;
     if (held === undefined) {
-      this.live?.next(item);
+      this.live.next(item);
       return;
     }
     held.push(item);
@@ -57,7 +57,6 @@ export class HeldUntilSubscribed<T> {
 
   /** Ends the stream; held items still go to a first subscriber that comes later. */
   complete(): void {
-    this.completed = true;
-    this.live?.complete();
+    this.live.complete();
   }
 }

@@ -6,16 +6,16 @@ import {
   Observable,
   tap,
   type MonoTypeOperatorFunction,
-  type OperatorFunction,
   type Subscriber,
+  type Subscription,
 } from 'rxjs';
 import type { Frame, Framing } from '../framing/types';
-import { decodeFrames } from '../operators/decode-frames';
+import { FrameReader } from '../operators/decode-frames';
 import { decodeMessages, type DecodedFrame } from '../operators/decode-messages';
 import { matchResponse, type ResponseTarget } from '../operators/match-response';
 import type { RequestKeyFn } from '../operators/request-key';
 import type { TappedRequest, TrafficTap } from './traffic';
-import { turnBudget } from './turn-budget';
+import { TurnBudget, type BudgetOutput } from './turn-budget';
 
 /**
  * Frames handed on per turn of the event loop by one link; the rest of a big read waits for the
@@ -26,11 +26,23 @@ import { turnBudget } from './turn-budget';
  */
 export const FRAMES_PER_TURN = 256;
 
-/** What the read side needs to know. */
-export interface InboundConfig {
+/** What the framing stage needs: every link has it from accept on. */
+export interface FramingConfig {
   framing: Framing;
   /** Milliseconds from a frame's first byte to its last. */
   frameTimeout: number;
+  /** The link's traffic tap (the chunk listener calls its `chunkArrived`, for the records' time). */
+  traffic: TrafficTap;
+  /** Stops and restarts the socket's reading while frames of a big read wait for their turn. */
+  reading: { pause(): void; resume(): void };
+  /** The clock of the frame in progress: started at a frame's first byte, stopped at its last. */
+  frameClock: { restart(): void; cancel(): void };
+  /** The read side failed (the byte stream lost its framing): the link ends with `error`. */
+  failed(error: unknown): void;
+}
+
+/** What the stages after framing need: asked for when the first frame arrives. */
+export interface MessageConfig {
   spec: MessageSpec;
   requestKey: RequestKeyFn;
   /** The connection's pending requests, which take their responses out of the stream. */
@@ -40,10 +52,10 @@ export interface InboundConfig {
   };
   /** `byteHooks.inbound`: throws to refuse a message (a bad MAC). */
   check: ((bytes: Uint8Array, message: Message) => void) | undefined;
-  /** The link's traffic tap (the socket's chunk listener calls its `chunkArrived`, for the records' time). */
   traffic: TrafficTap;
-  /** Stops and restarts the socket's reading while frames of a big read wait for their turn. */
-  reading: { pause(): void; resume(): void };
+  sides: InboundSideChannels;
+  /** What comes out: requests from the peer, late and unknown responses (for `serve` or `inbound$`). */
+  unmatched(message: Message): void;
 }
 
 /** The side channels of the read side: everything that is not an unmatched message. */
@@ -66,34 +78,100 @@ const messageOf = (item: MessageItem): Message => item.message;
 
 /**
  * A connection's read side, top to bottom as DESIGN.md draws it: socket chunks → frames (a few
- * hundred a turn) → messages → (inbound check) → responses settle their requests. What comes out is everything else —
- * requests from the peer, late and unknown responses — for `inbound$`. Errors with `FramingError`
- * when the byte stream loses its framing. The side channels leave through `tap`s and the check's
- * own output, never through a filter's predicate.
+ * hundred a turn) → messages → (inbound check) → responses settle their requests. What comes out
+ * is everything else — requests from the peer, late and unknown responses — for `serve` or
+ * `inbound$` (`unmatched`); a byte stream that lost its framing ends the link (`failed`, with a
+ * `FramingError`). The side channels leave through `tap`s and the check's own output, never
+ * through a filter's predicate.
+ *
+ * Up to the frames it is plain objects, fed by the socket's chunk listener: every accepted socket
+ * has them, and a peer that never completes a frame (`FF FF 30` and silence) must cost little
+ * more than its socket. The RxJS stages after framing, and their configuration, are made when the
+ * first frame arrives.
  */
-export function inboundMessages(
-  chunks$: Observable<Uint8Array>,
-  config: InboundConfig,
-  sides: InboundSideChannels,
-): Observable<Message> {
-  const { framing, frameTimeout, reading } = config;
-  return chunks$.pipe(
-    // bytes → frames; a bad length or a frame not complete within frameTimeout ends the link (FramingError)
-    decodeFrames(framing, { frameTimeout }),
-    // at most FRAMES_PER_TURN frames a turn: a big read yields to the other links between slices
-    turnBudget({ perTurn: FRAMES_PER_TURN, pause: reading.pause, resume: reading.resume }),
-    // the rest is built when the first frame arrives (a peer that never completes one costs only the above)
-    atFirstValue((frames$) => frameMessages(frames$, config, sides)),
-  );
+export class InboundPipeline implements BudgetOutput<Frame> {
+  // bytes → frames; a bad length, TLS where a frame was expected, or a frame not complete within
+  // frameTimeout ends the link (FramingError)
+  private readonly frames: FrameReader;
+  // at most FRAMES_PER_TURN frames a turn: a big read yields to the other links between slices
+  private readonly budget: TurnBudget<Frame>;
+  // frames → messages → (inbound check) → matching → unmatched: built at the first frame
+  private messages: Subscriber<Frame> | undefined = undefined;
+  private subscription: Subscription | undefined = undefined;
+  closed = false;
+
+  constructor(
+    private readonly config: FramingConfig,
+    private readonly messageConfig: () => MessageConfig,
+  ) {
+    const { framing, reading } = config;
+    this.frames = new FrameReader(framing);
+    this.budget = new TurnBudget({ perTurn: FRAMES_PER_TURN, pause: reading.pause, resume: reading.resume }, this);
+  }
+
+  /** A socket chunk: its frames go on, in order. */
+  push(chunk: Uint8Array): void {
+    if (this.closed) return;
+    // traffic$: the frames of each chunk arrived when it was read (one clock read a chunk, when listened to)
+    this.config.traffic.chunkArrived();
+    let frames: Frame[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (error) {
+      this.budget.error(error);
+      return;
+    }
+    const { frameClock } = this.config;
+    if (this.frames.began) frameClock.restart();
+    else if (!this.frames.midFrame) frameClock.cancel();
+    for (let i = 0; i < frames.length; i++) this.budget.next(frames[i]!);
+  }
+
+  /** The frame in progress outlived `frameTimeout` (its clock fired): the link ends. */
+  frameOverdue(): void {
+    if (!this.closed) this.budget.error(this.frames.overdue(this.config.frameTimeout));
+  }
+
+  /** The link ended: nothing more is read or handed on. */
+  stop(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.config.frameClock.cancel();
+    this.budget.cancel();
+    this.subscription?.unsubscribe();
+  }
+
+  /** @internal A frame whose turn has come. */
+  next(frame: Frame): void {
+    (this.messages ?? this.startMessages()).next(frame);
+  }
+
+  /** @internal The byte stream failed (after the frames ahead of the failure were handled). */
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.stop();
+    this.config.failed(error);
+  }
+
+  /** @internal Not used: a socket's chunks end with the link, never on their own. */
+  complete(): void {}
+
+  private startMessages(): Subscriber<Frame> {
+    const config = this.messageConfig();
+    let relay: Subscriber<Frame> | undefined;
+    const frames$ = new Observable<Frame>((inner) => void (relay = inner));
+    this.subscription = frameMessages(frames$, config).subscribe({
+      next: config.unmatched,
+      error: (error: unknown) => this.error(error),
+    });
+    this.messages = relay!;
+    return relay!;
+  }
 }
 
 /** frames → messages → (inbound check) → matching: the read path after framing. */
-function frameMessages(
-  frames$: Observable<Frame>,
-  config: InboundConfig,
-  sides: InboundSideChannels,
-): Observable<Message> {
-  const { spec, requestKey, pending, check, traffic } = config;
+function frameMessages(frames$: Observable<Frame>, config: MessageConfig): Observable<Message> {
+  const { spec, requestKey, pending, check, traffic, sides } = config;
 
   const reportSideChannels = (item: DecodedFrame): void => {
     if (item.kind === 'message') {
@@ -137,31 +215,6 @@ function frameMessages(
     tap(recordUnmatched),
     map(messageOf),
   );
-}
-
-/**
- * Subscribes the stages `build` makes only when the source emits its first value, then feeds them
- * everything. Each stage of an RxJS pipeline costs a link ~650 bytes (its Observable, subscriber
- * and closures; measured over 2 000 subscriptions): the seven after framing cost ~3.5 KiB of the
- * ~18.5 KiB an accepted socket that sent `FF FF 30` cost, for nothing until a frame is complete.
- */
-function atFirstValue<T, R>(build: (source: Observable<T>) => Observable<R>): OperatorFunction<T, R> {
-  return (source) =>
-    new Observable<R>((subscriber) => {
-      let relay: Subscriber<T> | undefined;
-      const start = (): Subscriber<T> => {
-        const stages = build(new Observable<T>((inner) => void (relay = inner)));
-        subscriber.add(stages.subscribe(subscriber));
-        return relay!;
-      };
-      const subscription = source.subscribe({
-        next: (value) => (relay ?? start()).next(value),
-        // the stages after framing only pass errors and completion on
-        error: (error: unknown) => (relay ?? subscriber).error(error),
-        complete: () => (relay ?? subscriber).complete(),
-      });
-      return subscription;
-    });
 }
 
 /** Drops the messages `check` throws for, handing each to `onRefused` (its own output). */

@@ -32,8 +32,8 @@ export function signOff(conn: SignOffCapable, onClose: (conn: Connection) => unk
 function signOffView(conn: SignOffCapable): Connection {
   return new Proxy(conn, {
     get(target, property) {
-      if (property === 'send') return target.sendWhileClosing;
-      if (property === 'send$') return target.sendWhileClosing$;
+      if (property === 'send') return target.sendWhileClosing.bind(target);
+      if (property === 'send$') return target.sendWhileClosing$.bind(target);
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

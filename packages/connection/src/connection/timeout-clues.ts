@@ -9,6 +9,8 @@ interface Unmatched {
   stan: string;
 }
 
+const monotonicNow = (): number => performance.now();
+
 /**
  * What a link saw that may explain a `SendTimeoutError`: responses that matched no request and
  * frames that did not unpack. When a request times out, a response with its STAN that matched
@@ -20,7 +22,7 @@ export class TimeoutClues {
   private readonly unmatched: Unmatched[] = [];
   private readonly unpackFailures: number[] = [];
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(private readonly now: () => number = monotonicNow) {}
 
   /** A response matched no pending request. */
   unmatchedResponse(message: Message): void {

@@ -1,6 +1,7 @@
 import type { Message } from '@rx8583/iso8583';
-import { Observable, config, type Subscriber } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from './clock';
+import { Multicast, type MulticastListener } from './multicast';
 
 /**
  * What became of one message on the link, as `traffic$` reports it.
@@ -72,7 +73,7 @@ export interface TappedRequest {
  * record as it happens — the same records, in the same order, as `traffic$` subscribers get — and
  * `complete` once the link is gone, after its last record.
  */
-export interface TrafficListener {
+export interface TrafficListener extends MulticastListener<TrafficRecord> {
   /**
    * One record. It runs on the link's read and write paths, so keep it short. A throw does not
    * reach the link: as with a throwing `traffic$` subscriber, the error goes to RxJS's
@@ -89,22 +90,16 @@ export interface TrafficListener {
  * listens (records are built only when `active`). Observing it takes nothing from anyone:
  * `inbound$` still gets (and holds) every unmatched message.
  *
- * What a record costs (benchmarks/README.md, Transactions): one small object and one call per
- * listener, and no clock read of its own on a round trip. A request's time is its `send`'s,
+ * What a record costs (benchmarks/README.md, Transactions): one small object and one `next` per
+ * subscriber or listener, and no clock read of its own on a round trip. A request's time is its `send`'s,
  * which the deadline queue has just read; inbound messages take the time their socket chunk was
  * read, read once for all the frames of that chunk (`chunkArrived`); a request's end carries its
  * latency (a subtraction), so consumers such as `metrics$` keep no table of requests. A clock read
  * costs ~30 ns here: a third of the ~0.1 µs a subscribed `metrics$` may add to a round trip.
  */
 export class TrafficTap {
-  // The listeners — `traffic$`'s subscribers and `listen`'s listeners side by side, both called
-  // through `next` — replaced (never changed in place) on every change, so a record goes to those
-  // listening when it was emitted. Not a Subject: RxJS's CommonJS build runs a Subject's `next`
-  // through a closure and a down-levelled iterator — measured, a round trip's two records to a
-  // no-op subscriber cost 66 ns through a Subject and 15 ns through this loop.
-  private listeners: readonly TrafficListener[] = [];
-  private completed = false;
-  readonly traffic$ = new Observable<TrafficRecord>((subscriber: Subscriber<TrafficRecord>) => this.listen(subscriber));
+  // Not a Subject (see Multicast): a record's `next` loops over the subscribers and listeners.
+  private readonly records = new Multicast<TrafficRecord>();
   /** Epoch milliseconds of the clock's zero (the clock is `performance.now()` unless a test injects one). */
   private readonly origin = performance.timeOrigin;
   /** Clock time of the socket chunk being read; NaN until a record needs it. */
@@ -112,27 +107,24 @@ export class TrafficTap {
 
   constructor(private readonly clock: Clock = systemClock) {}
 
+  get traffic$(): Observable<TrafficRecord> {
+    return this.records.observable;
+  }
+
   /** Someone is listening: build and emit records. */
   get active(): boolean {
-    return this.listeners.length > 0;
+    return this.records.observed;
   }
 
   /** Adds `listener` (completed at once if the link is gone); the returned function removes it. */
   listen(listener: TrafficListener): () => void {
-    if (this.completed) {
-      listener.complete?.();
-      return () => undefined;
-    }
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((other) => other !== listener);
-    };
+    return this.records.listen(listener);
   }
 
   /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
-  readonly chunkArrived = (): void => {
+  chunkArrived(): void {
     this.chunkTime = NaN;
-  };
+  }
 
   /** An inbound message or frame, at the time of the chunk that completed it. */
   received(
@@ -176,16 +168,7 @@ export class TrafficTap {
   }
 
   complete(): void {
-    this.completed = true;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) {
-      try {
-        listener.complete?.();
-      } catch (error) {
-        rethrowLater(error);
-      }
-    }
+    this.records.complete();
   }
 
   private arrival(): number {
@@ -195,27 +178,8 @@ export class TrafficTap {
   }
 
   private emit(record: TrafficRecord): void {
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) {
-      try {
-        listeners[i]!.next(record);
-      } catch (error) {
-        rethrowLater(error);
-      }
-    }
+    this.records.next(record);
   }
-}
-
-/**
- * A listener's error, away from the link's read and write paths, the way RxJS reports a
- * subscriber's: to `config.onUnhandledError` when set, else thrown from a timer.
- */
-function rethrowLater(error: unknown): void {
-  setTimeout(() => {
-    const { onUnhandledError } = config;
-    if (onUnhandledError === null) throw error;
-    onUnhandledError(error);
-  });
 }
 
 /**

@@ -1,6 +1,4 @@
-import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-
-/** Configuration of {@link turnBudget}. */
+/** Configuration of a {@link TurnBudget}. */
 export interface TurnBudgetConfig {
   /** Most items passed on in one turn of the event loop; the rest wait for the next turns. */
   perTurn: number;
@@ -15,6 +13,15 @@ export interface TurnBudgetConfig {
   nextTurn?: (work: () => void) => () => void;
   /** The number of the current turn (tests). Default: the event loop's turns, counted. */
   turn?: () => number;
+}
+
+/** Where a budget hands its items on: an RxJS `Subscriber` fits. */
+export interface BudgetOutput<T> {
+  next(item: T): void;
+  error(error: unknown): void;
+  complete(): void;
+  /** Nothing more is wanted (the link ended). */
+  readonly closed: boolean;
 }
 
 const immediately = (work: () => void): (() => void) => {
@@ -45,75 +52,97 @@ function eventLoopTurn(): number {
  * between slices. A source within budget passes untouched (a counter and a turn number per item).
  * An error or completion waits for the items ahead of it: the frames a peer sent before its
  * framing broke are still handled (their responses settle), as they were before the budget.
+ *
+ * A plain object, not an operator: it sits on every link's read path before the first frame, where
+ * an RxJS stage would cost each idle link ~650 bytes. Its waiting list is made when first needed.
  */
-export function turnBudget<T>(config: TurnBudgetConfig): MonoTypeOperatorFunction<T> {
-  const { perTurn, pause, resume, nextTurn = immediately, turn = eventLoopTurn } = config;
-  return (source) =>
-    new Observable<T>((subscriber) => {
-      /** Items passed on in turn `counted`. */
-      let passed = 0;
-      let counted = -1;
-      let cancelTurn: (() => void) | undefined;
-      const waiting: T[] = [];
-      let head = 0;
-      let completed = false;
-      /** The source failed while items waited: they are passed on first, then the error. */
-      let failure: { error: unknown } | undefined;
+export class TurnBudget<T> {
+  /** Items passed on in turn `counted`. */
+  private passed = 0;
+  private counted = -1;
+  private cancelTurn: (() => void) | undefined = undefined;
+  private waiting: T[] | undefined = undefined;
+  private head = 0;
+  private completed = false;
+  /** The source failed while items waited: they are passed on first, then the error. */
+  private failure: { error: unknown } | undefined = undefined;
+  private readonly nextTurn: (work: () => void) => () => void;
+  private readonly turn: () => number;
+  /** `nextSlice` as a callback, made by the first backlog. */
+  private slice: (() => void) | undefined = undefined;
 
-      const nextSlice = (): void => {
-        cancelTurn = undefined;
-        counted = turn();
-        passed = 0;
-        while (head < waiting.length && passed < perTurn && !subscriber.closed) {
-          const item = waiting[head]!;
-          waiting[head++] = undefined as T;
-          passed++;
-          subscriber.next(item);
-        }
-        if (subscriber.closed) return;
-        if (head < waiting.length) {
-          cancelTurn = nextTurn(nextSlice);
-          return;
-        }
-        waiting.length = 0;
-        head = 0;
-        if (failure !== undefined) subscriber.error(failure.error);
-        else if (completed) subscriber.complete();
-        else resume();
-      };
+  constructor(
+    private readonly config: TurnBudgetConfig,
+    private readonly output: BudgetOutput<T>,
+  ) {
+    this.nextTurn = config.nextTurn ?? immediately;
+    this.turn = config.turn ?? eventLoopTurn;
+  }
 
-      const sub = source.subscribe({
-        next(item) {
-          if (head < waiting.length) {
-            waiting.push(item);
-            return;
-          }
-          const now = turn();
-          if (now !== counted) {
-            counted = now;
-            passed = 0;
-          }
-          if (passed < perTurn) {
-            passed++;
-            subscriber.next(item);
-            return;
-          }
-          waiting.push(item);
-          pause();
-          cancelTurn = nextTurn(nextSlice);
-        },
-        error(error: unknown) {
-          if (head < waiting.length) failure = { error };
-          else subscriber.error(error);
-        },
-        complete() {
-          if (head < waiting.length) completed = true;
-          else subscriber.complete();
-        },
-      });
-      return () => {
-        cancelTurn?.();
-        sub.unsubscribe();
-      };
-    });
+  /** Items waiting for a later turn. */
+  private get backlog(): boolean {
+    return this.waiting !== undefined && this.head < this.waiting.length;
+  }
+
+  next(item: T): void {
+    if (this.backlog) {
+      this.waiting!.push(item);
+      return;
+    }
+    const now = this.turn();
+    if (now !== this.counted) {
+      this.counted = now;
+      this.passed = 0;
+    }
+    if (this.passed < this.config.perTurn) {
+      this.passed++;
+      this.output.next(item);
+      return;
+    }
+    (this.waiting ??= []).push(item);
+    this.config.pause();
+    this.cancelTurn = this.nextTurn((this.slice ??= () => this.nextSlice()));
+  }
+
+  error(error: unknown): void {
+    if (this.backlog) this.failure = { error };
+    else this.output.error(error);
+  }
+
+  complete(): void {
+    if (this.backlog) this.completed = true;
+    else this.output.complete();
+  }
+
+  /** Drops what waits and cancels the next turn; the source is not resumed. */
+  cancel(): void {
+    this.cancelTurn?.();
+    this.cancelTurn = undefined;
+    this.waiting = undefined;
+    this.head = 0;
+  }
+
+  private nextSlice(): void {
+    const { output } = this;
+    const waiting = this.waiting!;
+    this.cancelTurn = undefined;
+    this.counted = this.turn();
+    this.passed = 0;
+    while (this.head < waiting.length && this.passed < this.config.perTurn && !output.closed) {
+      const item = waiting[this.head]!;
+      waiting[this.head++] = undefined as T;
+      this.passed++;
+      output.next(item);
+    }
+    if (output.closed) return;
+    if (this.head < waiting.length) {
+      this.cancelTurn = this.nextTurn(this.slice!);
+      return;
+    }
+    waiting.length = 0;
+    this.head = 0;
+    if (this.failure !== undefined) output.error(this.failure.error);
+    else if (this.completed) output.complete();
+    else this.config.resume();
+  }
 }

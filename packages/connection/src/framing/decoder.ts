@@ -34,8 +34,9 @@ const FIRST_CAPACITY = 512;
  * buffer that holds what has arrived and grows in steps up to the length once checked.
  */
 export class LengthPrefixedDecoder implements FrameDecoder {
-  /** Prefix bytes of a frame whose prefix straddles chunks. */
-  private readonly prefixBytes: Uint8Array;
+  /** Prefix bytes of a frame whose prefix straddles chunks (made by the first such prefix). */
+  private prefixBytes: Uint8Array | undefined = undefined;
+  /** Prefix bytes of the frame in progress that have arrived (all of them once its content has begun). */
   private prefixFilled = 0;
   /** Header + body bytes of the frame being reassembled, once its prefix is complete (grows). */
   private content: Uint8Array | null = null;
@@ -49,16 +50,14 @@ export class LengthPrefixedDecoder implements FrameDecoder {
   /** A framing error is fatal: the stream cannot be resynchronised, so it is thrown again. */
   private failure: FramingError | null = null;
 
-  constructor(private readonly format: FrameFormat) {
-    this.prefixBytes = new Uint8Array(format.prefix.size);
-  }
+  constructor(private readonly format: FrameFormat) {}
 
   get buffered(): number {
     return this.prefixFilled + this.contentFilled;
   }
 
   get reserved(): number {
-    return this.prefixBytes.length + (this.content?.length ?? 0);
+    return (this.prefixBytes?.length ?? 0) + (this.content?.length ?? 0);
   }
 
   push(chunk: Uint8Array): Frame[] {
@@ -96,11 +95,12 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     let pos = 0;
     const size = this.format.prefix.size;
     if (this.content === null) {
+      const prefixBytes = this.prefixBytes!;
       pos = Math.min(size - this.prefixFilled, chunk.length);
-      this.prefixBytes.set(chunk.subarray(0, pos), this.prefixFilled);
+      prefixBytes.set(chunk.subarray(0, pos), this.prefixFilled);
       this.prefixFilled += pos;
       if (this.prefixFilled < size) return pos;
-      this.startContent(this.contentLength(this.prefixBytes, 0, this.frameStart), EMPTY);
+      this.startContent(this.contentLength(prefixBytes, 0, this.frameStart), EMPTY);
     }
     const take = Math.min(this.contentLengthDeclared - this.contentFilled, chunk.length - pos);
     const content = this.room(this.contentFilled + take);
@@ -115,8 +115,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     return pos + take;
   }
 
+  /** Starts a frame at `streamOffset` whose prefix, or part of it, is `bytes`; keeps them only when incomplete. */
   private holdPrefix(bytes: Uint8Array, streamOffset: number): void {
-    this.prefixBytes.set(bytes, 0);
+    if (bytes.length < this.format.prefix.size)
+      (this.prefixBytes ??= new Uint8Array(this.format.prefix.size)).set(bytes, 0);
     this.prefixFilled = bytes.length;
     this.frameStart = streamOffset;
   }

@@ -1,7 +1,7 @@
 import { Observable, Subscription, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { FramingError } from '../errors';
 import { startsLikeTlsRecord, startsWithTlsAlert } from '../framing/tls-mismatch';
-import type { Frame, Framing } from '../framing/types';
+import type { Frame, FrameDecoder, Framing } from '../framing/types';
 import { positiveMilliseconds } from '../milliseconds';
 import { refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
 
@@ -30,12 +30,66 @@ function speaksTls(framingName: string, what: string): FramingError {
 }
 
 /**
+ * One inbound byte stream's framing: a framing's decoder plus what the stream as a whole needs —
+ * the TLS mismatch check on its first bytes, stream offsets for errors, and whether a frame is in
+ * progress, for its `frameTimeout` clock. Shared by {@link decodeFrames} and every link's read
+ * path (which runs it without an RxJS stage and keeps the clock on the shared deadline queue).
+ */
+export class FrameReader {
+  private readonly decoder: FrameDecoder;
+  /** Bytes pushed so far: the stream offset where the next chunk starts. */
+  private received = 0;
+  /** The last push began a frame that is not complete yet: its clock starts now. */
+  began = false;
+
+  constructor(private readonly framing: Framing) {
+    this.decoder = framing.decoder();
+  }
+
+  /** A frame is in progress (some of its bytes have arrived). */
+  get midFrame(): boolean {
+    return this.decoder.buffered > 0;
+  }
+
+  /**
+   * The frames `chunk` completes, in order.
+   *
+   * @throws FramingError on a bad or oversize length, or when the peer speaks TLS.
+   */
+  push(chunk: Uint8Array): Frame[] {
+    const { framing, decoder } = this;
+    const first = this.received === 0;
+    if (first && startsWithTlsAlert(chunk)) throw speaksTls(framing.name, 'a TLS alert');
+    const wasMidFrame = decoder.buffered > 0;
+    let frames: Frame[];
+    try {
+      frames = decoder.push(chunk);
+    } catch (error) {
+      const tls = first && error instanceof FramingError && startsLikeTlsRecord(chunk);
+      throw tls ? speaksTls(framing.name, 'a TLS record') : error;
+    }
+    this.received += chunk.length;
+    // `buffered` is the frame in progress. It is a new frame when nothing was pending before, or
+    // when this chunk finished a frame.
+    this.began = decoder.buffered > 0 && (!wasMidFrame || frames.length > 0);
+    return frames;
+  }
+
+  /** The error for a frame in progress that outlived `frameTimeout`. */
+  overdue(frameTimeout: number): FramingError {
+    const held = this.decoder.buffered;
+    const message = `${this.framing.name} frame not complete within ${frameTimeout} ms (${held} bytes of it arrived)`;
+    return new FramingError(message, this.received - held);
+  }
+}
+
+/**
  * Turns a connection's inbound chunks into frames: reassembles frames split across chunks,
  * splits the ones coalesced in a chunk, and errors the stream with `FramingError` on a bad or
  * oversize length (a byte stream that lost its framing cannot be resynchronised) or on a frame
  * not complete within `frameTimeout`. A stream that opens with a TLS alert, or with a TLS record
- * that is no valid frame, fails with an error saying the peer speaks TLS. Each subscription gets its own decoder, so the operator can
- * be reused across connections.
+ * that is no valid frame, fails with an error saying the peer speaks TLS. Each subscription gets
+ * its own decoder, so the operator can be reused across connections.
  *
  * @example
  * ```ts
@@ -59,40 +113,21 @@ export function decodeFrames(framing: Framing, config: DecodeFramesConfig = {}):
   // path, and emitting them in a loop avoids an inner Observable per chunk.
   return (source) =>
     new Observable<Frame>((subscriber) => {
-      const decoder = framing.decoder();
-      /** Bytes pushed so far: the stream offset where the next chunk starts. */
-      let received = 0;
+      const reader = new FrameReader(framing);
       let timer = Subscription.EMPTY;
-      const expire = (): void => {
-        const held = decoder.buffered;
-        const message = `${framing.name} frame not complete within ${frameTimeout} ms (${held} bytes of it arrived)`;
-        subscriber.error(new FramingError(message, received - held));
-      };
+      const expire = (): void => subscriber.error(reader.overdue(frameTimeout!));
       const sub = source.subscribe({
         next(chunk) {
-          if (received === 0 && startsWithTlsAlert(chunk)) {
-            subscriber.error(speaksTls(framing.name, 'a TLS alert'));
-            return;
-          }
           let frames: Frame[];
           try {
-            frames = decoder.push(chunk);
+            frames = reader.push(chunk);
           } catch (error) {
-            const tls = received === 0 && error instanceof FramingError && startsLikeTlsRecord(chunk);
-            subscriber.error(tls ? speaksTls(framing.name, 'a TLS record') : error);
+            subscriber.error(error);
             return;
           }
-          received += chunk.length;
-          if (timed) {
-            // `buffered` is the frame in progress. It is a new frame when nothing was pending
-            // before, or when this chunk finished a frame: then its clock starts now.
-            if (decoder.buffered === 0) {
-              timer.unsubscribe();
-              timer = Subscription.EMPTY;
-            } else if (timer === Subscription.EMPTY || frames.length > 0) {
-              timer.unsubscribe();
-              timer = scheduler.schedule(expire, frameTimeout);
-            }
+          if (timed && (reader.began || !reader.midFrame)) {
+            timer.unsubscribe();
+            timer = reader.began ? scheduler.schedule(expire, frameTimeout) : Subscription.EMPTY;
           }
           for (const frame of frames) subscriber.next(frame);
         },

@@ -205,24 +205,33 @@ class ConnectionServer implements Server {
       socket.destroy();
       return;
     }
+    // Until it is a connection (`live`); no close listener of its own: the sign-on settles either
+    // way when the socket closes meanwhile.
     this.accepting.add(socket);
-    socket.once('close', () => this.accepting.delete(socket));
     const remoteAddress = peerAddress(socket);
     openConnection(socket, this.link).then(
       (conn) => {
         this.accepting.delete(socket);
-        if (this.closing) {
-          void conn.close();
-          return;
-        }
-        this.live.add(conn);
-        if (this.handler !== undefined) conn.serve(this.handler.handler, this.handler.options);
-        void conn.closed.then(() => this.live.delete(conn));
-        this.events.next({ type: 'connection', remoteAddress });
-        this.accepted.push(conn);
+        this.admitted(conn, remoteAddress);
       },
-      (error: unknown) => this.events.next({ type: 'connectFailed', remoteAddress, error: asError(error) }),
+      (error: unknown) => {
+        this.accepting.delete(socket);
+        this.events.next({ type: 'connectFailed', remoteAddress, error: asError(error) });
+      },
     );
+  }
+
+  /** A signed-on connection joins `live` and `connections$`. */
+  private admitted(conn: SocketConnection, remoteAddress: string): void {
+    if (this.closing) {
+      void conn.close();
+      return;
+    }
+    this.live.add(conn);
+    if (this.handler !== undefined) conn.serve(this.handler.handler, this.handler.options);
+    void conn.closed.then(() => this.live.delete(conn));
+    this.events.next({ type: 'connection', remoteAddress });
+    this.accepted.push(conn);
   }
 
   private async shutDown(options: CloseOptions | undefined): Promise<void> {

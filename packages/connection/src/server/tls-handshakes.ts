@@ -3,11 +3,13 @@ import type * as tls from 'node:tls';
 import { peerAddress } from '../connection/connection';
 import { opensTlsHandshake, TLS_ALERT_UNEXPECTED_MESSAGE } from '../framing/tls-mismatch';
 import { TlsHandshakeTimeoutError, TlsMismatchError } from '../errors';
+import { Deadline, linkDeadlines } from '../connection/deadline-queue';
 
 /** One socket between accept and the end of its TLS handshake. */
 interface Handshake {
   readonly raw: net.Socket;
-  readonly timer: NodeJS.Timeout;
+  /** `timeout` from accept, on the links' shared deadline queue. */
+  readonly deadline: Deadline;
   /** Waiting for the first byte, handed to the TLS server, or refused as plain TCP. */
   stage: 'first byte' | 'tls' | 'refused';
 }
@@ -17,7 +19,8 @@ const ignore = (): void => undefined;
 /**
  * The TLS handshakes of a server, each bounded by `timeout` from accept. Node's `tls.Server`
  * only emits `ERR_TLS_HANDSHAKE_TIMEOUT` and keeps the socket (and so its connection slot), so
- * each accepted socket gets its own timer here, which destroys it.
+ * each accepted socket gets a deadline here (on the queue the links' deadlines share), which
+ * destroys it.
  *
  * Sockets are accepted by a plain `net.Server` and handed to the `tls.Server` once their first
  * byte is in (Node's documented `server.emit('connection', socket)`; the byte is put back with
@@ -45,9 +48,10 @@ export class TlsHandshakes {
     const address = peerAddress(raw);
     const handshake: Handshake = {
       raw,
-      timer: setTimeout(() => this.expire(key, address), this.timeout),
+      deadline: new Deadline(linkDeadlines, this.timeout, () => this.expire(key, address)),
       stage: 'first byte',
     };
+    handshake.deadline.restart();
     this.pending.set(key, handshake);
     // Until the TLS socket owns it, a reset would be an unhandled 'error'; the close is what counts.
     raw.on('error', ignore);
@@ -74,7 +78,7 @@ export class TlsHandshakes {
   private settle(key: string): net.Socket | undefined {
     const handshake = this.pending.get(key);
     if (handshake === undefined) return undefined;
-    clearTimeout(handshake.timer);
+    handshake.deadline.cancel();
     this.pending.delete(key);
     return handshake.raw;
   }
