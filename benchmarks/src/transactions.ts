@@ -206,7 +206,9 @@ export function printMetricsBench(metrics: MetricsBench): void {
     })),
   );
   const pct = (values: number[]) => values.map((x) => x.toFixed(1)).join(' / ');
-  console.log(`pairs, CPU % more: ${pct(metrics.pairCpuOverhead)}; throughput % less: ${pct(metrics.pairThroughputLoss)}`);
+  console.log(
+    `pairs, CPU % more: ${pct(metrics.pairCpuOverhead)}; throughput % less: ${pct(metrics.pairThroughputLoss)}`,
+  );
   console.log(`load average before ${load(metrics.loadBefore)}, after ${load(metrics.loadAfter)}`);
   console.log(
     `metrics$ overhead (median of pairs): ${metrics.cpuOverhead.toFixed(1)} % client CPU per round trip, ` +
