@@ -1,8 +1,7 @@
 import { compileSpec, type CompiledSpec } from './codec/compile-spec';
-import { written, type FieldCodec } from './codec/field-codec';
-import { WireStore, Writer } from './codec/io';
+import { written } from './codec/field-codec';
+import type { WireStore } from './codec/io';
 import { describe, maskedContent, type MaskedContent } from './describe';
-import { PackError } from './errors';
 import {
   packField,
   packMessage,
@@ -15,18 +14,11 @@ import {
   SEG_UNITS,
   slotOf,
 } from './pack';
+import { acquireBuilder, type InitSlots, type MessageInit, NO_BYTES, writeInit, writeInput } from './message-init';
 import { fillResponse, type ResponseFields } from './response/to-response';
 import { asBytes, asString } from './response/typed-getters';
 import type { MessageSpec } from './spec/types';
 import type { FieldInput, FieldValue } from './values';
-
-/** What a new {@link Message} starts with. */
-export interface MessageInit {
-  /** The message type indicator, e.g. `'0100'`. */
-  mti?: string;
-  /** Field values by number, as `set` accepts them. */
-  fields?: { [field: number]: FieldInput };
-}
 
 /** The parts of a message that `unpack` and `clone` hand to a new one (see {@link messageFromParts}). */
 interface Parts {
@@ -40,25 +32,10 @@ interface Parts {
 // Set by `messageFromParts` for the constructor to adopt instead of starting empty (a variable, not a
 // constructor argument: the public constructor takes a spec and an init).
 let adopted: Parts | undefined;
+// Where the constructor has `writeInit` put a new message's slots (construction is synchronous).
+const initSlots: InitSlots = { seg: [], values: [], store: NO_BYTES };
 
-const MAX_FIELD = 128;
-const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
-
-/**
- * Where `set` and the constructor write fields: one writer, reused because writing is synchronous. A getter in a caller's object may build another message in the middle of one;
- * that one gets a builder of its own.
- */
-class Builder {
-  readonly writer = new Writer();
-  busy = false;
-}
-const shared = new Builder();
-
-function acquireBuilder(): Builder {
-  if (shared.busy) return new Builder();
-  shared.busy = true;
-  return shared;
-}
+export type { MessageInit };
 
 /**
  * Copies fields of `from` into `to` (messages of one spec) as the bytes they are, without decoding
@@ -128,75 +105,11 @@ export class Message {
       this.#store = NO_BYTES;
       return;
     }
-    // All fields go one after the other into one slab, in wire order: `pack` copies them in one run.
-    const { mti, fields } = init;
-    if (fields !== undefined && (typeof fields !== 'object' || fields === null))
-      throw new TypeError('Message: fields must be an object of values by field number');
-    const count = fields === undefined ? 0 : Object.values(fields).length;
-    // Sized for every key and the MTI, written in place (copying them from scratch arrays cost ~0.1 µs).
-    const seg = new Array<number>((count + 1) * SEG);
-    const values = new Array<FieldValue | undefined>(count + 1);
-    const builder = acquireBuilder();
-    const w = builder.writer;
-    let slots = 0;
-    w.begin();
-    try {
-      if (mti !== undefined) slots = this.#writeInto(builder, seg, values, slots, 0, mti);
-      if (fields !== undefined) {
-        // Keys other than 0..128 ('foo', 130) are refused, not ignored, so the keys are counted first
-        // (Object.values, ~0.1 µs for 20: V8 has no cheap way to list an object's integer keys;
-        // Object.keys makes a string a key, ~0.2) — and the count ends the scan at the last field
-        // present (55 in the benchmark's 0100) instead of 128, which pays for part of it.
-        let found = 0;
-        for (let n = 0; n <= MAX_FIELD && found < count; n++) {
-          const input = fields[n];
-          if (input === undefined) continue;
-          slots = this.#writeInto(builder, seg, values, slots, n, input);
-          found++;
-        }
-        if (found !== count) refuseUnknownFields(fields);
-      }
-      // Fewer slots than keys when a key's value is undefined, or the MTI is given once.
-      if (seg.length !== slots * SEG) {
-        seg.length = slots * SEG;
-        values.length = slots;
-      }
-      this.#seg = seg;
-      this.#values = values;
-      this.#store = w.store;
-      w.commit();
-    } catch (error) {
-      w.abort();
-      throw error;
-    } finally {
-      builder.busy = false;
-    }
-  }
-
-  /** Writes field `n` from `input` at the builder's position into the next slot; returns the slots used. */
-  #writeInto(
-    builder: Builder,
-    seg: number[],
-    values: Array<FieldValue | undefined>,
-    slots: number,
-    n: number,
-    input: FieldInput,
-  ): number {
-    const codec = this.#compiled.fields[n] ?? this.#codec(n); // #codec says why there is none
-    if (input === null) throw new PackError(n, 'the value is missing (use delete to remove a field)');
-    const w = builder.writer;
-    const at = w.pos;
-    codec.write(w, input);
-    // Fields come in ascending order; only the MTI can come twice (init.mti, then fields[0]).
-    const slot = slots > 0 && seg[(slots - 1) * SEG + SEG_N] === n ? slots - 1 : slots;
-    const i = slot * SEG;
-    seg[i + SEG_N] = n;
-    seg[i + SEG_AT] = at;
-    seg[i + SEG_END] = w.pos;
-    seg[i + SEG_DATA] = written.data;
-    seg[i + SEG_UNITS] = written.units;
-    values[slot] = written.value;
-    return slot + 1;
+    const slots = initSlots;
+    writeInit(this.#compiled, init, slots);
+    this.#seg = slots.seg;
+    this.#values = slots.values;
+    this.#store = slots.store;
   }
 
   /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
@@ -254,14 +167,11 @@ export class Message {
    * and the position in the value as given (`field 4: character 3 is not a digit` for `'12.50'`).
    */
   set(n: number, value: FieldInput): this {
-    const codec = this.#codec(n);
-    if (value === undefined || value === null)
-      throw new PackError(n, 'the value is missing (use delete to remove a field)');
     const builder = acquireBuilder();
     const w = builder.writer;
     w.begin();
     try {
-      codec.write(w, value);
+      writeInput(this.#compiled, n, value, w);
     } catch (error) {
       w.abort();
       throw error;
@@ -447,27 +357,6 @@ export class Message {
     seg.splice(SEG, SEG);
     this.#values.splice(1, 1);
     return 1;
-  }
-
-  #codec(n: number): FieldCodec {
-    if (!Number.isInteger(n) || n < 0 || n > MAX_FIELD) throw new PackError(String(n), NOT_A_FIELD_NUMBER);
-    if (n === 1) throw new PackError(1, 'the bitmap is computed when packing');
-    const codec = this.#compiled.fields[n];
-    if (codec === undefined) throw new PackError(n, `the spec '${this.spec.name}' does not define this field`);
-    return codec;
-  }
-}
-
-const NOT_A_FIELD_NUMBER = 'not a field number (fields are keyed by number, 0..128)';
-
-/**
- * Throws a `PackError` naming the first key of `fields` that is not a field number 0..128 (`130`,
- * `'foo'`, `'011'`); keys whose value is `undefined` are absent fields, as everywhere else.
- */
-function refuseUnknownFields(fields: object): void {
-  for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > MAX_FIELD) throw new PackError(key, NOT_A_FIELD_NUMBER);
   }
 }
 

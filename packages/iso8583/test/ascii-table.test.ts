@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { Message, UnpackError, defineSpec, unpack } from '@rx8583/iso8583';
+import { Message, UnpackError, defineSpec, spec87ascii, unpack } from '@rx8583/iso8583';
+import { writeAscii } from '../src/codec/ascii-table';
+import { compileSpec } from '../src/codec/compile-spec';
+import { written } from '../src/codec/field-codec';
+import { Writer } from '../src/codec/io';
 import { thrown } from './support/specs';
 
 // unpack checks ASCII fields from a per-spec table of numbers (src/codec/ascii-table.ts) and hands
@@ -22,6 +26,56 @@ const spec = defineSpec({
     43: { type: 'string', length: 12, encoding: 'ascii', padding: { side: 'right', char: '`' } },
     48: { type: 'string', length: 999, encoding: 'ascii', prefix: { digits: 3, encoding: 'ascii' } },
   },
+});
+
+/** What writing `text` into field `n` leaves: the bytes and the slot numbers, or the error thrown. */
+function writeWith(how: 'table' | 'codec', n: number, text: string): unknown {
+  const compiled = compileSpec(spec);
+  const w = new Writer();
+  w.begin();
+  try {
+    if (how === 'table') {
+      if (!writeAscii(compiled.ascii, n, text, w)) return 'refused';
+    } else compiled.fields[n]!.write(w, text);
+  } catch {
+    return 'refused';
+  }
+  const { data, units, value } = written;
+  return { bytes: w.buf.toString('latin1', w.start, w.pos), data: data - w.start, units, value };
+}
+
+describe('new Message writing ASCII fields from the table', () => {
+  // Text around the fields' lengths, with characters near the edges of each range.
+  const text = fc.array(fc.constantFrom('0', '9', '/', ':', 'A', ' ', "'", '`', '\x7f', '\x80', 'é', 'Ā', '\u0130'), {
+    maxLength: 22,
+  });
+
+  it.each([0, 2, 41, 43, 48])('writes field %d exactly as its codec does, and refuses what it refuses', (n) => {
+    expect(compileSpec(spec).ascii.inline[n]).toBe(1);
+    fc.assert(
+      fc.property(text, (chars) => {
+        const value = chars.join('');
+        expect(writeWith('table', n, value)).toEqual(writeWith('codec', n, value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('zero-fills short fixed numerics as the codec does (spec87ascii field 4)', () => {
+    const built = new Message(spec87ascii, { mti: '0100', fields: { 4: '1500', 11: '000001' } });
+    expect(built.get(4)).toBe('000000001500');
+    expect(Buffer.from(built.fieldBytes(4)!).toString('latin1')).toBe('000000001500');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{0,13}$/), (digits) => {
+        const table = new Writer();
+        table.begin();
+        const compiled = compileSpec(spec87ascii);
+        const accepted = writeAscii(compiled.ascii, 4, digits, table);
+        expect(accepted).toBe(digits.length <= 12);
+        if (accepted) expect(table.buf.toString('latin1', table.start, table.pos)).toBe(digits.padStart(12, '0'));
+      }),
+    );
+  });
 });
 
 describe("unpack's check of ASCII fields", () => {

@@ -14,6 +14,7 @@ import {
   isAmount,
   isAscii,
   isBcd,
+  isRawBytes,
   OTHER_KIND,
   readValue,
   writeValue,
@@ -34,6 +35,8 @@ export interface AsciiFieldShape {
   readonly padByte: number;
   /** Whether padding goes on the left. */
   readonly padLeft: boolean;
+  /** Whether short digit strings are filled with zeros on the left (fixed numerics). */
+  readonly zeroFill: boolean;
 }
 
 /**
@@ -54,6 +57,8 @@ export class FieldCodec {
   private readonly input: InputClass;
   /** The most bytes the value alone can take (BER-TLV elements size their length from it). */
   readonly maxBytes: number;
+  /** Whether the value is raw bytes, which BER-TLV elements write from hex strings in a loop of their own. */
+  readonly rawBytes: boolean;
   /** Whether the value codec checks, fills and sizes what `set` gives it (amounts: sign, then digits). */
   private readonly selfFilling: boolean;
 
@@ -82,6 +87,7 @@ export class FieldCodec {
     this.input = inputClass(kind, type);
     this.selfFilling = isAmount(kind);
     this.maxBytes = kind === OTHER_KIND ? length : byteLength(kind, length);
+    this.rawBytes = isRawBytes(kind);
   }
 
   /** The field's shape when it is ASCII text or digits, fixed or behind an ASCII prefix; else `undefined`. */
@@ -95,6 +101,7 @@ export class FieldCodec {
       prefixDigits: this.prefix?.digits ?? 0,
       padByte: this.padByte,
       padLeft: this.padding?.side === 'left',
+      zeroFill: this.zeroFill,
     };
   }
 

@@ -113,6 +113,11 @@ export function isAscii(kind: number): boolean {
   return kind === Kind.Ascii;
 }
 
+/** Whether a kind is raw bytes (a {@link RawBytesCodec}). */
+export function isRawBytes(kind: number): boolean {
+  return kind === Kind.RawBytes;
+}
+
 /** Whether a kind is BCD, whose zero fill and alignment work on digits, not bytes. */
 export function isBcd(kind: number): boolean {
   return kind === Kind.Bcd;

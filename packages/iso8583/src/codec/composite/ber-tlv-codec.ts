@@ -41,7 +41,12 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
     const start = w.pos;
     const elements = elementsOf(input, path);
     for (let i = 0; i < elements.length; i++) {
-      const element = elementAt(elements, i, path);
+      const given = elements[i] as { tag?: unknown; value?: unknown } | null | undefined;
+      // The common element, `{ tag: string, value }`, is taken as is; anything else gets elementAt's check and error.
+      const element =
+        typeof given === 'object' && given !== null && typeof given.tag === 'string' && given.value != null
+          ? given
+          : elementAt(elements, i, path);
       let tag = element.tag as string;
       let subfield = this.known.get(tag);
       if (subfield === undefined) {
@@ -69,7 +74,15 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
       if (codec.maxBytes < 0x80) {
         // Short form whatever the value: one length byte, filled in once the value is written.
         const lengthAt = w.pos++;
-        codec.writeBare(w, value);
+        // Bytes as a hex string of an even length that fits (EMV's b fields): straight to the hex loop.
+        if (
+          codec.rawBytes &&
+          typeof value === 'string' &&
+          (value.length & 1) === 0 &&
+          value.length <= 2 * codec.maxBytes
+        )
+          RAW_BYTES.write(w, value, codec.path);
+        else codec.writeBare(w, value);
         w.buf[lengthAt] = w.pos - lengthAt - 1;
         continue;
       }
