@@ -112,9 +112,19 @@ export class DeadlineQueue {
       }
       this.dropDeadHeads(lane);
     }
-    // Expire after the bookkeeping so callbacks may add or cancel entries safely.
-    for (const entry of expired) entry.expire();
+    // Expire after the bookkeeping so callbacks may add or cancel entries safely. One callback's
+    // throw must not cost the others their expiry (the queue may serve every link of the process):
+    // the first is thrown once all have run and the timer is armed again.
+    let failure: { error: unknown } | undefined;
+    for (const entry of expired) {
+      try {
+        entry.expire();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
     this.rearm();
+    if (failure !== undefined) throw failure.error;
   };
 
   private dropDeadHeads(lane: Lane): void {
