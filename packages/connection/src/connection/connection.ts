@@ -28,7 +28,7 @@ import { assertLinkSpec } from './spec-match';
 import { TimeoutClues } from './timeout-clues';
 import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
-import { TrafficTap, type TrafficRecord } from './traffic';
+import { TrafficTap, type TrafficListener, type TrafficRecord } from './traffic';
 import type { CloseInfo, CloseOptions, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
 import { WriteAck, WriteQueue } from './write-queue';
 
@@ -177,6 +177,10 @@ export class SocketConnection implements SignOffCapable {
 
   set(key: string, value: unknown): void {
     (this.metadata ??= new Map()).set(key, value);
+  }
+
+  listenTraffic(listener: TrafficListener): () => void {
+    return this.traffic.listen(listener);
   }
 
   reject(request: Message | string, reason: string | Error): boolean {
