@@ -364,7 +364,7 @@ export class SocketConnection implements SignOffCapable {
     if (this.mux !== undefined) return this.mux;
     const host = {
       write: (request: OutboundRequest) => {
-        if (this.traffic.active) this.traffic.sent(request);
+        if (this.traffic.requestsWatched) this.traffic.sent(request);
         return this.writeQueue().push(request.frame);
       },
       wasWritten: (position: number) => this.writer!.wasWritten(position),
