@@ -152,6 +152,16 @@ describe('Deadline (a link deadline that activity restarts)', () => {
     expect(fired).toEqual(['frame']);
   });
 
+  it('never comes with a timeout of Infinity', () => {
+    const fired: string[] = [];
+    const never = new Deadline(queue, Infinity, () => fired.push('never'));
+    never.restart();
+    expect(queue.size).toBe(0);
+    expect(clock.armed).toBe(0);
+    clock.advance(2_147_483_647);
+    expect(fired).toEqual([]);
+  });
+
   it("one link's throwing callback neither stops the others' nor the timer", () => {
     const fired: string[] = [];
     const broken = new Deadline(queue, 100, () => {

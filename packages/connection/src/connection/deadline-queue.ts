@@ -187,13 +187,14 @@ export class Deadline implements Expirable {
 
   constructor(
     private readonly queue: DeadlineQueue,
-    /** Milliseconds from `restart()` to `onExpire`. */
+    /** Milliseconds from `restart()` to `onExpire` (`Infinity`: never). */
     readonly timeout: number,
     private readonly onExpire: () => void,
   ) {}
 
-  /** Due `timeout` ms from now (whether it was scheduled or not). */
+  /** Due `timeout` ms from now (whether it was scheduled or not); never, with a timeout of `Infinity`. */
   restart(): void {
+    if (this.timeout === Infinity) return;
     this.queue.cancel(this);
     this.queue.add(this, this.timeout);
   }
