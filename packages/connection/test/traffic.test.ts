@@ -145,6 +145,13 @@ describe('Connection traffic$ (the traffic tap)', () => {
     conn.listenTraffic({ next: (record) => listened.push(record), complete: () => completions++ });
     const stopped: TrafficRecord[] = [];
     const stop = conn.listenTraffic({ next: (record) => stopped.push(record) });
+    const ends: TrafficRecord[] = [];
+    let endsCompleted = false;
+    conn.listenTraffic({
+      requests: false,
+      next: (record) => ends.push(record),
+      complete: () => (endsCompleted = true),
+    });
 
     await conn.send(msg('0800', { 11: nextStan() }));
     stop();
@@ -162,14 +169,19 @@ describe('Connection traffic$ (the traffic tap)', () => {
     expect(listened).toHaveLength(subscribed.length);
     listened.forEach((record, i) => expect(record).toBe(subscribed[i]));
     expect(stopped.map(summary)).toEqual(['out request 0800', 'in matched 0810']);
+    // requests: false leaves out the request records, and only them
+    expect(ends).toEqual(listened.filter((record) => record.outcome !== 'request'));
     expect(completions).toBe(0);
     await conn.close();
     expect(completions).toBe(1);
+    expect(endsCompleted).toBe(true);
     // A listener added after the link is gone is completed at once.
-    const late = { next: jest.fn(), complete: jest.fn() };
-    conn.listenTraffic(late);
-    expect(late.complete).toHaveBeenCalledTimes(1);
-    expect(late.next).not.toHaveBeenCalled();
+    for (const requests of [true, false]) {
+      const late = { requests, next: jest.fn(), complete: jest.fn() };
+      conn.listenTraffic(late);
+      expect(late.complete).toHaveBeenCalledTimes(1);
+      expect(late.next).not.toHaveBeenCalled();
+    }
   });
 
   it('keeps the link and the other listeners going when a listener throws, reporting its error as RxJS does', async () => {

@@ -144,7 +144,7 @@ export class OutboundPath implements MuxHost, FlowEvents {
 
   /** @internal MuxHost: a request goes to the write queue. */
   write(request: OutboundRequest): number {
-    if (this.traffic.active) this.traffic.sent(request);
+    if (this.traffic.requestsWatched) this.traffic.sent(request);
     return this.writeQueue().push(request.frame);
   }
 

@@ -83,6 +83,12 @@ export interface TrafficListener extends MulticastListener<TrafficRecord> {
   next(record: TrafficRecord): void;
   /** The link is gone: no record follows. */
   complete?(): void;
+  /**
+   * `false`: leave out the `request` records (a request handed to the write path), for a listener
+   * that needs only how each request ended — `matched`, `timedOut` and `failed` carry the request.
+   * A round trip then builds and hands over one record instead of two. Read when listening starts.
+   */
+  readonly requests?: boolean;
 }
 
 /**
@@ -100,6 +106,8 @@ export interface TrafficListener extends MulticastListener<TrafficRecord> {
 export class TrafficTap {
   // Not a Subject (see Multicast): a record's `next` loops over the subscribers and listeners.
   private readonly records = new Multicast<TrafficRecord>();
+  /** Listeners that leave out `request` records (made by the first). */
+  private ends: Multicast<TrafficRecord> | undefined = undefined;
   /** Epoch milliseconds of the clock's zero (the clock is `performance.now()` unless a test injects one). */
   private readonly origin = performance.timeOrigin;
   /** Clock time of the socket chunk being read; NaN until a record needs it. */
@@ -113,12 +121,18 @@ export class TrafficTap {
 
   /** Someone is listening: build and emit records. */
   get active(): boolean {
+    return this.records.observed || this.ends?.observed === true;
+  }
+
+  /** Someone is listening to `request` records: build and emit them. */
+  get requestsWatched(): boolean {
     return this.records.observed;
   }
 
   /** Adds `listener` (completed at once if the link is gone); the returned function removes it. */
   listen(listener: TrafficListener): () => void {
-    return this.records.listen(listener);
+    if (listener.requests !== false) return this.records.listen(listener);
+    return (this.ends ??= new Multicast<TrafficRecord>()).listen(listener);
   }
 
   /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
@@ -153,11 +167,11 @@ export class TrafficTap {
     this.emit({ direction: 'out', time: this.origin + this.clock.now(), outcome: 'reply', message, bytes, header });
   }
 
-  /** A request handed to the write path. */
+  /** A request handed to the write path (for `requestsWatched`: not to listeners that leave them out). */
   sent(request: TappedRequest): void {
     const time = this.origin + (request.queued ? this.clock.now() : request.sentAt);
     const { body, message, header } = request;
-    this.emit({ direction: 'out', time, outcome: 'request', message, bytes: body, header });
+    this.records.next({ direction: 'out', time, outcome: 'request', message, bytes: body, header });
   }
 
   /** A request that ended without a response: `timedOut` or `failed` with `error`. */
@@ -169,6 +183,7 @@ export class TrafficTap {
 
   complete(): void {
     this.records.complete();
+    (this.ends ??= new Multicast<TrafficRecord>()).complete();
   }
 
   private arrival(): number {
@@ -179,6 +194,7 @@ export class TrafficTap {
 
   private emit(record: TrafficRecord): void {
     this.records.next(record);
+    this.ends?.next(record);
   }
 }
 

@@ -23,7 +23,11 @@ export interface MetricsSnapshot {
   time: number;
   /** Links watched now (open). */
   links: number;
-  /** Requests sent. */
+  /**
+   * Requests sent — the `send`s the watched links took: those that ended (answered, timed out or
+   * failed) since the subscription, plus those in flight now (awaiting their response or waiting
+   * to be written).
+   */
   sent: number;
   /** Replies and raw writes sent (they expect no response). */
   replies: number;
@@ -98,11 +102,16 @@ export function metrics$(target: ObservedTarget, options: MetricsOptions = {}): 
  * how each request ended and how long it took (no table of requests here), counters are plain
  * numbers turned into a snapshot only on the snapshot timer, and every matched response's latency
  * is counted in hdr-histogram's own slots, folded into the histogram at each snapshot
- * (`LatencyCounts`). In flight is read from the links at snapshot time.
+ * (`LatencyCounts`). In flight is read from the links at snapshot time, and so is `sent` (ended +
+ * in flight): the links leave out their `request` records (`requests = false`), one record a round
+ * trip instead of two — ~11 of the ~38 ns the records cost in the microbenchmark.
  */
 class MetricsCounter implements LinkObserver {
+  /** Only each request's end is needed: `sent` is those ended plus those in flight. */
+  readonly requests = false;
   private readonly watched = new Set<Connection>();
-  private sent = 0;
+  /** Requests that ended: answered, timed out or failed. */
+  private ended = 0;
   private replies = 0;
   private received = 0;
   private responses = 0;
@@ -124,10 +133,8 @@ class MetricsCounter implements LinkObserver {
 
   record(record: TrafficRecord): void {
     switch (record.outcome) {
-      case 'request':
-        this.sent++;
-        return;
       case 'matched': {
+        this.ended++;
         this.received++;
         this.responses++;
         this.codes.count(record.message!.get(39));
@@ -150,10 +157,12 @@ class MetricsCounter implements LinkObserver {
         this.count(this.errors, record.outcome);
         return;
       case 'timedOut':
+        this.ended++;
         this.timeouts++;
         this.count(this.errors, 'timeout');
         return;
       case 'failed':
+        this.ended++;
         this.count(this.errors, failureClass(record.error));
         return;
     }
@@ -171,7 +180,7 @@ class MetricsCounter implements LinkObserver {
     return {
       time: Date.now(),
       links: this.watched.size,
-      sent: this.sent,
+      sent: this.ended + inFlight,
       replies: this.replies,
       received: this.received,
       responses: this.responses,
@@ -183,7 +192,7 @@ class MetricsCounter implements LinkObserver {
       latency: {
         count: h.totalCount,
         min: empty ? 0 : ms(h.minNonZeroValue),
-        mean: empty ? 0 : ms(h.mean),
+        mean: empty ? 0 : this.latencies.sum / h.totalCount / 1_000,
         p50: ms(h.getValueAtPercentile(50)),
         p90: ms(h.getValueAtPercentile(90)),
         p99: ms(h.getValueAtPercentile(99)),

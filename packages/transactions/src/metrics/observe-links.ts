@@ -16,6 +16,11 @@ export interface LinkObserver {
   record(record: TrafficRecord, link: Connection): void;
   /** `link` started (`+1`) or stopped (`-1`, its link ended) being watched. */
   links?(link: Connection, delta: 1 | -1): void;
+  /**
+   * `false`: the observer needs only how each request ended, so the links leave out their `request`
+   * records (`TrafficListener.requests`): one record a round trip instead of two. Default true.
+   */
+  readonly requests?: boolean;
 }
 
 /**
@@ -71,11 +76,15 @@ export function observeLinks(target: ObservedTarget, observer: LinkObserver): Su
  * `SafeSubscriber`, its `ConsumerObserver` and a try/catch) before reaching this call.
  */
 class LinkListener implements TrafficListener {
+  readonly requests: boolean;
+
   constructor(
     private readonly link: Connection,
     private readonly observer: LinkObserver,
     readonly complete: () => void,
-  ) {}
+  ) {
+    this.requests = observer.requests !== false;
+  }
 
   next(record: TrafficRecord): void {
     this.observer.record(record, this.link);
