@@ -4,7 +4,7 @@
  * store-and-forward's `enqueue` (card data stripped, PAN encrypted); (b) what `metrics$` costs on
  * round trips: K = 100 senders on one link to an echo server in a child process, with and without a
  * `metrics$` subscription, in pairs whose order alternates; the median of the pairs' ratios.
- * `node benchmarks/dist/transactions.js [pairs=6] [runMs=2500]` runs (b) alone.
+ * `node benchmarks/dist/transactions.js [pairs=20] [runMs=750]` runs (b) alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -115,9 +115,12 @@ export async function runJournalBench(durationMs = 2_000): Promise<JournalRow[]>
  * Pairs of runs, one without and one with a `metrics$` subscription, on one link in one process.
  * The order alternates (off-on, on-off, off-on, …), so a drift of the machine's load, the JIT or
  * the heap over the minute favours neither side, and each pair is compared within itself (its two
- * runs are seconds apart): the overhead is the median of the pairs' ratios.
+ * runs are a second apart): the overhead is the median of the pairs' ratios. Many short pairs
+ * rather than a few long ones: on a shared machine the load changes within seconds, and a pair
+ * sees the same load on both sides more often the shorter it is (an A/A run — no `metrics$` on
+ * either side — gave a median of 0.0 % with single pairs spread ±5 % at load 2–3).
  */
-export async function runMetricsBench(durationMs = 2_500, pairs = 6): Promise<MetricsBench> {
+export async function runMetricsBench(durationMs = 750, pairs = 20): Promise<MetricsBench> {
   const loadBefore = loadavg();
   const target = await startTarget('child-process');
   const connection = await connect({ host: '127.0.0.1', port: target.port, spec: echoSpec, idleTime: 60_000 });

@@ -100,21 +100,24 @@ export function metrics$(target: ObservedTarget, options: MetricsOptions = {}): 
 /**
  * The counters behind `metrics$`. A record costs a few field writes: the link's tap already says
  * how each request ended and how long it took (no table of requests here), counters are plain
- * numbers turned into a snapshot only on the snapshot timer, and every matched response's latency
- * is counted in hdr-histogram's own slots, folded into the histogram at each snapshot
- * (`LatencyCounts`). In flight is read from the links at snapshot time, and so is `sent` (ended +
- * in flight): the links leave out their `request` records (`requests = false`), one record a round
- * trip instead of two — ~11 of the ~38 ns the records cost in the microbenchmark.
+ * numbers turned into a snapshot only on the snapshot timer (a response adds to one of them:
+ * `received` and `sent` are sums taken then), and every matched response's latency is counted in
+ * hdr-histogram's own slots, folded into the histogram at each snapshot (`LatencyCounts`). In
+ * flight is read from the links at snapshot time, and so is `sent` (ended + in flight): the links
+ * leave out their `request` records (`requests = false`), one record a round trip instead of two —
+ * ~11 of the ~38 ns the records cost in the microbenchmark.
  */
 class MetricsCounter implements LinkObserver {
   /** Only each request's end is needed: `sent` is those ended plus those in flight. */
   readonly requests = false;
   private readonly watched = new Set<Connection>();
-  /** Requests that ended: answered, timed out or failed. */
-  private ended = 0;
-  private replies = 0;
-  private received = 0;
+  /** Responses that settled their request (each also received, and the end of a request). */
   private responses = 0;
+  /** Received besides responses: unmatched messages, keep-alives, undecodable and refused frames. */
+  private otherReceived = 0;
+  /** Requests that ended without a response: timed out or failed. */
+  private unanswered = 0;
+  private replies = 0;
   private unmatched = 0;
   private timeouts = 0;
   private readonly errors = new Map<string, number>();
@@ -134,8 +137,6 @@ class MetricsCounter implements LinkObserver {
   record(record: TrafficRecord): void {
     switch (record.outcome) {
       case 'matched': {
-        this.ended++;
-        this.received++;
         this.responses++;
         this.codes.count(record.message!.get(39));
         this.latencies.record(record.latency! * 1_000);
@@ -145,24 +146,24 @@ class MetricsCounter implements LinkObserver {
         this.replies++;
         return;
       case 'unmatched':
-        this.received++;
+        this.otherReceived++;
         this.unmatched++;
         return;
       case 'keepAlive':
-        this.received++;
+        this.otherReceived++;
         return;
       case 'undecodable':
       case 'refused':
-        this.received++;
+        this.otherReceived++;
         this.count(this.errors, record.outcome);
         return;
       case 'timedOut':
-        this.ended++;
+        this.unanswered++;
         this.timeouts++;
         this.count(this.errors, 'timeout');
         return;
       case 'failed':
-        this.ended++;
+        this.unanswered++;
         this.count(this.errors, failureClass(record.error));
         return;
     }
@@ -180,9 +181,9 @@ class MetricsCounter implements LinkObserver {
     return {
       time: Date.now(),
       links: this.watched.size,
-      sent: this.ended + inFlight,
+      sent: this.responses + this.unanswered + inFlight,
       replies: this.replies,
-      received: this.received,
+      received: this.responses + this.otherReceived,
       responses: this.responses,
       unmatched: this.unmatched,
       inFlight,
