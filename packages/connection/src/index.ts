@@ -66,7 +66,7 @@ export type {
   ConnectionErrorEvent,
   ConnectionClosedEvent,
 } from './connection/events';
-export type { TrafficRecord, TrafficOutcome } from './connection/traffic';
+export type { TrafficRecord, TrafficOutcome, TrafficListener } from './connection/traffic';
 
 // pool
 export { createPool } from './pool/pool';

@@ -152,6 +152,32 @@ describe('Deadline (a link deadline that activity restarts)', () => {
     expect(fired).toEqual(['frame']);
   });
 
+  it('never comes with a timeout of Infinity', () => {
+    const fired: string[] = [];
+    const never = new Deadline(queue, Infinity, () => fired.push('never'));
+    never.restart();
+    expect(queue.size).toBe(0);
+    expect(clock.armed).toBe(0);
+    clock.advance(2_147_483_647);
+    expect(fired).toEqual([]);
+  });
+
+  it("one link's throwing callback neither stops the others' nor the timer", () => {
+    const fired: string[] = [];
+    const broken = new Deadline(queue, 100, () => {
+      throw new Error('broken callback');
+    });
+    const healthy = new Deadline(queue, 100, () => fired.push('healthy'));
+    const later = new Deadline(queue, 300, () => fired.push('later'));
+    broken.restart();
+    healthy.restart();
+    later.restart();
+    expect(() => clock.advance(100)).toThrow('broken callback');
+    expect(fired).toEqual(['healthy']);
+    clock.advance(200);
+    expect(fired).toEqual(['healthy', 'later']);
+  });
+
   it('serves many links on one timer, each on its own schedule', () => {
     const fired: string[] = [];
     const links = ['a', 'b', 'c'].map((name) => new Deadline(queue, 100, () => fired.push(name)));

@@ -1,3 +1,4 @@
+import { config } from 'rxjs';
 import { Multicast } from '../src/connection/multicast';
 
 describe('Multicast', () => {
@@ -29,5 +30,33 @@ describe('Multicast', () => {
     stream.observable.subscribe({ next: () => ends.push('value'), complete: () => ends.push('later') });
     stream.next(1);
     expect(ends).toEqual(['first', 'later']);
+  });
+
+  it('hands values to plain listeners beside subscribers, and reports a throwing one as RxJS does', async () => {
+    const stream = new Multicast<number>();
+    const subscribed: number[] = [];
+    const listened: number[] = [];
+    const failure = new Error('listener bug');
+    const reported = new Promise<unknown>((resolve) => {
+      config.onUnhandledError = resolve;
+    });
+    try {
+      stream.observable.subscribe((value) => subscribed.push(value));
+      const stop = stream.listen({
+        next: (value) => {
+          if (value === 2) throw failure;
+          listened.push(value);
+        },
+      });
+      stream.next(1);
+      stream.next(2);
+      stop();
+      stream.next(3);
+      expect(subscribed).toEqual([1, 2, 3]);
+      expect(listened).toEqual([1]);
+      await expect(reported).resolves.toBe(failure);
+    } finally {
+      config.onUnhandledError = null;
+    }
   });
 });

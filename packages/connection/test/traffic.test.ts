@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, take, toArray, lastValueFrom } from 'rxjs';
+import { config, filter, firstValueFrom, take, toArray, lastValueFrom } from 'rxjs';
 import { ConnectionClosedError, RejectedMessageError, SendTimeoutError, type TrafficRecord } from '@rx8583/connection';
 import { msg, nextStan, responseTo } from './support/link-spec';
 import { Loopback } from './support/loopback';
@@ -6,6 +6,9 @@ import { approve, connectClient, startIssuer } from './support/issuer';
 
 const loop = new Loopback();
 afterEach(() => loop.closeAll());
+afterEach(() => {
+  config.onUnhandledError = null;
+});
 
 const summary = (r: TrafficRecord) => `${r.direction} ${r.outcome} ${r.message?.mti ?? '-'}`;
 /** The tap's clock: epoch milliseconds, sub-millisecond, monotonic. */
@@ -130,5 +133,76 @@ describe('Connection traffic$ (the traffic tap)', () => {
     const all = lastValueFrom(conn.traffic$.pipe(toArray()));
     await conn.close();
     await expect(all).resolves.toEqual([]);
+  });
+
+  it('hands listenTraffic listeners the records traffic$ subscribers get, until the link is gone', async () => {
+    const { port, accepted } = await startIssuer(loop, approve);
+    const conn = await connectClient(loop, port);
+    const subscribed: TrafficRecord[] = [];
+    const listened: TrafficRecord[] = [];
+    let completions = 0;
+    conn.traffic$.subscribe((record) => subscribed.push(record));
+    conn.listenTraffic({ next: (record) => listened.push(record), complete: () => completions++ });
+    const stopped: TrafficRecord[] = [];
+    const stop = conn.listenTraffic({ next: (record) => stopped.push(record) });
+    const ends: TrafficRecord[] = [];
+    let endsCompleted = false;
+    conn.listenTraffic({
+      requests: false,
+      next: (record) => ends.push(record),
+      complete: () => (endsCompleted = true),
+    });
+
+    await conn.send(msg('0800', { 11: nextStan() }));
+    stop();
+    await conn.send(msg('0800', { 11: nextStan() }));
+    await accepted[0]!.reply(msg('0800', { 11: nextStan() }));
+    await firstValueFrom(conn.inbound$);
+
+    expect(listened.map(summary)).toEqual([
+      'out request 0800',
+      'in matched 0810',
+      'out request 0800',
+      'in matched 0810',
+      'in unmatched 0800',
+    ]);
+    expect(listened).toHaveLength(subscribed.length);
+    listened.forEach((record, i) => expect(record).toBe(subscribed[i]));
+    expect(stopped.map(summary)).toEqual(['out request 0800', 'in matched 0810']);
+    // requests: false leaves out the request records, and only them
+    expect(ends).toEqual(listened.filter((record) => record.outcome !== 'request'));
+    expect(completions).toBe(0);
+    await conn.close();
+    expect(completions).toBe(1);
+    expect(endsCompleted).toBe(true);
+    // A listener added after the link is gone is completed at once.
+    for (const requests of [true, false]) {
+      const late = { requests, next: jest.fn(), complete: jest.fn() };
+      conn.listenTraffic(late);
+      expect(late.complete).toHaveBeenCalledTimes(1);
+      expect(late.next).not.toHaveBeenCalled();
+    }
+  });
+
+  it('keeps the link and the other listeners going when a listener throws, reporting its error as RxJS does', async () => {
+    const { port } = await startIssuer(loop, approve);
+    const conn = await connectClient(loop, port);
+    const thrown = new Error('listener bug');
+    const reported: unknown[] = [];
+    const twice = new Promise<void>((resolve) => {
+      config.onUnhandledError = (error) => reported.push(error) === 2 && resolve();
+    });
+    conn.listenTraffic({
+      next: () => {
+        throw thrown;
+      },
+    });
+    const records: TrafficRecord[] = [];
+    conn.listenTraffic({ next: (record) => records.push(record) });
+    const response = await conn.send(msg('0800', { 11: nextStan() }));
+    expect(response.mti).toBe('0810');
+    expect(records.map(summary)).toEqual(['out request 0800', 'in matched 0810']);
+    await twice; // one error for each of the two records
+    expect(reported).toEqual([thrown, thrown]);
   });
 });

@@ -24,6 +24,8 @@ describe('LatencyCounts', () => {
         }
         counts.foldInto(folded);
         expect(folded.totalCount).toBe(direct.totalCount);
+        // the exact sum of what was counted, for the mean
+        expect(counts.sum).toBe(values.reduce((sum, v) => sum + Math.round(v), 0));
         for (const percentile of [0, 10, 50, 90, 99, 99.9, 100]) {
           expect(folded.getValueAtPercentile(percentile)).toBe(direct.getValueAtPercentile(percentile));
         }

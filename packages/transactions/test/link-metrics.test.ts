@@ -103,6 +103,7 @@ describe('metrics$ over real sockets', () => {
     conn = await connect(linkTo(host.port));
     const snapshots = metrics$(conn, { interval: 20 });
     const closed = nextSnapshot(snapshots, (s) => s.links === 0 && s.errors.linkClosed === 1);
+    const midway = nextSnapshot(snapshots, (s) => s.timeouts === 1 && s.inFlight === 1);
     const late = conn.send(cardMessage('0100', '000010'), { timeout: 30 }).catch(() => undefined);
     const first = await host.nth(1);
     await late;
@@ -110,6 +111,8 @@ describe('metrics$ over real sockets', () => {
     await nextSnapshot(snapshots, (s) => s.unmatched === 1);
     const pending = conn.send(cardMessage('0100', '000011'), { timeout: 5_000 }).catch(() => undefined);
     await host.nth(2);
+    // sent: the one that timed out, and the one in flight
+    expect(await midway).toMatchObject({ sent: 2, responses: 0, unmatched: 1 });
     await host.stop();
     await pending;
     expect(await closed).toMatchObject({ sent: 2, timeouts: 1, inFlight: 0, errors: { timeout: 1, linkClosed: 1 } });

@@ -4,35 +4,29 @@ import type { Observable } from 'rxjs';
 import {
   asError,
   ConnectionClosedError,
-  DuplicateRequestError,
   InboundOverflowError,
   ReadTimeoutError,
   RejectedMessageError,
 } from '../errors';
-import { positiveMilliseconds } from '../milliseconds';
-import { isResponseMti, keyOf, mtiLabel, responseKey } from '../operators/request-key';
+import { isResponseMti, keyOrUndefined, mtiLabel, responseKey } from '../operators/request-key';
 import type { Clock } from './clock';
+import { Deadline, linkDeadlines } from './deadline-queue';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { FlowControl } from './flow-control';
+import { closeGracefully, type ClosingLink, type SignOffCapable } from './graceful-close';
 import { HeldUntilSubscribed } from './held-until-subscribed';
-import { Deadline, linkDeadlines } from './deadline-queue';
 import { InboundPipeline, type FramingConfig, type MessageConfig } from './inbound-pipeline';
 import { LinkEnd } from './link-end';
 import { NetworkHeaders } from './network-headers';
 import { resolveCloseOptions, type ResolvedLinkOptions } from './options';
+import { OutboundPath } from './outbound-path';
+import { NetworkRejects } from './rejects';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
-import { RequestMux, type OutboundRequest } from './request-mux';
-import { sendObservable } from './send-observable';
 import { Serving } from './serving';
-import { assertLinkSpec } from './spec-match';
 import { TimeoutClues } from './timeout-clues';
-import { signOff, type SignOffCapable } from './sign-off';
 import { explainSocketError } from './tls-errors';
-import { TrafficTap, type TrafficRecord } from './traffic';
+import { TrafficTap, type TrafficListener, type TrafficRecord } from './traffic';
 import type { CloseInfo, CloseOptions, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
-import { WriteAck, WriteQueue } from './write-queue';
-
-const EMPTY = new Uint8Array(0);
 
 /** `host:port` of a socket's peer; `unknown:0` once a reset socket no longer knows it. */
 export function peerAddress(socket: net.Socket): string {
@@ -42,17 +36,16 @@ export function peerAddress(socket: net.Socket): string {
 /**
  * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
  * socket from construction on: reads it through the inbound pipeline, writes it through the
- * coalescing write queue, and ends it exactly once (see `LinkEnd`).
+ * outbound path, and ends it exactly once (see `LinkEnd`). What it does itself is the link's
+ * life: where unmatched inbound messages go, the read timeout and idle pings, and the end.
  */
 export class SocketConnection implements SignOffCapable {
   readonly remoteAddress: string;
   readonly closed: Promise<CloseInfo>;
 
   private readonly end = new LinkEnd();
-  // The request table and the write queue come with the first send and the first write: most
-  // links a server accepts are idle, and a peer that only ever sent `FF FF 30` needs neither.
-  private mux: RequestMux | undefined = undefined;
-  private writer: WriteQueue | undefined = undefined;
+  /** Sends, replies and writes: made by the first of them (most links a server accepts are idle). */
+  private outbound: OutboundPath | undefined = undefined;
   private readonly flow: FlowControl;
   private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
@@ -60,8 +53,8 @@ export class SocketConnection implements SignOffCapable {
   /** `get`/`set` metadata, created by the first `set`. */
   private metadata: Map<string, unknown> | undefined = undefined;
   private readonly headers: NetworkHeaders;
-  /** Inbound messages `rejectedRequest` recognised: held ones stay for `inbound$` when `serve` starts. */
-  private networkRejects: WeakSet<Message> | undefined = undefined;
+  /** The `rejectedRequest` option at work (undefined without it). */
+  private readonly rejects: NetworkRejects | undefined = undefined;
   private readonly reader: InboundPipeline;
   /** No inbound bytes for `readTimeout` (undefined when it is `Infinity`, or closing); restarted by every chunk. */
   private silence: Deadline | undefined = undefined;
@@ -91,7 +84,12 @@ export class SocketConnection implements SignOffCapable {
       this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
     );
     this.signals = new ConnectionSignals(this.remoteAddress, this.end);
-    const { readTimeout, idleTime, ping } = options;
+    const { readTimeout, idleTime, ping, rejectedRequest, requestKey } = options;
+    if (rejectedRequest !== undefined) {
+      this.rejects = new NetworkRejects(rejectedRequest, requestKey, this.headers, (error) =>
+        this.emit({ type: 'error', error }),
+      );
+    }
     if (readTimeout !== Infinity) this.silence = new Deadline(linkDeadlines, readTimeout, () => this.onSilence());
     if (ping !== undefined && idleTime !== Infinity) {
       this.idle = new Deadline(linkDeadlines, idleTime, () => this.ping(ping));
@@ -123,32 +121,30 @@ export class SocketConnection implements SignOffCapable {
   }
 
   get inFlight(): number {
-    return this.mux?.size ?? 0;
+    return this.outbound?.requests?.size ?? 0;
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
-    return this.request(message, options, false);
+    return this.outboundPath().send(message, options, false);
   }
 
   send$(message: Message, options?: SendOptions): Observable<Message> {
-    return this.request$(message, options, false);
+    return this.outboundPath().send$(message, options, false);
   }
 
   /** @internal `send` for `onClose`, allowed while the connection is closing. */
   sendWhileClosing(message: Message, options?: SendOptions): Promise<Message> {
-    return this.request(message, options, true);
+    return this.outboundPath().send(message, options, true);
   }
 
   /** @internal `send$` for `onClose`. */
   sendWhileClosing$(message: Message, options?: SendOptions): Observable<Message> {
-    return this.request$(message, options, true);
+    return this.outboundPath().send$(message, options, true);
   }
 
   reply(message: Message, options?: ReplyOptions): Promise<void> {
     try {
-      assertLinkSpec('reply', message.spec, this.options.spec);
-      const body = this.outboundBytes(message);
-      return this.writeFrame(body, this.headers.forReply(options?.header, options?.request), message);
+      return this.outboundPath().reply(message, options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -157,7 +153,7 @@ export class SocketConnection implements SignOffCapable {
   write(body: Uint8Array, options?: Omit<ReplyOptions, 'request'>): Promise<void> {
     if (!(body instanceof Uint8Array)) return Promise.reject(new TypeError('write: body must be a Uint8Array'));
     try {
-      return this.writeFrame(body, options?.header, undefined);
+      return this.outboundPath().writeBody(body, options?.header);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -179,12 +175,19 @@ export class SocketConnection implements SignOffCapable {
     (this.metadata ??= new Map()).set(key, value);
   }
 
+  listenTraffic(listener: TrafficListener): () => void {
+    return this.traffic.listen(listener);
+  }
+
   reject(request: Message | string, reason: string | Error): boolean {
-    const key = typeof request === 'string' ? request : (this.rejectedKey(request) ?? this.keyOrUndefined(request));
+    const key =
+      typeof request === 'string'
+        ? request
+        : (this.rejects?.keyOf(request) ?? keyOrUndefined(this.options.requestKey, request));
     if (key === undefined || key === '') return false;
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
-    return this.mux?.reject(key, new RejectedMessageError(key, text, { cause })) ?? false;
+    return this.outbound?.requests?.reject(key, new RejectedMessageError(key, text, { cause })) ?? false;
   }
 
   serve(handler: RequestHandler, options?: ServeOptions): void {
@@ -194,7 +197,7 @@ export class SocketConnection implements SignOffCapable {
       {
         connection: this,
         reply: (response, request) => this.reply(response, { request }),
-        keyOf: (request) => this.keyOrUndefined(request),
+        keyOf: (request) => keyOrUndefined(this.options.requestKey, request),
         report: (failure) => this.emit({ type: 'handlerError', ...failure }),
         holdReading: (held) => this.flow.hold('handlers', held),
       },
@@ -204,47 +207,8 @@ export class SocketConnection implements SignOffCapable {
     );
     this.serving = serving;
     if (this.end.ended) serving.stop();
-    const isRequest = (message: Message) =>
-      !isResponseMti(message.mti) && !(this.networkRejects?.has(message) ?? false);
+    const isRequest = (message: Message) => !isResponseMti(message.mti) && !(this.rejects?.isReject(message) ?? false);
     for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
-  }
-
-  /** A request's key, or undefined when it has none. */
-  private keyOrUndefined(message: Message): string | undefined {
-    try {
-      return keyOf(this.options.requestKey, message);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The key of the request `message` rejects, by the `rejectedRequest` option; undefined when it is no reject. */
-  private rejectedKey(message: Message): string | undefined {
-    const find = this.options.rejectedRequest;
-    if (find === undefined) return undefined;
-    let original: Message | string | undefined;
-    try {
-      original = find(message, this.headers.of(message));
-    } catch (error) {
-      this.emit({ type: 'error', error: asError(error) });
-      return undefined;
-    }
-    return typeof original === 'string' ? original : original && this.keyOrUndefined(original);
-  }
-
-  /**
-   * An inbound message the `rejectedRequest` option recognises fails the request it rejects;
-   * returns whether it was such a reject.
-   */
-  private onPossibleReject(message: Message): boolean {
-    const key = this.rejectedKey(message);
-    if (key === undefined) return false;
-    if (this.mux?.has(key) === true) {
-      const code = this.headers.of(message)?.rejectCode;
-      const detail = typeof code === 'string' ? `, reject code ${code}` : '';
-      this.mux.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)}${detail})`));
-    }
-    return true;
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -259,7 +223,7 @@ export class SocketConnection implements SignOffCapable {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.closing = this.closeGracefully(drainTimeout);
+    this.closing = closeGracefully(this.closingSteps(), drainTimeout);
     return this.closing;
   }
 
@@ -288,50 +252,23 @@ export class SocketConnection implements SignOffCapable {
     return this.toString();
   }
 
-  /** Sends a request; `onKey` learns its correlation key (send$ needs it to abandon the request). */
-  private request(
-    message: Message,
-    options: SendOptions | undefined,
-    duringSignOff: boolean,
-    onKey?: (key: string) => void,
-  ): Promise<Message> {
-    const refusal = this.refusal(duringSignOff);
-    if (refusal) return Promise.reject(refusal);
-    try {
-      const timeout =
-        options?.timeout === undefined
-          ? this.options.sendTimeout
-          : positiveMilliseconds('send', 'options.timeout', options.timeout);
-      assertLinkSpec('send', message.spec, this.options.spec);
-      const key = keyOf(this.options.requestKey, message);
-      const mux = this.requests();
-      if (mux.has(key)) throw new DuplicateRequestError(key);
-      const body = this.outboundBytes(message);
-      const header = options?.header;
-      const frame = this.options.framing.encode(body, header);
-      const promise = mux.register(key, message, body, frame, header, timeout);
-      onKey?.(key);
-      return promise;
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  private request$(message: Message, options: SendOptions | undefined, duringSignOff: boolean): Observable<Message> {
-    return sendObservable(
-      (onKey) => this.request(message, options, duringSignOff, onKey),
-      (key) => this.mux?.reject(key, new ConnectionClosedError('send$ unsubscribed')),
-    );
-  }
-
-  /** The bytes a message goes out as: packed, then through `byteHooks.outbound` when there is one. */
-  private outboundBytes(message: Message): Uint8Array {
-    const packed = message.pack();
-    const hook = this.options.outboundBytes;
-    if (hook === undefined) return packed;
-    const bytes = hook(packed, message);
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('byteHooks.outbound must return a Uint8Array');
-    return bytes;
+  /** The write side, made by the first send or write. */
+  private outboundPath(): OutboundPath {
+    return (this.outbound ??= new OutboundPath(
+      this.socket,
+      this.options,
+      this.flow,
+      this.end,
+      this.traffic,
+      this.headers,
+      {
+        refusal: (duringSignOff) => this.refusal(duringSignOff),
+        written: () => this.idle?.restart(),
+        stalled: (error) => this.terminate('error', error, true),
+        timeoutHint: (request, timeout) => this.clues?.hintFor(request.message.get(11), timeout) ?? '',
+      },
+      this.clock,
+    ));
   }
 
   private refusal(duringSignOff: boolean): Error | undefined {
@@ -339,52 +276,6 @@ export class SocketConnection implements SignOffCapable {
     if (state === 'open') return undefined;
     if (state === 'closing' && duringSignOff && this.signingOff) return undefined;
     return new ConnectionClosedError(state === 'closing' ? 'connection is closing' : 'connection is closed');
-  }
-
-  private writeFrame(
-    body: Uint8Array,
-    header: Record<string, unknown> | undefined,
-    message: Message | undefined,
-  ): Promise<void> {
-    if (this.end.ended) return Promise.reject(new ConnectionClosedError('connection is closed'));
-    const frame = this.options.framing.encode(body, header);
-    const ack = new WriteAck();
-    if (this.traffic.active) this.traffic.replied(body, message, header);
-    this.writeQueue().push(frame, ack);
-    this.flow.replyQueued();
-    return ack.promise;
-  }
-
-  /** The request table, made by the first send. */
-  private requests(): RequestMux {
-    if (this.mux !== undefined) return this.mux;
-    const host = {
-      write: (request: OutboundRequest) => {
-        if (this.traffic.active) this.traffic.sent(request);
-        return this.writeQueue().push(request.frame);
-      },
-      wasWritten: (position: number) => this.writer!.wasWritten(position),
-      hasRoom: () => this.flow.hasRoom(),
-      ended: (request: OutboundRequest, outcome: 'timedOut' | 'failed', error: Error) => {
-        if (this.traffic.active) this.traffic.ended(request, outcome, error);
-      },
-      timeoutHint: (request: OutboundRequest, timeout: number) =>
-        this.clues?.hintFor(request.message.get(11), timeout) ?? '',
-    };
-    this.mux = new RequestMux(host, this.options.maxInFlight, this.end, this.clock);
-    return this.mux;
-  }
-
-  /** The write queue, made by the first write, with flow control watching it. */
-  private writeQueue(): WriteQueue {
-    if (this.writer !== undefined) return this.writer;
-    this.writer = new WriteQueue(this.socket, this.flow, this.end);
-    this.flow.watch(this.writer, {
-      written: () => this.idle?.restart(),
-      room: () => this.mux?.admitWaiting(),
-      stalled: (error) => this.terminate('error', error, true),
-    });
-    return this.writer;
   }
 
   private emit(event: ConnectionEvent): void {
@@ -414,7 +305,7 @@ export class SocketConnection implements SignOffCapable {
     return {
       spec,
       requestKey,
-      pending: { settle: (key, response) => this.mux?.settle(key, response) },
+      pending: { settle: (key, response) => this.outbound?.requests?.settle(key, response) },
       check,
       traffic: this.traffic,
       sides: {
@@ -433,12 +324,30 @@ export class SocketConnection implements SignOffCapable {
   /** An inbound message nothing matched: a request for `serve`, else for `inbound$`. */
   private onMessage(message: Message): void {
     // A network's reject answers our request: it is never a request for the serve handler.
-    const rejected = this.options.rejectedRequest !== undefined && this.onPossibleReject(message);
-    if (rejected) (this.networkRejects ??= new WeakSet()).add(message);
+    const rejected = this.rejects !== undefined && this.rejects.take(message, this.outbound?.requests);
     const response = isResponseMti(message.mti);
     if (response) (this.clues ??= new TimeoutClues()).unmatchedResponse(message);
     if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
     else this.inbox.push(message);
+  }
+
+  private onKeepAlive(): void {
+    const echo = this.options.echoKeepAlive && !this.end.ended;
+    if (echo) this.outboundPath().echoKeepAlive();
+    this.emit({ type: 'keepAlive', echoed: echo });
+  }
+
+  /** The inbound check refused `message`: report it, and fail the request it answers (if pending). */
+  private onRefused(message: Message, error: Error): void {
+    this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
+    const key = responseKey(this.options.requestKey, message);
+    const requests = this.outbound?.requests;
+    if (key !== undefined && requests?.awaits(key) === true) {
+      requests.reject(
+        key,
+        new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
+      );
+    }
   }
 
   private listen(): void {
@@ -488,59 +397,30 @@ export class SocketConnection implements SignOffCapable {
     }
   }
 
-  private onKeepAlive(): void {
-    const echo = this.options.echoKeepAlive && !this.end.ended;
-    if (echo) {
-      if (this.traffic.active) this.traffic.replied(EMPTY, undefined, undefined);
-      this.writeQueue().push(this.options.framing.encode(EMPTY));
-    }
-    this.emit({ type: 'keepAlive', echoed: echo });
-  }
-
-  /** The inbound check refused `message`: report it, and fail the request it answers (if pending). */
-  private onRefused(message: Message, error: Error): void {
-    this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
-    const key = responseKey(this.options.requestKey, message);
-    if (key !== undefined && this.mux?.awaits(key) === true) {
-      this.mux.reject(
-        key,
-        new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
-      );
-    }
-  }
-
-  private async closeGracefully(drainTimeout: number | undefined): Promise<void> {
-    if (this.end.ended) return this.closed.then(() => undefined);
-    this.closeRequested = true;
-    this.stopWatching();
-    this.emit({ type: 'closing' });
-    let drainTimer: NodeJS.Timeout | undefined;
-    const drainDeadline = new Promise<'drainTimeout'>((resolve) => {
-      if (drainTimeout !== undefined) drainTimer = setTimeout(() => resolve('drainTimeout'), drainTimeout);
-    });
-    const onClose = this.options.onClose;
-    if (onClose !== undefined) {
-      this.signingOff = true;
-      const signedOff = signOff(this, onClose, this.options.sendTimeout).catch((error: unknown) =>
-        this.emit({ type: 'error', error: asError(error) }),
-      );
-      await Promise.race([signedOff, drainDeadline]);
-      this.signingOff = false;
-    }
-    const drained = Promise.all([this.mux?.whenIdle(), this.serving?.whenIdle()]);
-    if ((await Promise.race([drained, drainDeadline])) === 'drainTimeout') {
-      this.serving?.stop();
-      this.mux?.rejectAll(
-        (written) =>
-          new ConnectionClosedError(`close: no response within the drainTimeout of ${drainTimeout} ms`, { written }),
-      );
-    }
-    clearTimeout(drainTimer);
-    if (!this.end.ended) {
-      this.writer?.flushNow();
-      this.endSocket();
-    }
-    await this.closed;
+  /** The steps of a graceful close, in the order `closeGracefully` takes them. */
+  private closingSteps(): ClosingLink {
+    return {
+      end: this.end,
+      connection: this,
+      onClose: this.options.onClose,
+      signOffTimeout: this.options.sendTimeout,
+      begin: () => {
+        this.closeRequested = true;
+        this.stopWatching();
+        this.emit({ type: 'closing' });
+      },
+      signingOff: (on) => (this.signingOff = on),
+      whenIdle: () => Promise.all([this.outbound?.requests?.whenIdle(), this.serving?.whenIdle()]),
+      giveUp: (errorFor) => {
+        this.serving?.stop();
+        this.outbound?.requests?.rejectAll(errorFor);
+      },
+      report: (error) => this.emit({ type: 'error', error }),
+      endSocket: () => {
+        this.outbound?.flushNow();
+        this.endSocket();
+      },
+    };
   }
 
   /**
@@ -563,9 +443,8 @@ export class SocketConnection implements SignOffCapable {
     this.stopWatching();
     this.reader.stop();
     this.serving?.stop();
-    this.mux?.rejectAll();
     this.flow.stop();
-    for (const ack of this.writer?.drop() ?? []) ack.fail(this.end.error(false));
+    this.outbound?.stop();
     if (destroy) this.socket.destroy();
     else this.endSocket();
   }

@@ -112,9 +112,19 @@ export class DeadlineQueue {
       }
       this.dropDeadHeads(lane);
     }
-    // Expire after the bookkeeping so callbacks may add or cancel entries safely.
-    for (const entry of expired) entry.expire();
+    // Expire after the bookkeeping so callbacks may add or cancel entries safely. One callback's
+    // throw must not cost the others their expiry (the queue may serve every link of the process):
+    // the first is thrown once all have run and the timer is armed again.
+    let failure: { error: unknown } | undefined;
+    for (const entry of expired) {
+      try {
+        entry.expire();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
     this.rearm();
+    if (failure !== undefined) throw failure.error;
   };
 
   private dropDeadHeads(lane: Lane): void {
@@ -177,13 +187,14 @@ export class Deadline implements Expirable {
 
   constructor(
     private readonly queue: DeadlineQueue,
-    /** Milliseconds from `restart()` to `onExpire`. */
+    /** Milliseconds from `restart()` to `onExpire` (`Infinity`: never). */
     readonly timeout: number,
     private readonly onExpire: () => void,
   ) {}
 
-  /** Due `timeout` ms from now (whether it was scheduled or not). */
+  /** Due `timeout` ms from now (whether it was scheduled or not); never, with a timeout of `Infinity`. */
   restart(): void {
+    if (this.timeout === Infinity) return;
     this.queue.cancel(this);
     this.queue.add(this, this.timeout);
   }

@@ -27,7 +27,7 @@ export class HeldUntilSubscribed<T> {
       const held = this.held;
       this.held = undefined;
       if (held !== undefined) for (const item of held) subscriber.next(item);
-      return this.live.add(subscriber);
+      return this.live.listen(subscriber);
     }));
   }
 

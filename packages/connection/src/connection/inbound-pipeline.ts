@@ -12,7 +12,7 @@ import {
 import type { Frame, Framing } from '../framing/types';
 import { FrameReader } from '../operators/decode-frames';
 import { decodeMessages, type DecodedFrame } from '../operators/decode-messages';
-import { matchResponse, type ResponseTarget } from '../operators/match-response';
+import { matchResponseItems, type ResponseTarget } from '../operators/match-response';
 import type { RequestKeyFn } from '../operators/request-key';
 import type { TappedRequest, TrafficTap } from './traffic';
 import { TurnBudget, type BudgetOutput } from './turn-budget';
@@ -98,7 +98,7 @@ export class InboundPipeline implements BudgetOutput<Frame> {
   // frames → messages → (inbound check) → matching → unmatched: built at the first frame
   private messages: Subscriber<Frame> | undefined = undefined;
   private subscription: Subscription | undefined = undefined;
-  closed = false;
+  private stopped = false;
 
   constructor(
     private readonly config: FramingConfig,
@@ -109,9 +109,14 @@ export class InboundPipeline implements BudgetOutput<Frame> {
     this.budget = new TurnBudget({ perTurn: FRAMES_PER_TURN, pause: reading.pause, resume: reading.resume }, this);
   }
 
+  /** The link ended: nothing more is wanted. */
+  get closed(): boolean {
+    return this.stopped;
+  }
+
   /** A socket chunk: its frames go on, in order. */
   push(chunk: Uint8Array): void {
-    if (this.closed) return;
+    if (this.stopped) return;
     // traffic$: the frames of each chunk arrived when it was read (one clock read a chunk, when listened to)
     this.config.traffic.chunkArrived();
     let frames: Frame[];
@@ -124,18 +129,18 @@ export class InboundPipeline implements BudgetOutput<Frame> {
     const { frameClock } = this.config;
     if (this.frames.began) frameClock.restart();
     else if (!this.frames.midFrame) frameClock.cancel();
-    for (let i = 0; i < frames.length; i++) this.budget.next(frames[i]!);
+    for (let i = 0; i < frames.length && !this.stopped; i++) this.budget.next(frames[i]!);
   }
 
   /** The frame in progress outlived `frameTimeout` (its clock fired): the link ends. */
   frameOverdue(): void {
-    if (!this.closed) this.budget.error(this.frames.overdue(this.config.frameTimeout));
+    if (!this.stopped) this.budget.error(this.frames.overdue(this.config.frameTimeout));
   }
 
   /** The link ended: nothing more is read or handed on. */
   stop(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.stopped) return;
+    this.stopped = true;
     this.config.frameClock.cancel();
     this.budget.cancel();
     this.subscription?.unsubscribe();
@@ -148,7 +153,7 @@ export class InboundPipeline implements BudgetOutput<Frame> {
 
   /** @internal The byte stream failed (after the frames ahead of the failure were handled). */
   error(error: unknown): void {
-    if (this.closed) return;
+    if (this.stopped) return;
     this.stop();
     this.config.failed(error);
   }
@@ -210,7 +215,7 @@ function frameMessages(frames$: Observable<Frame>, config: MessageConfig): Obser
     // byteHooks.inbound (MACs): a refused message leaves here, reported
     check === undefined ? identity : refuseUnchecked(check, onRefused),
     // responses settle their pending send (traffic$: 'matched'); everything else goes on to inbound$
-    matchResponse(responses, requestKey, messageOf),
+    matchResponseItems(responses, requestKey, messageOf),
     // traffic$: 'unmatched', when someone listens
     tap(recordUnmatched),
     map(messageOf),

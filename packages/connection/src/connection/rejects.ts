@@ -1,6 +1,10 @@
 import type { Message } from '@rx8583/iso8583';
-import type { RejectedRequestFn } from './options';
+import { asError, RejectedMessageError } from '../errors';
 import { describeValue, refuseUnknownKeys, requireObject, type KnownKeys } from '../option-checks';
+import { keyOrUndefined, mtiLabel, type RequestKeyFn } from '../operators/request-key';
+import type { NetworkHeaders } from './network-headers';
+import type { RejectedRequestFn } from './options';
+import type { RequestMux } from './request-mux';
 
 /** Where `rejects.originalDataElements` finds the original's MTI and STAN. */
 export interface OriginalDataOptions {
@@ -77,4 +81,53 @@ function elementOf(value: unknown, id: string): unknown {
     return (value as Record<string, unknown>)[id];
   }
   return undefined;
+}
+
+/**
+ * A link's `rejectedRequest` option at work: an inbound message that matched nothing and that the
+ * option recognises as the network's reject of one of our requests fails that request at once
+ * (`RejectedMessageError`, with the header's reject code when there is one), and is remembered as
+ * a reject, so that it never reaches a `serve` handler as a request.
+ */
+export class NetworkRejects {
+  /** The messages taken as rejects, without holding them alive (made by the first). */
+  private taken: WeakSet<Message> | undefined = undefined;
+
+  constructor(
+    private readonly recognise: RejectedRequestFn,
+    private readonly requestKey: RequestKeyFn,
+    private readonly headers: NetworkHeaders,
+    /** A recogniser that threw: reported on `events$`. */
+    private readonly report: (error: Error) => void,
+  ) {}
+
+  /** The key of the request `message` rejects; undefined when it is no reject. */
+  keyOf(message: Message): string | undefined {
+    let original: Message | string | undefined;
+    try {
+      original = this.recognise(message, this.headers.of(message));
+    } catch (error) {
+      this.report(asError(error));
+      return undefined;
+    }
+    return typeof original === 'string' ? original : original && keyOrUndefined(this.requestKey, original);
+  }
+
+  /** Fails the request `message` rejects, if it is pending; returns whether `message` is a reject. */
+  take(message: Message, requests: RequestMux | undefined): boolean {
+    const key = this.keyOf(message);
+    if (key === undefined) return false;
+    if (requests?.has(key) === true) {
+      const code = this.headers.of(message)?.rejectCode;
+      const detail = typeof code === 'string' ? `, reject code ${code}` : '';
+      requests.reject(key, new RejectedMessageError(key, `rejected by the peer (${mtiLabel(message.mti)}${detail})`));
+    }
+    (this.taken ??= new WeakSet()).add(message);
+    return true;
+  }
+
+  /** Whether `message` was taken as a reject (held for `inbound$`, never a request for `serve`). */
+  isReject(message: Message): boolean {
+    return this.taken?.has(message) ?? false;
+  }
 }

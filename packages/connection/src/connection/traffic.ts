@@ -1,7 +1,7 @@
 import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
 import { systemClock, type Clock } from './clock';
-import { Multicast } from './multicast';
+import { Multicast, type MulticastListener } from './multicast';
 
 /**
  * What became of one message on the link, as `traffic$` reports it.
@@ -68,20 +68,46 @@ export interface TappedRequest {
 }
 
 /**
+ * What `conn.listenTraffic` calls: the traffic tap without an Observable in between, for consumers
+ * that see every record of busy links (`metrics$` does). `next` is called synchronously with each
+ * record as it happens — the same records, in the same order, as `traffic$` subscribers get — and
+ * `complete` once the link is gone, after its last record.
+ */
+export interface TrafficListener extends MulticastListener<TrafficRecord> {
+  /**
+   * One record. It runs on the link's read and write paths, so keep it short. A throw does not
+   * reach the link: as with a throwing `traffic$` subscriber, the error goes to RxJS's
+   * `config.onUnhandledError` or, when that is not set, is thrown from a timer (an uncaught
+   * exception); the listener keeps getting records.
+   */
+  next(record: TrafficRecord): void;
+  /** The link is gone: no record follows. */
+  complete?(): void;
+  /**
+   * `false`: leave out the `request` records (a request handed to the write path), for a listener
+   * that needs only how each request ended — `matched`, `timedOut` and `failed` carry the request.
+   * A round trip then builds and hands over one record instead of two. Read when listening starts.
+   */
+  readonly requests?: boolean;
+}
+
+/**
  * The traffic tap of one link: a hot stream that costs a property read per message while nobody
- * subscribes (records are built only when `active`). Observing it takes nothing from anyone:
+ * listens (records are built only when `active`). Observing it takes nothing from anyone:
  * `inbound$` still gets (and holds) every unmatched message.
  *
  * What a record costs (benchmarks/README.md, Transactions): one small object and one `next` per
- * subscriber, and no clock read of its own on a round trip. A request's time is its `send`'s,
+ * subscriber or listener, and no clock read of its own on a round trip. A request's time is its `send`'s,
  * which the deadline queue has just read; inbound messages take the time their socket chunk was
  * read, read once for all the frames of that chunk (`chunkArrived`); a request's end carries its
  * latency (a subtraction), so consumers such as `metrics$` keep no table of requests. A clock read
  * costs ~30 ns here: a third of the ~0.1 µs a subscribed `metrics$` may add to a round trip.
  */
 export class TrafficTap {
-  // Not a Subject (see Multicast): a record's `next` loops over the subscribers.
+  // Not a Subject (see Multicast): a record's `next` loops over the subscribers and listeners.
   private readonly records = new Multicast<TrafficRecord>();
+  /** Listeners that leave out `request` records (made by the first). */
+  private ends: Multicast<TrafficRecord> | undefined = undefined;
   /** Epoch milliseconds of the clock's zero (the clock is `performance.now()` unless a test injects one). */
   private readonly origin = performance.timeOrigin;
   /** Clock time of the socket chunk being read; NaN until a record needs it. */
@@ -95,7 +121,18 @@ export class TrafficTap {
 
   /** Someone is listening: build and emit records. */
   get active(): boolean {
+    return this.records.observed || this.ends?.observed === true;
+  }
+
+  /** Someone is listening to `request` records: build and emit them. */
+  get requestsWatched(): boolean {
     return this.records.observed;
+  }
+
+  /** Adds `listener` (completed at once if the link is gone); the returned function removes it. */
+  listen(listener: TrafficListener): () => void {
+    if (listener.requests !== false) return this.records.listen(listener);
+    return (this.ends ??= new Multicast<TrafficRecord>()).listen(listener);
   }
 
   /** A socket chunk has arrived: inbound records from here on share its time (read when first needed). */
@@ -130,11 +167,11 @@ export class TrafficTap {
     this.emit({ direction: 'out', time: this.origin + this.clock.now(), outcome: 'reply', message, bytes, header });
   }
 
-  /** A request handed to the write path. */
+  /** A request handed to the write path (for `requestsWatched`: not to listeners that leave them out). */
   sent(request: TappedRequest): void {
     const time = this.origin + (request.queued ? this.clock.now() : request.sentAt);
     const { body, message, header } = request;
-    this.emit({ direction: 'out', time, outcome: 'request', message, bytes: body, header });
+    this.records.next({ direction: 'out', time, outcome: 'request', message, bytes: body, header });
   }
 
   /** A request that ended without a response: `timedOut` or `failed` with `error`. */
@@ -146,6 +183,7 @@ export class TrafficTap {
 
   complete(): void {
     this.records.complete();
+    (this.ends ??= new Multicast<TrafficRecord>()).complete();
   }
 
   private arrival(): number {
@@ -156,6 +194,7 @@ export class TrafficTap {
 
   private emit(record: TrafficRecord): void {
     this.records.next(record);
+    this.ends?.next(record);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
 import type { ConnectionEvent, ConnectionStatus } from './events';
-import type { TrafficRecord } from './traffic';
+import type { TrafficListener, TrafficRecord } from './traffic';
 import type { RequestHandler, ServeOptions } from './request-handler';
 
 /** Who ended a connection: we did (`close()`), the peer did, or a failure (network, framing). */
@@ -105,6 +105,22 @@ export interface Connection {
    * while nobody subscribes it costs nothing. Completes after `closed`.
    */
   readonly traffic$: Observable<TrafficRecord>;
+  /**
+   * The same records as `traffic$`, handed straight to `listener.next` without an Observable per
+   * record — for consumers of every record of busy links (`metrics$` is one). `listener.complete`
+   * runs when the link is gone (at once if it already is); the returned function stops listening.
+   * A listener that throws does not disturb the link: its error is reported as RxJS reports a
+   * subscriber's (`config.onUnhandledError`, else thrown from a timer).
+   *
+   * @example
+   * ```ts
+   * let responses = 0;
+   * const stop = conn.listenTraffic({ next: (record) => void (record.outcome === 'matched' && responses++) });
+   * // ... later
+   * stop();
+   * ```
+   */
+  listenTraffic(listener: TrafficListener): () => void;
   /** The application's status for this connection (never set by the library). */
   status: ConnectionStatus;
   /** `status` as a stream: the current value, then each change; completes on close. */

@@ -89,6 +89,15 @@ export function keyOf(requestKey: RequestKeyFn, message: Message): string {
   return key;
 }
 
+/** `keyOf`, or undefined when the key cannot be computed (for reports and lookups, never for a send). */
+export function keyOrUndefined(requestKey: RequestKeyFn, message: Message): string | undefined {
+  try {
+    return keyOf(requestKey, message);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The key under which `message` would settle a pending request: its correlation key when it is a
  * response (odd function digit) and the key can be computed, else `undefined`. Pure: it only reads

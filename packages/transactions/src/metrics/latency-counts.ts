@@ -17,6 +17,8 @@ export class LatencyCounts {
   private readonly counts: Int32Array;
   /** Highest slot written since the last fold (slots above stay zero). */
   private top = -1;
+  /** Sum of the values counted (as counted: whole microseconds), across folds. */
+  private total = 0;
   private readonly highest: number;
 
   /** @param highest the largest value counted (microseconds); larger ones count as it. Below 2^32. */
@@ -28,9 +30,18 @@ export class LatencyCounts {
   /** Counts one value (microseconds; fractions and values below 1 count as the nearest whole ≥ 1). */
   record(value: number): void {
     const v = value >= this.highest ? this.highest : value < 1 ? 1 : Math.round(value);
+    this.total += v;
     const slot = slotOf(v);
     this.counts[slot]!++;
     if (slot > this.top) this.top = slot;
+  }
+
+  /**
+   * The sum of every value counted so far (whole microseconds, as counted), folds or not: the mean
+   * without the histogram's `mean`, which walks all its slots (~3 ms at every snapshot).
+   */
+  get sum(): number {
+    return this.total;
   }
 
   /** Adds what was counted since the last call to `histogram`, and starts again from zero. */
