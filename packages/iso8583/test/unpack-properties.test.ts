@@ -11,7 +11,6 @@ import {
   type MessageSpec,
 } from '@rx8583/iso8583';
 import { specAndFieldsArb, specArb, valueArb } from './support/arbitraries';
-import { toHex } from './support/specs';
 
 function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
