@@ -17,6 +17,20 @@ describe('framing.base1 (Visa VML length + BASE I header)', () => {
     expect(visa.encode(body)).toEqual(Uint8Array.from([0x00, 26, 0, 0, ...header22(4), ...body]));
   });
 
+  it('gives every frame our header with its own total length, the same bytes as that header given per send', () => {
+    const short = ascii('0800');
+    const long = ascii('0100'.padEnd(300, 'x'));
+    const bytes = (frame: Uint8Array) => Uint8Array.from(frame);
+    expect(bytes(visa.encode(long))).toEqual(Uint8Array.from([0x01, 22 + 300 - 256, 0, 0, ...header22(300), ...long]));
+    expect(bytes(visa.encode(short))).toEqual(Uint8Array.from([0x00, 26, 0, 0, ...header22(4), ...short]));
+    expect(bytes(visa.encode(long))).toEqual(bytes(framing.base1().encode(long, ours as Record<string, unknown>)));
+  });
+
+  it("refuses a message too long for the header's 2-byte total length, also with our own header", () => {
+    const tooLong = new Uint8Array(65536 - 22);
+    expect(() => visa.encode(tooLong)).toThrow('framing.base1: header.total length must be an integer from 0 to 65535');
+  });
+
   it('reads the header into frame.header, also a frame delivered one byte per chunk', () => {
     const decoder = visa.decoder();
     const frames = Array.from(visa.encode(ascii('0810'))).flatMap((byte) => decoder.push(Uint8Array.of(byte)));

@@ -50,4 +50,37 @@ describe('ConnectionSignals', () => {
     expect(completed).toBe(true);
     expect(signals.status).toBe('online');
   });
+
+  it('status$ hands a change made while the current status is handed over to the same subscriber, and completes when the link is gone', () => {
+    const end = new LinkEnd();
+    const signals = new ConnectionSignals('127.0.0.1:1', end);
+    const seen: string[] = [];
+    let completed = false;
+    signals.status$.subscribe({
+      next: (status) => {
+        seen.push(status);
+        if (status === 'unknown') signals.status = 'online'; // e.g. a host that marks a link at first sight
+      },
+      complete: () => (completed = true),
+    });
+    end.end('peer');
+    end.gone();
+    signals.finish();
+    expect(seen).toEqual(['unknown', 'online']);
+    expect(completed).toBe(true);
+  });
+
+  it('an unsubscribed events$ or status$ subscriber hears nothing more', () => {
+    const signals = new ConnectionSignals('127.0.0.1:1', new LinkEnd());
+    const events: string[] = [];
+    const statuses: string[] = [];
+    const eventSubscription = signals.events$.subscribe((event) => events.push(event.type));
+    const statusSubscription = signals.status$.subscribe((status) => statuses.push(status));
+    eventSubscription.unsubscribe();
+    statusSubscription.unsubscribe();
+    signals.emit({ type: 'ping' });
+    signals.status = 'online';
+    expect(events).toEqual(['connected']);
+    expect(statuses).toEqual(['unknown']);
+  });
 });

@@ -1,6 +1,7 @@
 import type { UnpackError } from '@rx8583/iso8583';
-import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { LinkEnd } from './link-end';
+import { Multicast } from './multicast';
 import type { CloseReason } from './types';
 
 /** The link is up (replayed to every new subscriber of `events$` while open). */
@@ -108,14 +109,14 @@ export type ConnectionStatus = 'online' | 'offline' | 'unknown' | (string & {});
  * the application-owned `status`.
  */
 export class ConnectionSignals {
-  // The streams and their subjects are made by their first use: most accepted links are never
-  // observed, and each costs a link ~100 bytes.
-  private events: Subject<ConnectionEvent> | undefined = undefined;
-  private statusSubject: BehaviorSubject<ConnectionStatus> | undefined = undefined;
+  // The streams and their subscriber lists are made by their first use: most accepted links are
+  // never observed. The lists are `Multicast`s, as `inbound$`'s and `traffic$`'s are (lighter than
+  // a Subject: see multicast.ts).
+  private events: Multicast<ConnectionEvent> | undefined = undefined;
+  private statusChanges: Multicast<ConnectionStatus> | undefined = undefined;
   private eventStream: Observable<ConnectionEvent> | undefined = undefined;
   private statusStream: Observable<ConnectionStatus> | undefined = undefined;
   private current: ConnectionStatus = 'unknown';
-  private finished = false;
 
   constructor(
     private readonly remoteAddress: string,
@@ -130,17 +131,20 @@ export class ConnectionSignals {
         return undefined;
       }
       subscriber.next({ type: 'connected', remoteAddress: this.remoteAddress });
-      return (this.events ??= new Subject<ConnectionEvent>()).subscribe(subscriber);
+      return (this.events ??= new Multicast<ConnectionEvent>()).listen(subscriber);
     }));
   }
 
+  /** The current status, then each change (a change made while the current one is handed over included). */
   get status$(): Observable<ConnectionStatus> {
     return (this.statusStream ??= new Observable<ConnectionStatus>((subscriber) => {
-      if (this.statusSubject === undefined) {
-        this.statusSubject = new BehaviorSubject<ConnectionStatus>(this.current);
-        if (this.finished) this.statusSubject.complete();
+      if (this.end.isGone) {
+        subscriber.complete();
+        return undefined;
       }
-      return this.statusSubject.subscribe(subscriber);
+      const stop = (this.statusChanges ??= new Multicast<ConnectionStatus>()).listen(subscriber);
+      subscriber.next(this.current);
+      return stop;
     }));
   }
 
@@ -156,15 +160,14 @@ export class ConnectionSignals {
     if (typeof value !== 'string') throw new TypeError('status must be a string');
     if (value === this.current || this.end.isGone) return;
     this.current = value;
-    this.statusSubject?.next(value);
+    this.statusChanges?.next(value);
   }
 
   /** The link is gone: emits the final `closed` event and completes both streams. */
   finish(): void {
-    this.finished = true;
     this.events?.next(closedEvent(this.end));
     this.events?.complete();
-    this.statusSubject?.complete();
+    this.statusChanges?.complete();
   }
 }
 

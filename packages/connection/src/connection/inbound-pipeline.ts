@@ -12,7 +12,7 @@ import {
 import type { Frame, Framing } from '../framing/types';
 import { FrameReader } from '../operators/decode-frames';
 import { decodeMessages, type DecodedFrame } from '../operators/decode-messages';
-import { matchResponse, type ResponseTarget } from '../operators/match-response';
+import { matchResponseItems, type ResponseTarget } from '../operators/match-response';
 import type { RequestKeyFn } from '../operators/request-key';
 import type { TappedRequest, TrafficTap } from './traffic';
 import { TurnBudget, type BudgetOutput } from './turn-budget';
@@ -215,7 +215,7 @@ function frameMessages(frames$: Observable<Frame>, config: MessageConfig): Obser
     // byteHooks.inbound (MACs): a refused message leaves here, reported
     check === undefined ? identity : refuseUnchecked(check, onRefused),
     // responses settle their pending send (traffic$: 'matched'); everything else goes on to inbound$
-    matchResponse(responses, requestKey, messageOf),
+    matchResponseItems(responses, requestKey, messageOf),
     // traffic$: 'unmatched', when someone listens
     tap(recordUnmatched),
     map(messageOf),

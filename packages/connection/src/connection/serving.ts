@@ -169,20 +169,23 @@ export class Serving {
     }
     job.phase = 'replying';
     this.deadlines.cancel(job);
+    // A reply that fails (it did not pack, the link ended) fails the request like a handler would.
     this.link.reply(value, request).then(
       () => this.done(job),
-      (error: unknown) => {
-        job.phase = 'handling';
-        this.fail(job, asError(error));
-      },
+      (error: unknown) => this.answerFailure(job, asError(error)),
     );
   }
 
-  /** Reports the failure and sends `failureReply`'s answer, if any (once: its own failure is only reported). */
+  /** The handler failed: from now on its answer no longer counts, and the failure is answered. */
   private fail(job: Job, error: Error): void {
     if (job.phase !== 'handling') return;
     job.phase = 'replying';
     this.deadlines.cancel(job);
+    this.answerFailure(job, error);
+  }
+
+  /** Reports the failure and sends `failureReply`'s answer, if any (once: its own failure is only reported). */
+  private answerFailure(job: Job, error: Error): void {
     const { request } = job;
     if (this.stopped || error instanceof ConnectionClosedError) return this.done(job);
     let answer: Message | undefined;

@@ -64,15 +64,20 @@ const REJECT_GROUP_SIZE = 4;
 export function base1(options: Base1Options = {}): Framing {
   const { header = {}, ...lengthOptions } = options;
   const length = vmlh(lengthOptions);
-  const ours = fullHeader(header);
-  encodeHeader(ours, new Uint8Array(HEADER_SIZE), 0); // a bad default fails now, not on the first send
+  // Our header is encoded once (a bad one fails now, not on the first send); each frame copies it
+  // and writes its own total length.
+  const ours = new Uint8Array(HEADER_SIZE);
+  encodeHeader(fullHeader(header), ours, 0);
   return {
     name: 'vmlh+base1',
     maxFrameLength: length.maxFrameLength,
     encode(body, given) {
       if (body.length === 0) return length.encode(body); // keep-alive: the bare length
       const framed = new Uint8Array(HEADER_SIZE + body.length);
-      encodeHeader(given === undefined ? ours : fullHeader(given as Partial<Base1Header>), framed, body.length);
+      if (given === undefined) {
+        framed.set(ours);
+        putTotalLength(framed, body.length);
+      } else encodeHeader(fullHeader(given as Partial<Base1Header>), framed, body.length);
       framed.set(body, HEADER_SIZE);
       return length.encode(framed);
     },
@@ -165,26 +170,32 @@ function decodeHeader(bytes: Uint8Array, start: number): Record<string, unknown>
 }
 
 function encodeHeader(header: Base1Header, target: Uint8Array, bodyLength: number): void {
-  const put = (offset: number, size: number, value: number, name: string) => {
-    if (!Number.isInteger(value) || value < 0 || value >= 256 ** size) {
-      throw new RangeError(
-        `framing.base1: header.${name} must be an integer from 0 to ${256 ** size - 1}, got ${String(value)}`,
-      );
-    }
-    for (let i = size - 1; i >= 0; i--, value = Math.floor(value / 256)) target[offset + i] = value % 256;
-  };
-  put(0, 1, HEADER_SIZE, 'length');
-  put(1, 1, header.format, 'format');
-  put(2, 1, header.textFormat, 'textFormat');
-  put(3, 2, HEADER_SIZE + bodyLength, 'total length');
+  putUnsigned(target, 0, 1, HEADER_SIZE, 'length');
+  putUnsigned(target, 1, 1, header.format, 'format');
+  putUnsigned(target, 2, 1, header.textFormat, 'textFormat');
+  putTotalLength(target, bodyLength);
   putBcd(target, 5, header.destination, 'destination');
   putBcd(target, 8, header.source, 'source');
-  put(11, 1, header.roundTrip, 'roundTrip');
-  put(12, 2, header.flags, 'flags');
-  put(14, 3, header.status, 'status');
-  put(17, 1, header.batch, 'batch');
-  put(18, 3, header.reserved, 'reserved');
-  put(21, 1, header.userInfo, 'userInfo');
+  putUnsigned(target, 11, 1, header.roundTrip, 'roundTrip');
+  putUnsigned(target, 12, 2, header.flags, 'flags');
+  putUnsigned(target, 14, 3, header.status, 'status');
+  putUnsigned(target, 17, 1, header.batch, 'batch');
+  putUnsigned(target, 18, 3, header.reserved, 'reserved');
+  putUnsigned(target, 21, 1, header.userInfo, 'userInfo');
+}
+
+/** Header field 4: the header and the message behind it, in bytes. */
+function putTotalLength(target: Uint8Array, bodyLength: number): void {
+  putUnsigned(target, 3, 2, HEADER_SIZE + bodyLength, 'total length');
+}
+
+function putUnsigned(target: Uint8Array, offset: number, size: number, value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 0 || value >= 256 ** size) {
+    throw new RangeError(
+      `framing.base1: header.${name} must be an integer from 0 to ${256 ** size - 1}, got ${String(value)}`,
+    );
+  }
+  for (let i = size - 1; i >= 0; i--, value = Math.floor(value / 256)) target[offset + i] = value % 256;
 }
 
 function fullHeader(header: Partial<Base1Header>): Base1Header {

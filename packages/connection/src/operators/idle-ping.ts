@@ -16,6 +16,8 @@ export interface IdlePingConfig {
  * written for `idleTime`, and again every `idleTime` while the link stays idle; the value counts
  * the pings of the current idle stretch (1, 2, ...). Any write restarts the count. Nothing is
  * emitted once the source completes, so a closing connection never pings on its way out.
+ * A `Connection` keeps this rule itself (`idleTime`, `ping`), on the deadline queue its links
+ * share; this operator is for activity streams of your own.
  *
  * @example
  * ```ts

@@ -3,8 +3,8 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import { defaultRequestKey, responseKey, type RequestKeyFn } from './request-key';
 
 /**
- * Where responses are delivered: the requests of a connection awaiting an answer. `T` is what the
- * stream carries: messages, or items holding one (see `matchResponse`'s `messageOf`).
+ * Where responses are delivered: the requests of a connection awaiting an answer. `T` is what
+ * `resolve` is handed: the response itself, for `matchResponse`.
  */
 export interface ResponseTarget<T = Message> {
   /** Settles the request pending under `key` with `response`; false when none is pending. */
@@ -21,34 +21,34 @@ export interface ResponseTarget<T = Message> {
  * delivering one is this operator's one effect, done as the message passes, never inside a
  * predicate.
  *
- * A stream of items that carry a message (frames with their bytes, say) is matched the same way
- * with `messageOf`, which picks the message out of an item; `pending.resolve` then gets the item.
- *
  * @param pending the requests awaiting a response (a connection's own).
  * @param requestKey the correlation key; the same function must key the requests.
- * @param messageOf for a stream of items: the message of an item.
  * @example
  * ```ts
  * messages$.pipe(matchResponse(pending)).subscribe((unmatched) => inbox.next(unmatched));
- * frames$.pipe(matchResponse(pendingFrames, defaultRequestKey, (frame) => frame.message));
  * ```
  */
-export function matchResponse(pending: ResponseTarget, requestKey?: RequestKeyFn): MonoTypeOperatorFunction<Message>;
-export function matchResponse<T>(
-  pending: ResponseTarget<T>,
-  requestKey: RequestKeyFn,
-  messageOf: (item: T) => Message,
-): MonoTypeOperatorFunction<T>;
-export function matchResponse<T>(
-  pending: ResponseTarget<T>,
+export function matchResponse(
+  pending: ResponseTarget,
   requestKey: RequestKeyFn = defaultRequestKey,
-  messageOf: (item: T) => Message = (item) => item as unknown as Message,
-): MonoTypeOperatorFunction<T> {
+): MonoTypeOperatorFunction<Message> {
   if (typeof pending?.resolve !== 'function') {
     throw new TypeError('matchResponse: pending must have a resolve(key, response) method');
   }
   if (typeof requestKey !== 'function') throw new TypeError('matchResponse: requestKey must be a function');
-  if (typeof messageOf !== 'function') throw new TypeError('matchResponse: messageOf must be a function');
+  return matchResponseItems(pending, requestKey, itself);
+}
+
+/**
+ * `matchResponse` over a stream of items that each carry a message — the connection matches its
+ * decoded frames so, to report each response with its bytes; `pending.resolve` gets the item.
+ * Internal (not in the package's entry): its callers are typed, so it checks no arguments.
+ */
+export function matchResponseItems<T>(
+  pending: ResponseTarget<T>,
+  requestKey: RequestKeyFn,
+  messageOf: (item: T) => Message,
+): MonoTypeOperatorFunction<T> {
   return (source) =>
     new Observable<T>((subscriber) =>
       source.subscribe({
@@ -61,3 +61,5 @@ export function matchResponse<T>(
       }),
     );
 }
+
+const itself = (message: Message): Message => message;

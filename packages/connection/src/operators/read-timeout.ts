@@ -16,6 +16,8 @@ export interface ReadTimeoutConfig {
  * nothing arrived for `timeout`, repeating while the peer stays silent; the value counts the
  * timeouts of the current silence (1, 2, ...). Anything received restarts the count. Completes
  * with the source. It only reports: deciding to close a silent link is the caller's business.
+ * A `Connection` keeps this rule itself (`readTimeout`, `closeOnReadTimeout`), on the deadline
+ * queue its links share; this operator is for activity streams of your own.
  *
  * @example
  * ```ts
