@@ -88,7 +88,11 @@ function writeMessage(w: Writer, source: PackSource): void {
   if (slots === 0 || seg[SEG_N] !== 0) throw new PackError(0, 'the MTI is missing');
   if (source.whole) {
     // As built or received: one copy.
-    copy(w, source.store.buf, seg[SEG_AT]!, seg[seg.length - SEG + SEG_END]!);
+    const start = seg[SEG_AT]!;
+    const end = seg[seg.length - SEG + SEG_END]!;
+    w.ensure(end - start);
+    source.store.copyTo(w.buf, w.pos, start, end);
+    w.pos += end - start;
     return;
   }
   emit(w, source, 0);
