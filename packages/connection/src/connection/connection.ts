@@ -125,7 +125,8 @@ export class SocketConnection implements SignOffCapable {
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
-    return this.outboundPath().send(message, options, false);
+    const refusal = this.refusal(false);
+    return refusal ? Promise.reject(refusal) : this.outboundPath().send(message, options);
   }
 
   send$(message: Message, options?: SendOptions): Observable<Message> {
@@ -134,7 +135,8 @@ export class SocketConnection implements SignOffCapable {
 
   /** @internal `send` for `onClose`, allowed while the connection is closing. */
   sendWhileClosing(message: Message, options?: SendOptions): Promise<Message> {
-    return this.outboundPath().send(message, options, true);
+    const refusal = this.refusal(true);
+    return refusal ? Promise.reject(refusal) : this.outboundPath().send(message, options);
   }
 
   /** @internal `send$` for `onClose`. */
