@@ -184,7 +184,7 @@ describe('Connection traffic$ (the traffic tap)', () => {
     }
   });
 
-  it('keeps the link and the other listeners going when a listener throws, reporting its error as RxJS does', async () => {
+  it('keeps the link and other listeners going when a listener throws, reporting its error as RxJS does', async () => {
     const { port } = await startIssuer(loop, approve);
     const conn = await connectClient(loop, port);
     const thrown = new Error('listener bug');

@@ -1,4 +1,5 @@
 import { writeAscii } from './codec/ascii-table';
+import { BitmapCodec } from './codec/bitmap-codec';
 import type { CompiledSpec } from './codec/compile-spec';
 import { written } from './codec/field-codec';
 import { WireStore, Writer } from './codec/io';
@@ -25,6 +26,8 @@ export const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
  */
 export class Builder {
   readonly writer = new Writer();
+  /** The bitmap of the message being built, as `BitmapCodec` words. */
+  readonly words = new Uint32Array(4);
   busy = false;
 }
 const shared = new Builder();
@@ -40,6 +43,8 @@ export interface InitSlots {
   seg: number[];
   values: Array<FieldValue | undefined>;
   store: WireStore;
+  /** Whether the slots are MTI, bitmaps and fields, one after the other (see `Message.#whole`). */
+  whole: boolean;
 }
 
 /**
@@ -52,11 +57,13 @@ export function writeInit(compiled: CompiledSpec, init: MessageInit, out: InitSl
   if (fields !== undefined && (typeof fields !== 'object' || fields === null))
     throw new TypeError('Message: fields must be an object of values by field number');
   const count = fields === undefined ? 0 : Object.values(fields).length;
-  // Sized for every key and the MTI, written in place (copying them from scratch arrays cost ~0.1 µs).
-  const seg = new Array<number>((count + 1) * SEG);
-  const values = new Array<FieldValue | undefined>(count + 1);
+  // Sized for every key, the MTI and the bitmap, written in place (copying them from scratch arrays cost ~0.1 µs).
+  const seg = new Array<number>((count + 2) * SEG);
+  const values = new Array<FieldValue | undefined>(count + 2);
   const builder = acquireBuilder();
   const w = builder.writer;
+  const words = builder.words;
+  words[0] = words[1] = words[2] = words[3] = 0;
   let slots = 0;
   w.begin();
   try {
@@ -70,10 +77,19 @@ export function writeInit(compiled: CompiledSpec, init: MessageInit, out: InitSl
       for (let n = 0; n <= MAX_FIELD && found < count; n++) {
         const input = fields[n];
         if (input === undefined) continue;
+        if (n >= 2) {
+          if (slots === 1 && seg[SEG_N] === 0) slots = reserveBitmap(compiled, w, seg, values);
+          if (n > 64 && slots > 1 && seg[SEG + SEG_N] === 1) growBitmap(compiled, w, seg, slots, n);
+          BitmapCodec.set(words, n);
+        }
         slots = writeField(compiled, w, seg, values, slots, n, input);
         found++;
       }
       if (found !== count) refuseUnknownFields(fields);
+    }
+    if (slots > 1 && seg[SEG + SEG_N] === 1) {
+      const at = seg[SEG + SEG_AT]!;
+      compiled.bitmap.writeAt(w.buf, at, seg[SEG + SEG_END]! - at, words);
     }
     // Fewer slots than keys when a key's value is undefined, or the MTI is given once.
     if (seg.length !== slots * SEG) {
@@ -83,12 +99,54 @@ export function writeInit(compiled: CompiledSpec, init: MessageInit, out: InitSl
     out.seg = seg;
     out.values = values;
     out.store = w.store;
+    out.whole = slots > 1 && seg[SEG + SEG_N] === 1;
     w.commit();
   } catch (error) {
     w.abort();
     throw error;
   } finally {
     builder.busy = false;
+  }
+}
+
+/**
+ * Reserves room for the bitmaps after the MTI (slot 0) in slot 1, filled in once the fields are
+ * written: a message built whole lies on the wire as `unpack` would find it — MTI, bitmaps, fields in
+ * one run — so packing it is one copy (see pack.ts). Returns the slots used.
+ */
+function reserveBitmap(
+  compiled: CompiledSpec,
+  w: Writer,
+  seg: number[],
+  values: Array<FieldValue | undefined>,
+): number {
+  const size = compiled.bitmap.sizeFor(0);
+  w.ensure(size);
+  const at = w.pos;
+  w.pos += size;
+  seg[SEG + SEG_N] = 1;
+  seg[SEG + SEG_AT] = at;
+  seg[SEG + SEG_END] = at + size;
+  seg[SEG + SEG_DATA] = at;
+  seg[SEG + SEG_UNITS] = 0;
+  values[1] = undefined;
+  return 2;
+}
+
+/** Makes the bitmap slot's room large enough for field `n`, moving the fields already written after it. */
+function growBitmap(compiled: CompiledSpec, w: Writer, seg: number[], slots: number, n: number): void {
+  const at = seg[SEG + SEG_AT]!;
+  const end = seg[SEG + SEG_END]!;
+  const extra = compiled.bitmap.sizeFor(n) - (end - at);
+  if (extra <= 0) return;
+  w.ensure(extra);
+  w.buf.copyWithin(end + extra, end, w.pos);
+  w.pos += extra;
+  seg[SEG + SEG_END] = end + extra;
+  for (let i = 2 * SEG; i < slots * SEG; i += SEG) {
+    seg[i + SEG_AT]! += extra;
+    seg[i + SEG_END]! += extra;
+    seg[i + SEG_DATA]! += extra;
   }
 }
 

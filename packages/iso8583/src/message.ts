@@ -27,13 +27,15 @@ interface Parts {
   seg: number[];
   store: WireStore;
   stores: Array<WireStore | undefined> | undefined;
+  /** See `Message.#whole`. */
+  whole: boolean;
 }
 
 // Set by `messageFromParts` for the constructor to adopt instead of starting empty (a variable, not a
 // constructor argument: the public constructor takes a spec and an init).
 let adopted: Parts | undefined;
 // Where the constructor has `writeInit` put a new message's slots (construction is synchronous).
-const initSlots: InitSlots = { seg: [], values: [], store: NO_BYTES };
+const initSlots: InitSlots = { seg: [], values: [], store: NO_BYTES, whole: false };
 
 export type { MessageInit };
 
@@ -75,6 +77,10 @@ export class Message {
   // Where the fields' bytes are, unless #stores names another store for a field set later.
   #store: WireStore;
   #stores: Array<WireStore | undefined> | undefined;
+  // Whether the message lies in #store exactly as it goes on the wire — MTI, bitmaps, fields one
+  // after the other — with no byte or composite value handed out (which the caller may change in
+  // place): what `new Message` and `unpack` make, packed as one copy. Cleared by any change.
+  #whole: boolean;
 
   static {
     copyFields = (from, to, numbers) => from.#copyInto(to, numbers);
@@ -95,10 +101,12 @@ export class Message {
       this.#seg = parts.seg;
       this.#store = parts.store;
       this.#stores = parts.stores;
+      this.#whole = parts.whole;
       return;
     }
     this.#compiled = compileSpec(spec);
     this.#stores = undefined;
+    this.#whole = false;
     if (init === undefined || (init.mti === undefined && init.fields === undefined)) {
       this.#values = [];
       this.#seg = [];
@@ -110,6 +118,7 @@ export class Message {
     this.#seg = slots.seg;
     this.#values = slots.values;
     this.#store = slots.store;
+    this.#whole = slots.whole;
   }
 
   /** The message type indicator (field 0); `''` until one is set (`has(0)` tells). */
@@ -201,6 +210,7 @@ export class Message {
   delete(n: number): this {
     const slot = n === 1 ? -1 : slotOf(this.#seg, n);
     if (slot >= 0) {
+      this.#whole = false;
       this.#seg.splice(slot * SEG, SEG);
       this.#values.splice(slot, 1);
       if (this.#stores !== undefined) this.#stores[n] = undefined;
@@ -211,9 +221,12 @@ export class Message {
 
   /** The data fields present (2 and up), ascending. */
   fieldNumbers(): number[] {
-    const numbers: number[] = [];
     const seg = this.#seg;
-    for (let i = 0; i < seg.length; i += SEG) if (seg[i + SEG_N]! >= 2) numbers.push(seg[i + SEG_N]!);
+    // Slots are in field number order: the data fields are the slots after the MTI's and the bitmap's.
+    let first = 0;
+    while (first < seg.length && seg[first + SEG_N]! < 2) first += SEG;
+    const numbers = new Array<number>((seg.length - first) / SEG);
+    for (let i = first, k = 0; i < seg.length; i += SEG, k++) numbers[k] = seg[i + SEG_N]!;
     return numbers;
   }
 
@@ -266,6 +279,7 @@ export class Message {
       seg: this.#seg.slice(),
       store: this.#store,
       stores: this.#stores?.slice(),
+      whole: this.#whole,
     });
   }
 
@@ -285,7 +299,14 @@ export class Message {
   }
 
   #source(): PackSource {
-    return { compiled: this.#compiled, seg: this.#seg, values: this.#values, store: this.#store, stores: this.#stores };
+    return {
+      compiled: this.#compiled,
+      seg: this.#seg,
+      values: this.#values,
+      store: this.#store,
+      stores: this.#stores,
+      whole: this.#whole,
+    };
   }
 
   /** Puts field `n` in its slot (made if it is new): its bytes in `store` and its value, if known. */
@@ -298,6 +319,7 @@ export class Message {
     value: FieldValue | undefined,
     store: WireStore,
   ): void {
+    this.#whole = false;
     const seg = this.#seg;
     let slot = slotOf(seg, n);
     if (slot < 0) {
@@ -345,8 +367,15 @@ export class Message {
     const seg = this.#seg;
     const n = seg[i + SEG_N]!;
     const store = this.#stores?.[n] ?? this.#store;
-    const value = this.#compiled.fields[n]!.decodeChecked(store, seg[i + SEG_DATA]!, seg[i + SEG_UNITS]!);
+    const data = seg[i + SEG_DATA]!;
+    const text = store.text;
+    // An ASCII field of unpack's text is a substring of it, as its codec would decode it.
+    const value =
+      text !== undefined && this.#compiled.ascii.inline[n] === 1
+        ? text.slice(data, data + seg[i + SEG_UNITS]!)
+        : this.#compiled.fields[n]!.decodeChecked(store, data, seg[i + SEG_UNITS]!);
     this.#values[slot] = value;
+    if (typeof value !== 'string') this.#whole = false;
     return value;
   }
 

@@ -43,6 +43,8 @@ export interface PackSource {
   readonly values: ReadonlyArray<FieldValue | undefined>;
   readonly store: WireStore;
   readonly stores: ReadonlyArray<WireStore | undefined> | undefined;
+  /** Whether `store` holds the message as it goes on the wire, MTI to last field, nothing changed since. */
+  readonly whole: boolean;
 }
 
 /** A run of bytes waiting to be copied (fields that lie one after the other are copied at once). */
@@ -84,13 +86,21 @@ function writeMessage(w: Writer, source: PackSource): void {
   const seg = source.seg;
   const slots = seg.length / SEG;
   if (slots === 0 || seg[SEG_N] !== 0) throw new PackError(0, 'the MTI is missing');
+  if (source.whole) {
+    // As built or received: one copy.
+    const start = seg[SEG_AT]!;
+    const end = seg[seg.length - SEG + SEG_END]!;
+    w.ensure(end - start);
+    source.store.copyTo(w.buf, w.pos, start, end);
+    w.pos += end - start;
+    return;
+  }
   emit(w, source, 0);
   if (slots > 1 && seg[SEG + SEG_N] === 1) {
     // The bitmap as received still tells which fields are present.
     for (let slot = 1; slot < slots; slot++) emit(w, source, slot);
     return;
   }
-  if (writeContiguous(w, source)) return;
   // Room for the bitmaps is reserved now and filled once the fields are written: one pass.
   flush(w);
   const bitmap = source.compiled.bitmap;
@@ -106,34 +116,6 @@ function writeMessage(w: Writer, source: PackSource): void {
   }
   flush(w);
   bitmap.writeAt(w.buf, bitmapAt, bitmapSize, words);
-}
-
-/**
- * Packs a message whose fields lie one after the other in one store and were not handed out to be
- * changed (what `new Message` and `unpack` make): the MTI, the bitmaps, and the fields in one copy.
- * Returns false, having written nothing but the MTI, for any other message.
- */
-function writeContiguous(w: Writer, source: PackSource): boolean {
-  if (source.stores !== undefined) return false;
-  const seg = source.seg;
-  const values = source.values;
-  const slots = seg.length / SEG;
-  const words = bitmapWords;
-  words[0] = words[1] = words[2] = words[3] = 0;
-  for (let slot = 1, i = SEG; slot < slots; slot++, i += SEG) {
-    const value = values[slot];
-    if (seg[i + SEG_AT] !== seg[i - SEG + SEG_END] || (value !== undefined && typeof value !== 'string')) return false;
-    const n = seg[i + SEG_N]!;
-    words[(n - 1) >> 5]! |= 0x80000000 >>> ((n - 1) & 31);
-  }
-  flush(w);
-  const bitmap = source.compiled.bitmap;
-  const bitmapSize = bitmap.sizeFor(slots > 1 ? seg[(slots - 1) * SEG + SEG_N]! : 0);
-  w.ensure(bitmapSize);
-  bitmap.writeAt(w.buf, w.pos, bitmapSize, words);
-  w.pos += bitmapSize;
-  if (slots > 1) copy(w, source.store.buf, seg[SEG + SEG_AT]!, seg[(slots - 1) * SEG + SEG_END]!);
-  return true;
 }
 
 /** Adds the field in `slot` to the run of bytes to copy, or writes it from its value if that was changed in place. */

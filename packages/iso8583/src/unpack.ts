@@ -52,6 +52,7 @@ export function unpack(spec: MessageSpec, bytes: Uint8Array): Message {
       seg,
       store: new WireStore(undefined, text),
       stores: undefined,
+      whole: true,
     });
   } catch (error) {
     if (error instanceof UnpackError) throw error;

@@ -37,8 +37,8 @@ export class Multicast<T> {
 
   /**
    * Adds a subscriber of `observable` or a plain listener (completed at once when the stream has
-   * ended); the returned function removes it. A listener that throws is reported as RxJS reports a subscriber's error, and the
-   * others still get the value.
+   * ended); the returned function removes it. A listener that throws is reported as RxJS reports
+   * a subscriber's error, and the others still get the value.
    */
   listen(listener: MulticastListener<T>): () => void {
     if (this.completed) {

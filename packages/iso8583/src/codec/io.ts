@@ -52,8 +52,20 @@ export class WireStore {
     // from them cost ~0.2 µs (Buffer.from of the whole message) against copying the value's bytes.
     if (rangeCopy.length < end) rangeCopy = Buffer.allocUnsafe(Math.max(end, 2 * rangeCopy.length));
     const text = this.text!;
-    for (let i = start; i < end; i++) rangeCopy[i] = text.charCodeAt(i);
+    // A loop below ~32 bytes, a native write of the substring above (40 bytes: 64 ns → 44).
+    if (end - start <= 32) for (let i = start; i < end; i++) rangeCopy[i] = text.charCodeAt(i);
+    else rangeCopy.write(text.slice(start, end), start, 'latin1');
     return rangeCopy;
+  }
+
+  /**
+   * Copies the store's bytes `start..end` to `target` at `at`: from its text, for a store read by
+   * `unpack` that never needed its bytes (one native write, not the bytes made first, then copied).
+   */
+  copyTo(target: Buffer, at: number, start: number, end: number): void {
+    const buf = this.#buf;
+    if (buf !== undefined) buf.copy(target, at, start, end);
+    else target.write(this.text!.slice(start, end), at, 'latin1');
   }
 
   /** A reader whose bytes `start..end` are the store's, for a composite read on demand. */

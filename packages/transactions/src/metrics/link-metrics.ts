@@ -105,7 +105,7 @@ export function metrics$(target: ObservedTarget, options: MetricsOptions = {}): 
  * hdr-histogram's own slots, folded into the histogram at each snapshot (`LatencyCounts`). In
  * flight is read from the links at snapshot time, and so is `sent` (ended + in flight): the links
  * leave out their `request` records (`requests = false`), one record a round trip instead of two —
- * ~11 of the ~38 ns the records cost in the microbenchmark.
+ * ~11 of the ~38 ns the records cost in a scratch microbenchmark that drove the tap directly.
  */
 class MetricsCounter implements LinkObserver {
   /** Only each request's end is needed: `sent` is those ended plus those in flight. */
@@ -212,7 +212,7 @@ class MetricsCounter implements LinkObserver {
  * Matched responses by field 39. Most responses of a link carry the code of the one before (`00`,
  * or none in network management), so the count of the last code is kept at hand: a string
  * comparison instead of a `Map` lookup and store per response (~8 ns of the ~40 a round trip's
- * records cost `metrics$`, microbenchmark in benchmarks/README.md).
+ * records cost `metrics$`, in the microbenchmark the counter's comment names).
  */
 class ResponseCodes {
   private readonly counts = new Map<string, { n: number }>();

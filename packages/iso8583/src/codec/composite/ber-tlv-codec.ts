@@ -147,13 +147,16 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
           `value needs ${length} bytes, ${end - pos} left`,
         );
       r.pos = pos;
-      if (known === undefined) {
-        if (elements !== null) elements.push({ tag: tagString(buf, at, tagSize), value: copyBytes(buf, pos, length) });
+      const codec = known?.subfield.codec;
+      if (codec === undefined || (codec.rawBytes && length <= codec.length)) {
+        // Bytes, which need no check (unknown tags, and EMV's b elements of a length that fits).
+        if (elements !== null)
+          elements.push({ tag: known?.tag ?? tagString(buf, at, tagSize), value: copyBytes(buf, pos, length) });
         r.pos = pos + length;
       } else if (elements !== null) {
-        elements.push({ tag: known.tag, value: known.subfield.codec.readSized(r, length, pos) });
+        elements.push({ tag: known!.tag, value: codec.readSized(r, length, pos) });
       } else {
-        known.subfield.codec.skipSized(r, length, pos);
+        codec.skipSized(r, length, pos);
       }
       r.end = end;
     }
