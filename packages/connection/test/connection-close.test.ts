@@ -293,6 +293,13 @@ describe('Connection: closing', () => {
     await expect(lastValueFrom(conn.events$)).resolves.toEqual({ type: 'closed', reason: 'peer' });
   });
 
+  it('completes an inbound$ first asked for after the link is gone (nothing ever arrived)', async () => {
+    const { port } = await startIssuer(loop);
+    const conn = await connectClient(loop, port);
+    await conn.close();
+    await expect(lastValueFrom(conn.inbound$.pipe(toArray()))).resolves.toEqual([]);
+  });
+
   it('destroys the socket after closeTimeout when the peer never completes the close', async () => {
     let peerSawEnd = false;
     const { port } = await loop.rawServer(

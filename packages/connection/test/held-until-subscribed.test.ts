@@ -3,7 +3,7 @@ import { HeldUntilSubscribed } from '../src/connection/held-until-subscribed';
 describe('HeldUntilSubscribed', () => {
   it('hands the held items to the first subscriber, then is a plain hot stream', () => {
     const dropped: string[] = [];
-    const stream = new HeldUntilSubscribed<string>(2, (item) => dropped.push(item));
+    const stream = new HeldUntilSubscribed<string>(2, { overflowed: (item) => dropped.push(item) });
     stream.push('a');
     stream.push('b');
     stream.push('c');
@@ -18,7 +18,7 @@ describe('HeldUntilSubscribed', () => {
   });
 
   it('a first subscriber that comes after the end still gets the held items, then completion', () => {
-    const stream = new HeldUntilSubscribed<string>(4, () => undefined);
+    const stream = new HeldUntilSubscribed<string>(4, { overflowed: () => undefined });
     stream.push('a');
     stream.complete();
     const seen: string[] = [];
@@ -29,7 +29,7 @@ describe('HeldUntilSubscribed', () => {
   });
 
   it('a subscriber after the end of an observed stream gets completion only', () => {
-    const stream = new HeldUntilSubscribed<string>(4, () => undefined);
+    const stream = new HeldUntilSubscribed<string>(4, { overflowed: () => undefined });
     stream.observable.subscribe(() => undefined);
     stream.push('a');
     stream.complete();

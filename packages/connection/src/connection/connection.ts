@@ -1,29 +1,20 @@
 import type * as net from 'node:net';
 import type { Message } from '@rx8583/iso8583';
 import type { Observable } from 'rxjs';
-import {
-  asError,
-  ConnectionClosedError,
-  InboundOverflowError,
-  ReadTimeoutError,
-  RejectedMessageError,
-} from '../errors';
-import { isResponseMti, keyOrUndefined, mtiLabel, responseKey } from '../operators/request-key';
+import { asError, ConnectionClosedError, ReadTimeoutError, RejectedMessageError } from '../errors';
 import type { Clock } from './clock';
 import { Deadline, linkDeadlines } from './deadline-queue';
 import { ConnectionSignals, type ConnectionEvent, type ConnectionStatus } from './events';
 import { FlowControl } from './flow-control';
 import { closeGracefully, type ClosingLink, type SignOffCapable } from './graceful-close';
-import { HeldUntilSubscribed } from './held-until-subscribed';
 import { InboundPipeline, type FramingConfig, type MessageConfig } from './inbound-pipeline';
+import { InboundRouting, type RoutedLink } from './inbound-routing';
 import { LinkEnd } from './link-end';
 import { NetworkHeaders } from './network-headers';
 import { resolveCloseOptions, type ResolvedLinkOptions } from './options';
 import { OutboundPath } from './outbound-path';
-import { NetworkRejects } from './rejects';
 import { resolveServeOptions, type RequestHandler, type ServeOptions } from './request-handler';
-import { Serving } from './serving';
-import { TimeoutClues } from './timeout-clues';
+import type { RequestMux } from './request-mux';
 import { explainSocketError } from './tls-errors';
 import { TrafficTap, type TrafficListener, type TrafficRecord } from './traffic';
 import type { CloseInfo, CloseOptions, CloseReason, ConnectionState, ReplyOptions, SendOptions } from './types';
@@ -36,10 +27,11 @@ export function peerAddress(socket: net.Socket): string {
 /**
  * A `Connection` over an open socket — dialed by `connect` or accepted by a server. Owns the
  * socket from construction on: reads it through the inbound pipeline, writes it through the
- * outbound path, and ends it exactly once (see `LinkEnd`). What it does itself is the link's
- * life: where unmatched inbound messages go, the read timeout and idle pings, and the end.
+ * outbound path, hands what matched nothing to its routing (`serve`, `inbound$`), and ends it
+ * exactly once (see `LinkEnd`). What it does itself is the link's life: the read timeout and idle
+ * pings, the close, the end.
  */
-export class SocketConnection implements SignOffCapable {
+export class SocketConnection implements SignOffCapable, RoutedLink {
   readonly remoteAddress: string;
   readonly closed: Promise<CloseInfo>;
 
@@ -47,23 +39,19 @@ export class SocketConnection implements SignOffCapable {
   /** Sends, replies and writes: made by the first of them (most links a server accepts are idle). */
   private outbound: OutboundPath | undefined = undefined;
   private readonly flow: FlowControl;
-  private readonly inbox: HeldUntilSubscribed<Message>;
   private readonly signals: ConnectionSignals;
   private readonly traffic: TrafficTap;
   /** `get`/`set` metadata, created by the first `set`. */
   private metadata: Map<string, unknown> | undefined = undefined;
   private readonly headers: NetworkHeaders;
-  /** The `rejectedRequest` option at work (undefined without it). */
-  private readonly rejects: NetworkRejects | undefined = undefined;
   private readonly reader: InboundPipeline;
+  /** Where what matched nothing goes: made by the first message, `inbound$` or `serve`. */
+  private routing: InboundRouting | undefined = undefined;
   /** No inbound bytes for `readTimeout` (undefined when it is `Infinity`, or closing); restarted by every chunk. */
   private silence: Deadline | undefined = undefined;
   /** No outbound bytes for `idleTime` (undefined without `ping`, or closing); restarted by every write. */
   private idle: Deadline | undefined = undefined;
   private closing: Promise<void> | undefined;
-  private serving: Serving | undefined;
-  /** Made by the first clue (an unmatched response, an unpack failure). */
-  private clues: TimeoutClues | undefined = undefined;
   /** A graceful close has begun (set before its first step, so `closing` listeners see it). */
   private closeRequested = false;
   private signingOff = false;
@@ -80,16 +68,8 @@ export class SocketConnection implements SignOffCapable {
     socket.setNoDelay(true);
     this.flow = new FlowControl(socket, options, this.end);
     this.headers = new NetworkHeaders(options.framing);
-    this.inbox = new HeldUntilSubscribed<Message>(options.inboundBufferSize, (dropped) =>
-      this.emit({ type: 'error', error: new InboundOverflowError(options.inboundBufferSize, mtiLabel(dropped.mti)) }),
-    );
     this.signals = new ConnectionSignals(this.remoteAddress, this.end);
-    const { readTimeout, idleTime, ping, rejectedRequest, requestKey } = options;
-    if (rejectedRequest !== undefined) {
-      this.rejects = new NetworkRejects(rejectedRequest, requestKey, this.headers, (error) =>
-        this.emit({ type: 'error', error }),
-      );
-    }
+    const { readTimeout, idleTime, ping } = options;
     if (readTimeout !== Infinity) this.silence = new Deadline(linkDeadlines, readTimeout, () => this.onSilence());
     if (ping !== undefined && idleTime !== Infinity) {
       this.idle = new Deadline(linkDeadlines, idleTime, () => this.ping(ping));
@@ -99,7 +79,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   get inbound$(): Observable<Message> {
-    return this.inbox.observable;
+    return this.routed().inbound$;
   }
 
   get events$(): Observable<ConnectionEvent> {
@@ -125,7 +105,8 @@ export class SocketConnection implements SignOffCapable {
   }
 
   send(message: Message, options?: SendOptions): Promise<Message> {
-    return this.outboundPath().send(message, options, false);
+    const refusal = this.refusal(false);
+    return refusal ? Promise.reject(refusal) : this.outboundPath().send(message, options);
   }
 
   send$(message: Message, options?: SendOptions): Observable<Message> {
@@ -134,7 +115,8 @@ export class SocketConnection implements SignOffCapable {
 
   /** @internal `send` for `onClose`, allowed while the connection is closing. */
   sendWhileClosing(message: Message, options?: SendOptions): Promise<Message> {
-    return this.outboundPath().send(message, options, true);
+    const refusal = this.refusal(true);
+    return refusal ? Promise.reject(refusal) : this.outboundPath().send(message, options);
   }
 
   /** @internal `send$` for `onClose`. */
@@ -180,10 +162,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   reject(request: Message | string, reason: string | Error): boolean {
-    const key =
-      typeof request === 'string'
-        ? request
-        : (this.rejects?.keyOf(request) ?? keyOrUndefined(this.options.requestKey, request));
+    const key = typeof request === 'string' ? request : this.routed().keyToReject(request);
     if (key === undefined || key === '') return false;
     const text = typeof reason === 'string' ? reason : reason.message;
     const cause = typeof reason === 'string' ? undefined : reason;
@@ -191,24 +170,7 @@ export class SocketConnection implements SignOffCapable {
   }
 
   serve(handler: RequestHandler, options?: ServeOptions): void {
-    const resolved = resolveServeOptions('serve', handler, options);
-    if (this.serving !== undefined) throw new Error('serve: this connection is already served by a handler');
-    const serving = new Serving(
-      {
-        connection: this,
-        reply: (response, request) => this.reply(response, { request }),
-        keyOf: (request) => keyOrUndefined(this.options.requestKey, request),
-        report: (failure) => this.emit({ type: 'handlerError', ...failure }),
-        holdReading: (held) => this.flow.hold('handlers', held),
-      },
-      handler,
-      resolved,
-      this.clock,
-    );
-    this.serving = serving;
-    if (this.end.ended) serving.stop();
-    const isRequest = (message: Message) => !isResponseMti(message.mti) && !(this.rejects?.isReject(message) ?? false);
-    for (const request of this.inbox.takeHeld(isRequest)) serving.push(request);
+    this.routed().serve(handler, resolveServeOptions('serve', handler, options), this.end.ended, this.clock);
   }
 
   headerOf(message: Message): Record<string, unknown> | undefined {
@@ -265,7 +227,7 @@ export class SocketConnection implements SignOffCapable {
         refusal: (duringSignOff) => this.refusal(duringSignOff),
         written: () => this.idle?.restart(),
         stalled: (error) => this.terminate('error', error, true),
-        timeoutHint: (request, timeout) => this.clues?.hintFor(request.message.get(11), timeout) ?? '',
+        timeoutHint: (request, timeout) => this.routing?.timeoutHint(request, timeout) ?? '',
       },
       this.clock,
     ));
@@ -278,8 +240,31 @@ export class SocketConnection implements SignOffCapable {
     return new ConnectionClosedError(state === 'closing' ? 'connection is closing' : 'connection is closed');
   }
 
-  private emit(event: ConnectionEvent): void {
+  /** The read side's outputs' destination (see `routing`). */
+  private routed(): InboundRouting {
+    return (this.routing ??= new InboundRouting(this, this.options, this.headers, this.end.isGone));
+  }
+
+  /** @internal RoutedLink */
+  get pendingRequests(): RequestMux | undefined {
+    return this.outbound?.requests;
+  }
+
+  /** @internal RoutedLink: reports on `events$`. */
+  emit(event: ConnectionEvent): void {
     this.signals.emit(event);
+  }
+
+  /** @internal RoutedLink */
+  echoKeepAlive(): boolean {
+    const echo = this.options.echoKeepAlive && !this.end.ended;
+    if (echo) this.outboundPath().echoKeepAlive();
+    return echo;
+  }
+
+  /** @internal RoutedLink */
+  holdForHandlers(held: boolean): void {
+    this.flow.hold('handlers', held);
   }
 
   /** The read side: frames to messages to matching; what is left goes to `serve` or `inbound$`. */
@@ -302,52 +287,16 @@ export class SocketConnection implements SignOffCapable {
   /** What the read side needs past framing (asked for at the first frame). */
   private messageStages(): MessageConfig {
     const { spec, requestKey, inboundBytes: check } = this.options;
+    const routing = this.routed();
     return {
       spec,
       requestKey,
       pending: { settle: (key, response) => this.outbound?.requests?.settle(key, response) },
       check,
       traffic: this.traffic,
-      sides: {
-        header: (message, header) => this.headers.remember(message, header),
-        keepAlive: () => this.onKeepAlive(),
-        unpackError: (error) => {
-          (this.clues ??= new TimeoutClues()).unpackFailure();
-          this.emit({ type: 'unpackError', error });
-        },
-        refused: (message, error) => this.onRefused(message, asError(error)),
-      },
-      unmatched: (message) => this.onMessage(message),
+      sides: routing,
+      unmatched: (message) => routing.route(message),
     };
-  }
-
-  /** An inbound message nothing matched: a request for `serve`, else for `inbound$`. */
-  private onMessage(message: Message): void {
-    // A network's reject answers our request: it is never a request for the serve handler.
-    const rejected = this.rejects !== undefined && this.rejects.take(message, this.outbound?.requests);
-    const response = isResponseMti(message.mti);
-    if (response) (this.clues ??= new TimeoutClues()).unmatchedResponse(message);
-    if (this.serving !== undefined && !response && !rejected) this.serving.push(message);
-    else this.inbox.push(message);
-  }
-
-  private onKeepAlive(): void {
-    const echo = this.options.echoKeepAlive && !this.end.ended;
-    if (echo) this.outboundPath().echoKeepAlive();
-    this.emit({ type: 'keepAlive', echoed: echo });
-  }
-
-  /** The inbound check refused `message`: report it, and fail the request it answers (if pending). */
-  private onRefused(message: Message, error: Error): void {
-    this.emit({ type: 'inboundRefused', mti: mtiLabel(message.mti), error });
-    const key = responseKey(this.options.requestKey, message);
-    const requests = this.outbound?.requests;
-    if (key !== undefined && requests?.awaits(key) === true) {
-      requests.reject(
-        key,
-        new RejectedMessageError(key, `the response was refused: ${error.message}`, { cause: error }),
-      );
-    }
   }
 
   private listen(): void {
@@ -410,9 +359,9 @@ export class SocketConnection implements SignOffCapable {
         this.emit({ type: 'closing' });
       },
       signingOff: (on) => (this.signingOff = on),
-      whenIdle: () => Promise.all([this.outbound?.requests?.whenIdle(), this.serving?.whenIdle()]),
+      whenIdle: () => Promise.all([this.outbound?.requests?.whenIdle(), this.routing?.whenServed()]),
       giveUp: (errorFor) => {
-        this.serving?.stop();
+        this.routing?.stopServing();
         this.outbound?.requests?.rejectAll(errorFor);
       },
       report: (error) => this.emit({ type: 'error', error }),
@@ -442,7 +391,7 @@ export class SocketConnection implements SignOffCapable {
     if (!this.end.end(reason, error)) return;
     this.stopWatching();
     this.reader.stop();
-    this.serving?.stop();
+    this.routing?.stopServing();
     this.flow.stop();
     this.outbound?.stop();
     if (destroy) this.socket.destroy();
@@ -453,7 +402,7 @@ export class SocketConnection implements SignOffCapable {
     this.terminate(this.closeRequested ? 'local' : 'peer', undefined, false);
     this.end.gone();
     this.signals.finish();
-    this.inbox.complete();
+    this.routing?.complete();
     this.traffic.complete();
   }
 }

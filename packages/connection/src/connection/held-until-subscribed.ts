@@ -1,6 +1,11 @@
 import { Observable } from 'rxjs';
 import { Multicast } from './multicast';
 
+/** Told of the oldest held item when a new one pushes it out. */
+export interface OverflowHandler<T> {
+  overflowed(dropped: T): void;
+}
+
 /**
  * A multicast stream that holds what is pushed before anyone subscribes, up to `limit` items, and
  * hands it to the first subscriber. A host often sends its first message (an 0800 sign-on) right
@@ -17,8 +22,11 @@ export class HeldUntilSubscribed<T> {
   constructor(
     /** Most items held before the first subscription. */
     private readonly limit: number,
-    /** Called with the oldest held item when a new one pushes it out. */
-    private readonly onOverflow: (dropped: T) => void,
+    /**
+     * Told of the oldest held item when a new one pushes it out: an object, not a callback, so
+     * that an owner made per link can be it without a closure (and its context) per link.
+     */
+    private readonly overflow: OverflowHandler<T>,
   ) {}
 
   /** The stream: the first subscriber gets the held items first. */
@@ -52,7 +60,7 @@ export class HeldUntilSubscribed<T> {
       return;
     }
     held.push(item);
-    if (held.length > this.limit) this.onOverflow(held.shift() as T);
+    if (held.length > this.limit) this.overflow.overflowed(held.shift() as T);
   }
 
   /** Ends the stream; held items still go to a first subscriber that comes later. */

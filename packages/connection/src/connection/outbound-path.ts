@@ -19,7 +19,7 @@ const EMPTY = new Uint8Array(0);
 
 /** What the write side needs from the connection around it. */
 export interface OutboundHost {
-  /** Why a send is refused now (the link is closing or closed); undefined when it may go. */
+  /** Why a send is refused now (the link is closing or closed); undefined when it may go (for `send$`). */
   refusal(duringSignOff: boolean): Error | undefined;
   /** A flush handed bytes to the socket: outbound activity (the idle ping starts over). */
   written(): void;
@@ -59,15 +59,11 @@ export class OutboundPath implements MuxHost, FlowEvents {
     return this.mux;
   }
 
-  /** Sends a request; `onKey` learns its correlation key (`send$` needs it to abandon the request). */
-  send(
-    message: Message,
-    options: SendOptions | undefined,
-    duringSignOff: boolean,
-    onKey?: (key: string) => void,
-  ): Promise<Message> {
-    const refusal = this.host.refusal(duringSignOff);
-    if (refusal) return Promise.reject(refusal);
+  /**
+   * Sends a request the link accepts (the connection has checked that it is open); `onKey` learns
+   * its correlation key (`send$` needs it to abandon the request).
+   */
+  send(message: Message, options: SendOptions | undefined, onKey?: (key: string) => void): Promise<Message> {
     try {
       const timeout =
         options?.timeout === undefined
@@ -96,7 +92,9 @@ export class OutboundPath implements MuxHost, FlowEvents {
     return new Observable<Message>((subscriber) => {
       let key: string | undefined;
       let settled = false;
-      this.send(message, options, duringSignOff, (k) => (key = k)).then(
+      const refusal = this.host.refusal(duringSignOff);
+      const sent = refusal ? Promise.reject(refusal) : this.send(message, options, (k) => (key = k));
+      sent.then(
         (response) => {
           settled = true;
           subscriber.next(response);

@@ -55,9 +55,9 @@ class ConnectionServer implements Server {
     private readonly link: ResolvedLinkOptions,
     private readonly options: ResolvedServerOptions,
   ) {
-    this.accepted = new HeldUntilSubscribed<Connection>(1024, (dropped) => {
+    this.accepted = new HeldUntilSubscribed<Connection>(1024, {
       // Nobody is taking connections: refuse the oldest rather than keep it unanswered.
-      void dropped.close();
+      overflowed: (dropped) => void dropped.close(),
     });
     this.connections$ = this.accepted.observable;
     this.events$ = new Observable<ServerEvent>((subscriber) => {
