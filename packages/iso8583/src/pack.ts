@@ -1,6 +1,6 @@
 import { BitmapCodec } from './codec/bitmap-codec';
 import type { CompiledSpec } from './codec/compile-spec';
-import { type WireStore, Writer } from './codec/io';
+import { type WireStore, writeBytes, Writer } from './codec/io';
 import { PackError } from './errors';
 import type { FieldValue, PositionalValue, TlvElement } from './values';
 
@@ -150,21 +150,7 @@ function flush(w: Writer): void {
   const buf = run.buf;
   if (buf === undefined) return;
   run.buf = undefined;
-  copy(w, buf, run.start, run.end);
-}
-
-function copy(w: Writer, from: Buffer, start: number, end: number): void {
-  const length = end - start;
-  w.ensure(length);
-  const buf = w.buf;
-  let pos = w.pos;
-  // Short copies are faster as a loop than through a native call.
-  if (length <= 48) for (let i = start; i < end; i++) buf[pos++] = from[i]!;
-  else {
-    from.copy(buf, pos, start, end);
-    pos += length;
-  }
-  w.pos = pos;
+  writeBytes(w, buf, run.start, run.end - run.start);
 }
 
 /** Whether two field values are the same (bytes by content, composites element by element). */
