@@ -27,6 +27,7 @@ import type * as ConnectionPackage from '@rx8583/connection';
 import type * as CodecPackage from '@rx8583/iso8583';
 import { answerCpuQueries, forkServer } from './child-server';
 import { LatencyRecorder } from './latency-recorder';
+import { median } from './stats';
 
 const PNPM = ['--yes', 'pnpm@12.4.2'];
 const SENDERS = 100;
@@ -148,12 +149,6 @@ function askServerCpu(): Promise<number> {
     };
     process.on('message', onMessage);
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
 }
 
 function child(args: string[]): ChildProcess {

@@ -11,6 +11,7 @@ import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { LatencyRecorder } from './latency-recorder';
+import { median } from './stats';
 
 const BIN = require.resolve('@rx8583/simulator/package.json').replace(/package\.json$/, 'dist/cli/main.js');
 
@@ -179,19 +180,15 @@ export async function runCliBench(options: { concurrency?: number; durationMs?: 
     library.push(await libraryRun(concurrency, durationMs));
     cli.push(await cliRun(concurrency, durationMs));
   }
-  const median = (rows: CliBenchRow[]) =>
+  const medianRun = (rows: CliBenchRow[]) =>
     [...rows].sort((a, b) => a.roundTripsPerSecond - b.roundTripsPerSecond)[Math.floor(rows.length / 2)]!;
-  const rows = [median(library), median(cli)];
+  const rows = [medianRun(library), medianRun(cli)];
   const cost = 1 - rows[1]!.roundTripsPerSecond / rows[0]!.roundTripsPerSecond;
   // On a shared machine throughput swings with other load; CPU per round trip far less. Medians
   // over the runs, client + server.
-  const cpuOf = (runs: CliBenchRow[]) => medianOf(runs.map((r) => r.clientCpuMicros + r.serverCpuMicros));
+  const cpuOf = (runs: CliBenchRow[]) => median(runs.map((r) => r.clientCpuMicros + r.serverCpuMicros));
   const cpuCost = cpuOf(cli) / cpuOf(library) - 1;
   return { rows, cliCost: cost, cpuCost, all: { library, cli } };
-}
-
-function medianOf(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
 
 export function printCliBench({ rows, cliCost, cpuCost, all }: Awaited<ReturnType<typeof runCliBench>>): void {

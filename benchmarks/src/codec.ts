@@ -13,6 +13,7 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { Message, spec87ascii, unpack } from '@rx8583/iso8583';
 import { TYPICAL_MTI, typicalFields, typicalIso8583Json } from './codec-message';
+import { median } from './stats';
 
 const WORKER_FLAG = '--codec-worker';
 
@@ -124,11 +125,6 @@ function onFresh<T>(make: () => T, run: (input: T) => unknown): Operation {
     },
     run: (i) => run(inputs[i]!),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function measure(op: Operation, runMs: number, runs: number): Measurement {

@@ -12,6 +12,7 @@ import { echoRequest, echoSpec } from './echo-spec';
 import { startEchoServer } from './echo-server';
 import { LatencyRecorder } from './latency-recorder';
 import { forkServer } from './child-server';
+import { median } from './stats';
 
 export type ServerMode = 'in-process' | 'child-process';
 
@@ -73,11 +74,6 @@ export async function runSenders(connection: Connection, k: number, durationMs: 
   const seconds = (performance.now() - started) / 1000;
   const [p50Ms, p99Ms, p999Ms] = latencies.percentiles(50, 99, 99.9);
   return { roundTrips: latencies.count, roundTripsPerSecond: latencies.count / seconds, p50Ms, p99Ms, p999Ms };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export interface ConnectionBenchOptions {

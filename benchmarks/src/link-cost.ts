@@ -15,15 +15,7 @@ import * as net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createServer } from '@rx8583/connection';
 import { echoResponse, echoSpec } from './echo-spec';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-function heap(): number {
-  gc!();
-  gc!();
-  const { heapUsed, external } = process.memoryUsage();
-  return heapUsed + external;
-}
+import { heapAfterGc } from './stats';
 
 /** Child role: opens `count` silent sockets to `port`, says `holding`, and waits to be disconnected. */
 async function peers(port: number, count: number): Promise<void> {
@@ -77,12 +69,12 @@ async function listen(variant: string): Promise<Listening> {
 
 async function measure(variant: string, count: number): Promise<number> {
   const server = await listen(variant);
-  const before = heap();
+  const before = heapAfterGc();
   const child = fork(__filename, ['peers', String(server.port), String(count)]);
   await once(child, 'message');
   while (server.accepted() < count) await delay(10);
   await delay(200);
-  const after = heap();
+  const after = heapAfterGc();
   child.disconnect();
   await once(child, 'exit');
   await server.close();
@@ -92,7 +84,7 @@ async function measure(variant: string, count: number): Promise<number> {
 async function main(): Promise<void> {
   const [role, ...args] = process.argv.slice(2);
   if (role === 'peers') return peers(Number(args[0]), Number(args[1]));
-  if (gc === undefined) throw new Error('run with node --expose-gc');
+  heapAfterGc(); // fails at once without --expose-gc
   const count = Number(role ?? 1_000);
   for (const variant of ['net', 'idle', 'inbound', 'serve']) {
     const perLink = await measure(variant, count);

@@ -10,18 +10,12 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '@rx8583/connection';
 import { startTarget } from './connection';
 import { echoRequest, echoSpec } from './echo-spec';
+import { heapAfterGc } from './stats';
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-function heapMiB(): number {
-  gc?.();
-  gc?.();
-  const { heapUsed, external } = process.memoryUsage();
-  return (heapUsed + external) / 2 ** 20;
-}
+const heapMiB = () => heapAfterGc() / 2 ** 20;
 
 async function main(): Promise<void> {
-  if (gc === undefined) throw new Error('run with node --expose-gc');
+  heapAfterGc(); // fails at once without --expose-gc
   const total = Number(process.argv[2] ?? 1_000_000);
   const senders = Number(process.argv[3] ?? 100);
   const target = await startTarget('child-process');

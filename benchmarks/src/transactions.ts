@@ -15,6 +15,7 @@ import { Message, spec87ascii } from '@rx8583/iso8583';
 import { createStoreAndForward, metrics$, openJournal, openJournalStore } from '@rx8583/transactions';
 import { runSenders, startTarget } from './connection';
 import { echoSpec } from './echo-spec';
+import { median } from './stats';
 
 export interface JournalRow {
   mode: string;
@@ -172,11 +173,6 @@ export async function runMetricsBench(durationMs = 750, pairs = 20): Promise<Met
 }
 
 /** The median (the mean of the middle two for an even count). */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** `min – max` as ± % around the median. */
 function spread(values: number[]): string {

@@ -138,6 +138,22 @@ describe('Deadline (a link deadline that activity restarts)', () => {
     expect(fired).toEqual([160]);
   });
 
+  it('keeps deadlines of one length in order when one in the middle or at the end restarts', () => {
+    const fired: string[] = [];
+    const at = (name: string) => () => fired.push(`${name}@${clock.now()}`);
+    const a = new Deadline(queue, 100, at('a'));
+    const b = new Deadline(queue, 100, at('b'));
+    a.restart();
+    clock.advance(10);
+    b.restart();
+    clock.advance(10);
+    a.restart(); // before b: goes behind it
+    clock.advance(10);
+    a.restart(); // now the last of its lane: moves in place
+    clock.advance(200);
+    expect(fired).toEqual(['b@110', 'a@130']);
+  });
+
   it('cancel stops it, and restarting a cancelled one schedules it again', () => {
     const fired: string[] = [];
     const frame = new Deadline(queue, 50, () => fired.push('frame'));

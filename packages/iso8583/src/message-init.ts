@@ -15,8 +15,8 @@ export interface MessageInit {
   fields?: { [field: number]: FieldInput };
 }
 
-export const MAX_FIELD = 128;
-export const NOT_A_FIELD_NUMBER = 'not a field number (fields are keyed by number, 0..128)';
+const MAX_FIELD = 128;
+const NOT_A_FIELD_NUMBER = 'not a field number (fields are keyed by number, 0..128)';
 /** The store of a message with no fields. */
 export const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
 
@@ -24,7 +24,7 @@ export const NO_BYTES = new WireStore(Buffer.alloc(0), undefined);
  * Where `set` and the constructor write fields: one writer, reused because writing is synchronous. A getter in a caller's object may build another message in the middle of one;
  * that one gets a builder of its own.
  */
-export class Builder {
+class Builder {
   readonly writer = new Writer();
   /** The bitmap of the message being built, as `BitmapCodec` words. */
   readonly words = new Uint32Array(4);
@@ -189,7 +189,7 @@ export function writeInput(compiled: CompiledSpec, n: number, input: FieldInput 
 }
 
 /** Throws the `PackError` saying why field `n` has no codec. */
-export function missingCodec(compiled: CompiledSpec, n: number): never {
+function missingCodec(compiled: CompiledSpec, n: number): never {
   if (!Number.isInteger(n) || n < 0 || n > MAX_FIELD) throw new PackError(String(n), NOT_A_FIELD_NUMBER);
   if (n === 1) throw new PackError(1, 'the bitmap is computed when packing');
   throw new PackError(n, `the spec '${compiled.spec.name}' does not define this field`);

@@ -1,6 +1,6 @@
 import { BitmapCodec } from './codec/bitmap-codec';
 import type { CompiledSpec } from './codec/compile-spec';
-import { type WireStore, writeBytes, Writer } from './codec/io';
+import { type WireStore, Writer } from './codec/io';
 import { PackError } from './errors';
 import type { FieldValue, PositionalValue, TlvElement } from './values';
 
@@ -47,8 +47,12 @@ export interface PackSource {
   readonly whole: boolean;
 }
 
-/** A run of bytes waiting to be copied (fields that lie one after the other are copied at once). */
-const run = { buf: undefined as Buffer | undefined, start: 0, end: 0 };
+/**
+ * A run of bytes waiting to be copied (fields that lie one after the other are copied at once), by
+ * its store: a store read by `unpack` copies from its text, never making all its bytes for it
+ * (a response's echoed fields lie in the request's store).
+ */
+const run = { store: undefined as WireStore | undefined, start: 0, end: 0 };
 
 /**
  * Packs a message: MTI, bitmaps, then each present field in ascending order, each copied from the
@@ -69,14 +73,14 @@ export function packField(source: PackSource, slot: number): Buffer {
 function packWith(source: PackSource, only: number): Buffer {
   const w = writer;
   w.begin();
-  run.buf = undefined;
+  run.store = undefined;
   try {
     if (only >= 0) emit(w, source, only);
     else writeMessage(w, source);
     flush(w);
     return w.finish();
   } catch (error) {
-    run.buf = undefined;
+    run.store = undefined;
     w.abort();
     throw error;
   }
@@ -88,11 +92,7 @@ function writeMessage(w: Writer, source: PackSource): void {
   if (slots === 0 || seg[SEG_N] !== 0) throw new PackError(0, 'the MTI is missing');
   if (source.whole) {
     // As built or received: one copy.
-    const start = seg[SEG_AT]!;
-    const end = seg[seg.length - SEG + SEG_END]!;
-    w.ensure(end - start);
-    source.store.copyTo(w.buf, w.pos, start, end);
-    w.pos += end - start;
+    copyFrom(w, source.store, seg[SEG_AT]!, seg[seg.length - SEG + SEG_END]!);
     return;
   }
   emit(w, source, 0);
@@ -133,24 +133,29 @@ function emit(w: Writer, source: PackSource, slot: number): void {
       return;
     }
   }
-  const buf = from.buf;
   const at = seg[i + SEG_AT]!;
-  if (buf === run.buf && at === run.end) {
+  if (from === run.store && at === run.end) {
     run.end = seg[i + SEG_END]!;
     return;
   }
   flush(w);
-  run.buf = buf;
+  run.store = from;
   run.start = at;
   run.end = seg[i + SEG_END]!;
 }
 
 /** Copies the pending run of bytes, if any. */
 function flush(w: Writer): void {
-  const buf = run.buf;
-  if (buf === undefined) return;
-  run.buf = undefined;
-  writeBytes(w, buf, run.start, run.end - run.start);
+  const store = run.store;
+  if (store === undefined) return;
+  run.store = undefined;
+  copyFrom(w, store, run.start, run.end);
+}
+
+function copyFrom(w: Writer, store: WireStore, start: number, end: number): void {
+  w.ensure(end - start);
+  store.copyTo(w.buf, w.pos, start, end);
+  w.pos += end - start;
 }
 
 /** Whether two field values are the same (bytes by content, composites element by element). */

@@ -22,6 +22,7 @@ const spec = defineSpec({
       encoding: 'ascii',
       prefix: { digits: 2, encoding: 'ascii' },
     },
+    4: { type: 'numeric', length: 12, encoding: 'ascii' },
     41: { type: 'string', length: 8, encoding: 'ascii', padding: { side: 'left', char: "'" } },
     43: { type: 'string', length: 12, encoding: 'ascii', padding: { side: 'right', char: '`' } },
     48: { type: 'string', length: 999, encoding: 'ascii', prefix: { digits: 3, encoding: 'ascii' } },
@@ -50,7 +51,7 @@ describe('new Message writing ASCII fields from the table', () => {
     maxLength: 22,
   });
 
-  it.each([0, 2, 41, 43, 48])('writes field %d exactly as its codec does, and refuses what it refuses', (n) => {
+  it.each([0, 2, 4, 41, 43, 48])('writes field %d exactly as its codec does, and refuses what it refuses', (n) => {
     expect(compileSpec(spec).ascii.inline[n]).toBe(1);
     fc.assert(
       fc.property(text, (chars) => {

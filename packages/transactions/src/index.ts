@@ -59,13 +59,7 @@ export type {
 
 // metrics (Prometheus and OpenTelemetry adapters: the entries /prometheus and /opentelemetry)
 export { metrics$, type MetricsSnapshot, type LatencySnapshot, type MetricsOptions } from './metrics/link-metrics';
-export {
-  observeLinks,
-  linksOf,
-  type ObservedTarget,
-  type LinkObserver,
-  type RequestOutcome,
-} from './metrics/observe-links';
+export { observeLinks, linksOf, type ObservedTarget, type LinkObserver } from './metrics/observe-links';
 
 // automatic reversal
 export {

@@ -59,6 +59,8 @@ describe('metrics$ over real sockets', () => {
     expect(snapshot.latency.p50).toBeGreaterThan(0);
     expect(snapshot.latency.max).toBeGreaterThanOrEqual(snapshot.latency.p99);
     expect(snapshot.latency.max).toBeLessThanOrEqual(elapsed);
+    expect(snapshot.latency.mean).toBeGreaterThanOrEqual(snapshot.latency.min);
+    expect(snapshot.latency.mean).toBeLessThanOrEqual(snapshot.latency.max);
   });
 
   it('measures the latency of every matched response, and counts rejected requests', async () => {

@@ -64,6 +64,23 @@ export class DeadlineQueue {
     if (entry.deadline < this.armedFor) this.arm(entry.deadline);
   }
 
+  /**
+   * Schedules `entry` `timeout` ms from now, wherever it was. An entry that is the last of its lane
+   * only moves its deadline (still the latest there, so the lane stays in order): a link restarts
+   * its silence and idle deadlines on every chunk and flush, and the cancel + add of a lane's only
+   * entry would drop the lane and make it again — three objects and a Map delete and set each time.
+   */
+  restart(entry: Expirable, timeout: number): void {
+    const lane = entry.deadlineLane;
+    if (lane !== undefined && lane.timeout === timeout && entry.deadlineSlot - lane.offset === lane.items.length - 1) {
+      // The timer, armed for the old deadline or earlier, finds nothing due and re-arms.
+      entry.deadline = this.clock.now() + timeout;
+      return;
+    }
+    this.cancel(entry);
+    this.add(entry, timeout);
+  }
+
   /** Unschedules an entry; a no-op when it is not scheduled. */
   cancel(entry: Expirable): void {
     const lane = entry.deadlineLane;
@@ -177,7 +194,7 @@ export class DeadlineQueue {
 
 /**
  * One restartable deadline on a `DeadlineQueue`: a link's read timeout, idle ping or frame
- * timeout. `restart()` moves it to `timeout` from now (a cancel and an append, O(1)), so activity
+ * timeout. `restart()` moves it to `timeout` from now (O(1), see `DeadlineQueue.restart`), so activity
  * costs a clock read and no timer of its own; the queue's one timer serves every link.
  */
 export class Deadline implements Expirable {
@@ -194,9 +211,7 @@ export class Deadline implements Expirable {
 
   /** Due `timeout` ms from now (whether it was scheduled or not); never, with a timeout of `Infinity`. */
   restart(): void {
-    if (this.timeout === Infinity) return;
-    this.queue.cancel(this);
-    this.queue.add(this, this.timeout);
+    if (this.timeout !== Infinity) this.queue.restart(this, this.timeout);
   }
 
   /** Not due any more (a no-op when it is not scheduled). */

@@ -39,11 +39,6 @@ export class HeldUntilSubscribed<T> {
     }));
   }
 
-  /** Items held for the first subscriber (0 once someone subscribed). */
-  get heldCount(): number {
-    return this.held?.length ?? 0;
-  }
-
   /** Takes the held items that pass `predicate` out, in order (they will not go to the first subscriber). */
   takeHeld(predicate: (item: T) => boolean): T[] {
     const held = this.held;

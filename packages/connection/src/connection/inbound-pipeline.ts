@@ -158,9 +158,6 @@ export class InboundPipeline implements BudgetOutput<Frame> {
     this.config.failed(error);
   }
 
-  /** @internal Not used: a socket's chunks end with the link, never on their own. */
-  complete(): void {}
-
   private startMessages(): Subscriber<Frame> {
     const config = this.messageConfig();
     let relay: Subscriber<Frame> | undefined;

@@ -19,7 +19,6 @@ export interface TurnBudgetConfig {
 export interface BudgetOutput<T> {
   next(item: T): void;
   error(error: unknown): void;
-  complete(): void;
   /** Nothing more is wanted (the link ended). */
   readonly closed: boolean;
 }
@@ -63,7 +62,6 @@ export class TurnBudget<T> {
   private cancelTurn: (() => void) | undefined = undefined;
   private waiting: T[] | undefined = undefined;
   private head = 0;
-  private completed = false;
   /** The source failed while items waited: they are passed on first, then the error. */
   private failure: { error: unknown } | undefined = undefined;
   private readonly nextTurn: (work: () => void) => () => void;
@@ -109,11 +107,6 @@ export class TurnBudget<T> {
     else this.output.error(error);
   }
 
-  complete(): void {
-    if (this.backlog) this.completed = true;
-    else this.output.complete();
-  }
-
   /** Drops what waits and cancels the next turn; the source is not resumed. */
   cancel(): void {
     this.cancelTurn?.();
@@ -142,7 +135,6 @@ export class TurnBudget<T> {
     waiting.length = 0;
     this.head = 0;
     if (this.failure !== undefined) output.error(this.failure.error);
-    else if (this.completed) output.complete();
     else this.config.resume();
   }
 }

@@ -66,7 +66,7 @@ const MAX_LATENCY_US = 3_600_000_000;
 
 /**
  * Metrics of a connection, a pool (all its links) or a server (all accepted links), taken from
- * their `traffic$` taps: a snapshot at once, then every `interval` ms, counting from the
+ * their traffic taps (`listenTraffic`): a snapshot at once, then every `interval` ms, counting from the
  * subscription. Nothing is counted — and the links pay nothing — while nobody subscribes.
  *
  * @example

@@ -4,13 +4,11 @@ import { Observable, Subscription } from 'rxjs';
 /** What metrics and tracing can watch: one link, a pool's links, or a server's accepted links. */
 export type ObservedTarget = Connection | Pool | Server;
 
-/** How a request on a link ended, as its traffic reports it. */
-export type RequestOutcome = Extract<TrafficRecord['outcome'], 'matched' | 'timedOut' | 'failed'>;
-
 /** What `observeLinks` calls while it watches. */
 export interface LinkObserver {
   /**
-   * Every traffic record of every watched link. A request's end (`matched`, `timedOut`,
+   * Every traffic record of every watched link (none of the `request` ones when `requests` is
+   * false). A request's end (`matched`, `timedOut`,
    * `failed`) carries the request and its latency, so nothing needs pairing here.
    */
   record(record: TrafficRecord, link: Connection): void;

@@ -41,12 +41,7 @@ export class BerTlvCodec extends ByteUnitCodec implements CompositeCodec {
     const start = w.pos;
     const elements = elementsOf(input, path);
     for (let i = 0; i < elements.length; i++) {
-      const given = elements[i] as { tag?: unknown; value?: unknown } | null | undefined;
-      // The common element, `{ tag: string, value }`, is taken as is; anything else gets elementAt's check and error.
-      const element =
-        typeof given === 'object' && given !== null && typeof given.tag === 'string' && given.value != null
-          ? given
-          : elementAt(elements, i, path);
+      const element = elementAt(elements, i, path);
       let tag = element.tag as string;
       let subfield = this.known.get(tag);
       if (subfield === undefined) {

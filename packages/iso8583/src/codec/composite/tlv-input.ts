@@ -24,6 +24,9 @@ export function elementsOf(input: FieldInput, path: FieldPath): readonly unknown
 /** The element at `index` of {@link elementsOf}, checked to be `{ tag: string, value }` with a value. */
 export function elementAt(elements: readonly unknown[], index: number, path: FieldPath): ElementInput {
   const element = elements[index] as ElementInput | null;
+  // The common element, `{ tag: string, value }`, is taken with one test (field 55 is built per message).
+  if (typeof element === 'object' && element !== null && typeof element.tag === 'string' && element.value != null)
+    return element;
   if (typeof element !== 'object' || element === null || !('tag' in element) || !('value' in element))
     throw new PackError(path, `element ${index} must be { tag, value }, got ${kindOf(element)}`);
   if (typeof element.tag !== 'string') throw new PackError(path, `a tag must be a string, got ${kindOf(element.tag)}`);
